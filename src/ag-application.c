@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ag-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+#include <webkit/webkit.h>
+
+#include "ag-application.h"
+#include "ag-window.h"
+
+struct _AgApplication
+{
+  AdwApplication parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (AgApplication, ag_application, ADW_TYPE_APPLICATION)
+
+static void
+print_version (void)
+{
+  g_print ("%s %s\n", PACKAGE_NAME, VERSION);
+  g_print ("GTK %u.%u.%u\n", gtk_get_major_version (), gtk_get_minor_version (), gtk_get_micro_version ());
+  g_print ("libadwaita %u.%u.%u\n", adw_get_major_version (), adw_get_minor_version (), adw_get_micro_version ());
+  g_print ("WebKitGTK %u.%u.%u\n", webkit_get_major_version (), webkit_get_minor_version (), webkit_get_micro_version ());
+  g_print ("libsoup %u.%u.%u\n", soup_get_major_version (), soup_get_minor_version (), soup_get_micro_version ());
+}
+
+static int
+ag_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  if (g_variant_dict_contains (options, "version"))
+    {
+      print_version ();
+      return 0;
+    }
+
+  return -1;
+}
+
+static void
+ag_application_activate (GApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    window = GTK_WINDOW (ag_window_new (GTK_APPLICATION (app)));
+
+  gtk_window_present (window);
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *param,
+                gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_activated },
+};
+
+static void
+ag_application_startup (GApplication *app)
+{
+  G_APPLICATION_CLASS (ag_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", (const char *[]) { "<Control>q", NULL });
+}
+
+static void
+ag_application_class_init (AgApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  app_class->handle_local_options = ag_application_handle_local_options;
+  app_class->startup = ag_application_startup;
+  app_class->activate = ag_application_activate;
+}
+
+static void
+ag_application_init (AgApplication *self)
+{
+  static const GOptionEntry entries[] = {
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version of the program and of its libraries"), NULL },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+}
+
+AgApplication *
+ag_application_new (void)
+{
+  return g_object_new (AG_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", APP_PATH,
+                       NULL);
+}

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define AG_TYPE_WINDOW (ag_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (AgWindow, ag_window, AG, WINDOW, AdwApplicationWindow)
+
+AgWindow *ag_window_new (GtkApplication *application);
+
+G_END_DECLS

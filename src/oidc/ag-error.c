@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+
+#include "ag-error.h"
+
+G_DEFINE_QUARK (ag-error-quark, ag_error)
+
+const char *
+ag_error_code_summary (AgError code)
+{
+  switch (code)
+    {
+    case AG_ERROR_CANCELLED:
+      return _("The sign-in was cancelled");
+    case AG_ERROR_NETWORK:
+      return _("Authgear could not be reached");
+    case AG_ERROR_TIMEOUT:
+      return _("Authgear did not answer in time");
+    case AG_ERROR_CONFIGURATION:
+      return _("The Authgear settings are not valid");
+    case AG_ERROR_DISCOVERY:
+      return _("The Authgear project's configuration could not be read");
+    case AG_ERROR_PROVIDER:
+      return _("Authgear reported an error");
+    case AG_ERROR_ACCESS_DENIED:
+      return _("Access was denied");
+    case AG_ERROR_STATE_MISMATCH:
+      return _("The sign-in response did not belong to this sign-in");
+    case AG_ERROR_ISSUER_MISMATCH:
+      return _("The sign-in response came from another issuer");
+    case AG_ERROR_INVALID_RESPONSE:
+      return _("Authgear sent a response that is not valid");
+    case AG_ERROR_INVALID_ID_TOKEN:
+      return _("The identity token could not be verified");
+    case AG_ERROR_USERINFO_MISMATCH:
+      return _("The profile does not belong to the signed-in user");
+    case AG_ERROR_INVALID_GRANT:
+      return _("The session has ended");
+    case AG_ERROR_KEYRING_UNAVAILABLE:
+      return _("The keyring is not available");
+    case AG_ERROR_NOT_REDIRECT:
+      return _("The address is not the redirect address");
+    case AG_ERROR_NO_PENDING_SIGN_IN:
+      return _("No sign-in is in progress");
+    default:
+      return _("Unknown error");
+    }
+}
+
+gboolean
+ag_error_is_cancelled (const GError *error)
+{
+  return error != NULL &&
+         (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+          g_error_matches (error, AG_ERROR, AG_ERROR_CANCELLED));
+}

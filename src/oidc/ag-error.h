@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define AG_ERROR (ag_error_quark ())
+
+/**
+ * AgError:
+ * One code per way a sign-in can fail that a caller can act on.
+ */
+typedef enum
+{
+  AG_ERROR_CANCELLED,
+  AG_ERROR_NETWORK,
+  AG_ERROR_TIMEOUT,
+  AG_ERROR_CONFIGURATION,
+  AG_ERROR_DISCOVERY,
+  AG_ERROR_PROVIDER,
+  AG_ERROR_ACCESS_DENIED,
+  AG_ERROR_STATE_MISMATCH,
+  AG_ERROR_ISSUER_MISMATCH,
+  AG_ERROR_INVALID_RESPONSE,
+  AG_ERROR_INVALID_ID_TOKEN,
+  AG_ERROR_USERINFO_MISMATCH,
+  AG_ERROR_INVALID_GRANT,
+  AG_ERROR_KEYRING_UNAVAILABLE,
+  AG_ERROR_NOT_REDIRECT,
+  AG_ERROR_NO_PENDING_SIGN_IN,
+} AgError;
+
+GQuark       ag_error_quark           (void);
+
+/* Returns a short translated explanation of @code for a person. */
+const char  *ag_error_code_summary    (AgError code);
+
+/* Whether @error means the user or the program cancelled (GIO or AG). */
+gboolean     ag_error_is_cancelled    (const GError *error);
+
+G_END_DECLS
