@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ag-auth-request"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "ag-auth-request.h"
+#include "ag-error.h"
+#include "ag-secure.h"
+
+struct _AgAuthRequest
+{
+  GObject parent_instance;
+
+  char *url;
+  char *verifier;
+  char *state;
+  char *nonce;
+  char *issuer;
+  char *redirect_uri;
+  gboolean require_iss;
+};
+
+G_DEFINE_FINAL_TYPE (AgAuthRequest, ag_auth_request, G_TYPE_OBJECT)
+
+static void
+ag_auth_request_finalize (GObject *object)
+{
+  AgAuthRequest *self = AG_AUTH_REQUEST (object);
+
+  ag_secure_free (self->url);
+  ag_secure_free (self->verifier);
+  ag_secure_free (self->state);
+  ag_secure_free (self->nonce);
+  g_free (self->issuer);
+  g_free (self->redirect_uri);
+
+  G_OBJECT_CLASS (ag_auth_request_parent_class)->finalize (object);
+}
+
+static void
+ag_auth_request_class_init (AgAuthRequestClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = ag_auth_request_finalize;
+}
+
+static void
+ag_auth_request_init (AgAuthRequest *self)
+{
+}
+
+char *
+ag_pkce_challenge (const char *verifier)
+{
+  guint8 digest[32];
+  gsize len = sizeof digest;
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  char *out;
+
+  g_return_val_if_fail (verifier != NULL, NULL);
+
+  g_checksum_update (checksum, (const guchar *) verifier, strlen (verifier));
+  g_checksum_get_digest (checksum, digest, &len);
+  out = ag_base64url_encode (digest, len);
+  ag_secure_wipe (digest, sizeof digest);
+  return out;
+}
+
+static void
+append_param (GString    *query,
+              const char *name,
+              const char *value)
+{
+  g_autofree char *escaped = NULL;
+
+  if (value == NULL || *value == '\0')
+    return;
+  escaped = g_uri_escape_string (value, NULL, FALSE);
+  g_string_append_c (query, query->len ? '&' : '?');
+  g_string_append (query, name);
+  g_string_append_c (query, '=');
+  g_string_append (query, escaped);
+}
+
+AgAuthRequest *
+ag_auth_request_new (const char          *authorization_endpoint,
+                     const char          *issuer,
+                     gboolean             require_iss,
+                     const char          *client_id,
+                     const char          *redirect_uri,
+                     const char          *scopes,
+                     const AgAuthOptions *options)
+{
+  AgAuthRequest *self;
+  g_autofree char *challenge = NULL;
+  g_autoptr(GString) query = g_string_new (NULL);
+  static const AgAuthOptions no_options = { 0 };
+
+  g_return_val_if_fail (authorization_endpoint != NULL, NULL);
+  g_return_val_if_fail (client_id != NULL && redirect_uri != NULL && scopes != NULL, NULL);
+
+  if (options == NULL)
+    options = &no_options;
+
+  self = g_object_new (AG_TYPE_AUTH_REQUEST, NULL);
+  self->verifier = ag_secure_random_b64url (32);
+  self->state = ag_secure_random_b64url (32);
+  self->nonce = ag_secure_random_b64url (32);
+  self->issuer = g_strdup (issuer);
+  self->redirect_uri = g_strdup (redirect_uri);
+  self->require_iss = require_iss;
+  challenge = ag_pkce_challenge (self->verifier);
+
+  append_param (query, "response_type", "code");
+  append_param (query, "client_id", client_id);
+  append_param (query, "redirect_uri", redirect_uri);
+  append_param (query, "scope", scopes);
+  append_param (query, "state", self->state);
+  append_param (query, "nonce", self->nonce);
+  append_param (query, "code_challenge", challenge);
+  append_param (query, "code_challenge_method", "S256");
+  append_param (query, "prompt", options->prompt);
+  append_param (query, "login_hint", options->login_hint);
+  append_param (query, "ui_locales", options->ui_locales);
+  if (options->page == AG_PAGE_SIGNUP)
+    append_param (query, "x_page", "signup");
+  if (g_strcmp0 (options->color_scheme, "light") == 0 || g_strcmp0 (options->color_scheme, "dark") == 0)
+    append_param (query, "x_color_scheme", options->color_scheme);
+
+  if (strchr (authorization_endpoint, '?') != NULL)
+    query->str[0] = '&';
+  self->url = g_strconcat (authorization_endpoint, query->str, NULL);
+  return self;
+}
+
+const char *
+ag_auth_request_get_url (AgAuthRequest *self)
+{
+  g_return_val_if_fail (AG_IS_AUTH_REQUEST (self), NULL);
+  return self->url;
+}
+
+const char *
+ag_auth_request_get_verifier (AgAuthRequest *self)
+{
+  g_return_val_if_fail (AG_IS_AUTH_REQUEST (self), NULL);
+  return self->verifier;
+}
+
+const char *
+ag_auth_request_get_nonce (AgAuthRequest *self)
+{
+  g_return_val_if_fail (AG_IS_AUTH_REQUEST (self), NULL);
+  return self->nonce;
+}
+
+const char *
+ag_auth_request_get_state (AgAuthRequest *self)
+{
+  g_return_val_if_fail (AG_IS_AUTH_REQUEST (self), NULL);
+  return self->state;
+}
+
+const char *
+ag_auth_request_get_redirect_uri (AgAuthRequest *self)
+{
+  g_return_val_if_fail (AG_IS_AUTH_REQUEST (self), NULL);
+  return self->redirect_uri;
+}
+
+gboolean
+ag_redirect_uri_matches (const char *configured,
+                         const char *uri)
+{
+  g_autoptr(GUri) a = NULL;
+  g_autoptr(GUri) b = NULL;
+
+  if (configured == NULL || uri == NULL)
+    return FALSE;
+
+  /* G_URI_FLAGS_ENCODED keeps the path as it was written, so that an encoded
+   * look-alike (/call%62ack) does not match. */
+  a = g_uri_parse (configured, G_URI_FLAGS_ENCODED, NULL);
+  b = g_uri_parse (uri, G_URI_FLAGS_ENCODED, NULL);
+  if (a == NULL || b == NULL)
+    return FALSE;
+
+  return g_ascii_strcasecmp (g_uri_get_scheme (a), g_uri_get_scheme (b)) == 0 &&
+         g_uri_get_userinfo (b) == NULL &&
+         g_uri_get_host (a) != NULL && g_uri_get_host (b) != NULL &&
+         g_ascii_strcasecmp (g_uri_get_host (a), g_uri_get_host (b)) == 0 &&
+         g_uri_get_port (a) == g_uri_get_port (b) &&
+         strcmp (g_uri_get_path (a), g_uri_get_path (b)) == 0;
+}
+
+static gboolean
+constant_time_equal (const char *a,
+                     const char *b)
+{
+  gsize la, lb;
+  guint8 diff = 0;
+
+  if (a == NULL || b == NULL)
+    return FALSE;
+  la = strlen (a);
+  lb = strlen (b);
+  if (la != lb)
+    return FALSE;
+  for (gsize i = 0; i < la; i++)
+    diff |= (guint8) a[i] ^ (guint8) b[i];
+  return diff == 0;
+}
+
+/* Splits the query into a table, rejecting repeated names (RFC 6749 §3.1). */
+static GHashTable *
+parse_query (const char  *query,
+             GError     **error)
+{
+  g_autoptr(GHashTable) table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) ag_secure_free);
+  g_auto(GStrv) pairs = NULL;
+
+  if (query == NULL)
+    return g_steal_pointer (&table);
+
+  pairs = g_strsplit (query, "&", -1);
+  for (guint i = 0; pairs[i] != NULL; i++)
+    {
+      char *eq;
+      g_autofree char *name = NULL;
+      char *value;
+
+      if (*pairs[i] == '\0')
+        continue;
+      /* '+' in a query means a space, before any %-decoding. */
+      g_strdelimit (pairs[i], "+", ' ');
+      eq = strchr (pairs[i], '=');
+      if (eq)
+        *eq = '\0';
+      name = g_uri_unescape_string (pairs[i], NULL);
+      value = g_uri_unescape_string (eq ? eq + 1 : "", NULL);
+      if (name == NULL || value == NULL)
+        {
+          ag_secure_free (value);
+          ag_secure_strv_free (g_steal_pointer (&pairs));
+          g_set_error (error, AG_ERROR, AG_ERROR_INVALID_RESPONSE, _("The sign-in response is not well formed"));
+          return NULL;
+        }
+      if (g_hash_table_contains (table, name))
+        {
+          ag_secure_free (value);
+          ag_secure_strv_free (g_steal_pointer (&pairs));
+          g_set_error (error, AG_ERROR, AG_ERROR_INVALID_RESPONSE,
+                       _("The sign-in response repeats the parameter “%s”"), name);
+          return NULL;
+        }
+      g_hash_table_insert (table, g_steal_pointer (&name), value);
+    }
+  ag_secure_strv_free (g_steal_pointer (&pairs));
+  return g_steal_pointer (&table);
+}
+
+char *
+ag_auth_request_parse_redirect (AgAuthRequest  *self,
+                                const char     *uri,
+                                GError        **error)
+{
+  g_autoptr(GUri) parsed = NULL;
+  g_autoptr(GHashTable) params = NULL;
+  const char *value;
+
+  g_return_val_if_fail (AG_IS_AUTH_REQUEST (self), NULL);
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  if (!ag_redirect_uri_matches (self->redirect_uri, uri))
+    {
+      g_set_error (error, AG_ERROR, AG_ERROR_NOT_REDIRECT, _("The address is not the redirect address"));
+      return NULL;
+    }
+  parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED, NULL);
+  if (g_uri_get_fragment (parsed) != NULL)
+    {
+      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_RESPONSE, _("The sign-in response is not well formed"));
+      return NULL;
+    }
+  params = parse_query (g_uri_get_query (parsed), error);
+  if (params == NULL)
+    return NULL;
+
+  /* state first: an error response for another sign-in is not ours either. */
+  value = g_hash_table_lookup (params, "state");
+  if (!constant_time_equal (value, self->state))
+    {
+      g_set_error (error, AG_ERROR, AG_ERROR_STATE_MISMATCH,
+                   value ? _("The sign-in response does not belong to this sign-in (state)")
+                         : _("The sign-in response has no state"));
+      return NULL;
+    }
+
+  value = g_hash_table_lookup (params, "iss");
+  if ((value != NULL && g_strcmp0 (value, self->issuer) != 0) ||
+      (value == NULL && self->require_iss))
+    {
+      g_set_error (error, AG_ERROR, AG_ERROR_ISSUER_MISMATCH,
+                   _("The sign-in response names another issuer (iss)"));
+      return NULL;
+    }
+
+  value = g_hash_table_lookup (params, "error");
+  if (value != NULL)
+    {
+      const char *description = g_hash_table_lookup (params, "error_description");
+      g_autofree char *safe = NULL;
+
+      /* Shown to a person: only printable text, and not too long. */
+      if (description != NULL && g_utf8_validate (description, -1, NULL))
+        {
+          safe = g_utf8_substring (description, 0, MIN (g_utf8_strlen (description, -1), 300));
+          for (char *p = safe; *p; p++)
+            if (g_ascii_iscntrl (*p))
+              *p = ' ';
+        }
+      if (strcmp (value, "access_denied") == 0)
+        g_set_error (error, AG_ERROR, AG_ERROR_ACCESS_DENIED, "%s%s%s",
+                     _("Access was denied"), safe ? ": " : "", safe ? safe : "");
+      else
+        g_set_error (error, AG_ERROR, AG_ERROR_PROVIDER, _("Authgear reported “%s”%s%s"),
+                     g_utf8_validate (value, -1, NULL) && strlen (value) < 64 ? value : "error",
+                     safe ? ": " : "", safe ? safe : "");
+      return NULL;
+    }
+
+  value = g_hash_table_lookup (params, "code");
+  if (value == NULL || *value == '\0')
+    {
+      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_RESPONSE, _("The sign-in response has no authorization code"));
+      return NULL;
+    }
+  return g_strdup (value);
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define AG_TYPE_AUTH_REQUEST (ag_auth_request_get_type ())
+
+G_DECLARE_FINAL_TYPE (AgAuthRequest, ag_auth_request, AG, AUTH_REQUEST, GObject)
+
+typedef enum
+{
+  AG_PAGE_DEFAULT,
+  AG_PAGE_SIGNUP,
+} AgPage;
+
+typedef struct
+{
+  AgPage      page;
+  const char *prompt;         /* nullable */
+  const char *login_hint;     /* nullable */
+  const char *ui_locales;     /* nullable, space-separated BCP 47 tags */
+  const char *color_scheme;   /* nullable, "light" or "dark" */
+} AgAuthOptions;
+
+/**
+ * ag_auth_request_new:
+ * A fresh authorization request: PKCE S256 verifier (43 characters from 32
+ * random bytes), state and nonce (256 bits each), all from the OS random
+ * source. @authorization_endpoint and @issuer come from discovery;
+ * @require_iss is the provider's authorization_response_iss_parameter_supported.
+ */
+AgAuthRequest *ag_auth_request_new            (const char           *authorization_endpoint,
+                                               const char           *issuer,
+                                               gboolean              require_iss,
+                                               const char           *client_id,
+                                               const char           *redirect_uri,
+                                               const char           *scopes,
+                                               const AgAuthOptions  *options);
+
+/* The URL to open in the web view. */
+const char    *ag_auth_request_get_url        (AgAuthRequest *self);
+const char    *ag_auth_request_get_verifier   (AgAuthRequest *self);
+const char    *ag_auth_request_get_nonce      (AgAuthRequest *self);
+const char    *ag_auth_request_get_state      (AgAuthRequest *self);
+const char    *ag_auth_request_get_redirect_uri (AgAuthRequest *self);
+
+/**
+ * ag_redirect_uri_matches:
+ * Whether @uri is the redirect URI @configured: scheme, host, port and path
+ * equal exactly (no prefix match, no decoding); query may differ.
+ */
+gboolean       ag_redirect_uri_matches        (const char *configured,
+                                               const char *uri);
+
+/**
+ * ag_auth_request_parse_redirect:
+ * Checks a redirect that ag_redirect_uri_matches() accepted and returns the
+ * authorization code. Errors: duplicated parameters, missing or wrong
+ * state (%AG_ERROR_STATE_MISMATCH), wrong or missing iss
+ * (%AG_ERROR_ISSUER_MISMATCH), error=access_denied (%AG_ERROR_ACCESS_DENIED),
+ * other error= (%AG_ERROR_PROVIDER), no code (%AG_ERROR_INVALID_RESPONSE).
+ */
+char          *ag_auth_request_parse_redirect (AgAuthRequest *self,
+                                               const char    *uri,
+                                               GError       **error);
+
+/* PKCE S256 challenge for @verifier (RFC 7636 §4.2). */
+char          *ag_pkce_challenge              (const char *verifier);
+
+G_END_DECLS

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define AG_DEFAULT_REDIRECT_URI "http://localhost:3000/callback"
+#define AG_DEFAULT_SCOPES "openid offline_access"
+
+#define AG_TYPE_CONFIG (ag_config_get_type ())
+
+G_DECLARE_FINAL_TYPE (AgConfig, ag_config, AG, CONFIG, GObject)
+
+/**
+ * ag_config_new:
+ * Validates the settings and returns a configuration, or %NULL with an
+ * %AG_ERROR_CONFIGURATION error naming the setting and why. @domain without a
+ * scheme means https://; plain http is accepted for loopback hosts only.
+ * @client_secret, @redirect_uri and @scopes may be %NULL (defaults apply).
+ */
+AgConfig    *ag_config_new                (const char  *domain,
+                                           const char  *client_id,
+                                           const char  *client_secret,
+                                           const char  *redirect_uri,
+                                           const char  *scopes,
+                                           GError     **error);
+
+/**
+ * ag_config_load:
+ * Reads AUTHGEAR_DOMAIN, AUTHGEAR_CLIENT_ID, AUTHGEAR_CLIENT_SECRET (and
+ * AUTHGEAR_REDIRECT_URI, AUTHGEAR_SCOPES) from the environment, then from the
+ * `.env` file at @dotenv_path (may be %NULL or missing), then from @settings
+ * (may be %NULL). The first source that sets a value wins. The client secret
+ * from the keyring is added later with ag_config_with_client_secret().
+ */
+AgConfig    *ag_config_load               (GSettings   *settings,
+                                           const char  *dotenv_path,
+                                           GError     **error);
+
+/* Returns a copy of @self with @client_secret (which may be %NULL). */
+AgConfig    *ag_config_with_client_secret (AgConfig    *self,
+                                           const char  *client_secret);
+
+const char  *ag_config_get_issuer         (AgConfig    *self);
+const char  *ag_config_get_client_id      (AgConfig    *self);
+const char  *ag_config_get_client_secret  (AgConfig    *self);
+const char  *ag_config_get_redirect_uri   (AgConfig    *self);
+const char  *ag_config_get_scopes         (AgConfig    *self);
+/* Whether the value named (e.g. "AUTHGEAR_DOMAIN") came from the environment
+ * or a .env file rather than GSettings. */
+gboolean     ag_config_is_overridden      (AgConfig    *self,
+                                           const char  *variable);
+
+/**
+ * ag_dotenv_parse:
+ * Parses `.env` text: KEY=value lines, `#` comments, optional `export`,
+ * single- or double-quoted values. Returns a table of strings, or %NULL with
+ * an %AG_ERROR_CONFIGURATION error naming the line.
+ */
+GHashTable  *ag_dotenv_parse              (const char  *text,
+                                           gssize       length,
+                                           GError     **error);
+
+/**
+ * ag_url_is_secure:
+ * Whether @uri is https, or http on a loopback host (127.0.0.0/8, ::1,
+ * localhost).
+ */
+gboolean     ag_url_is_secure             (const char  *uri);
+
+G_END_DECLS

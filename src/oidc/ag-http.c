@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ag-http"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "ag-error.h"
+#include "ag-http.h"
+#include "ag-secure.h"
+
+SoupSession *
+ag_http_session_new (void)
+{
+  SoupSession *session;
+  g_autofree char *user_agent = g_strdup_printf ("authgear-login/%s", VERSION);
+
+  session = soup_session_new_with_options ("timeout", 20,
+                                           "idle-timeout", 60,
+                                           "max-conns-per-host", 4,
+                                           "user-agent", user_agent,
+                                           NULL);
+  return session;
+}
+
+static guint
+request_timeout (void)
+{
+  const char *env = g_getenv ("AG_HTTP_TIMEOUT");
+  guint64 value;
+
+  if (env != NULL && g_ascii_string_to_unsigned (env, 10, 1, 600, &value, NULL))
+    return (guint) value;
+  return AG_HTTP_DEFAULT_TIMEOUT;
+}
+
+typedef struct
+{
+  GByteArray *body;
+  GCancellable *inner;     /* cancelled by the caller's or by the deadline */
+  gulong outer_handler;
+  GCancellable *outer;
+  GSource *deadline;
+  gboolean timed_out;
+  GInputStream *stream;
+} SendData;
+
+static void
+send_data_free (SendData *data)
+{
+  if (data->outer_handler)
+    g_cancellable_disconnect (data->outer, data->outer_handler);
+  if (data->deadline)
+    {
+      g_source_destroy (data->deadline);
+      g_source_unref (data->deadline);
+    }
+  g_clear_object (&data->outer);
+  g_clear_object (&data->inner);
+  g_clear_object (&data->stream);
+  if (data->body)
+    {
+      ag_secure_wipe (data->body->data, data->body->len);
+      g_byte_array_unref (data->body);
+    }
+  g_free (data);
+}
+
+static void
+return_error (GTask  *task,
+              GError *error)
+{
+  SendData *data = g_task_get_task_data (task);
+
+  if (data->timed_out)
+    {
+      g_clear_error (&error);
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_TIMEOUT, _("Authgear did not answer in time"));
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_clear_error (&error);
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_CANCELLED, _("The operation was cancelled"));
+    }
+  else if (error->domain == AG_ERROR)
+    g_task_return_error (task, error);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      g_clear_error (&error);
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_TIMEOUT, _("Authgear did not answer in time"));
+    }
+  else
+    {
+      GError *wrapped = g_error_new (AG_ERROR, AG_ERROR_NETWORK, _("Authgear could not be reached: %s"), error->message);
+      g_clear_error (&error);
+      g_task_return_error (task, wrapped);
+    }
+}
+
+static void read_next (GTask *task);
+
+static void
+read_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SendData *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) chunk = NULL;
+  GError *error = NULL;
+
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  if (chunk == NULL)
+    {
+      return_error (task, error);
+      return;
+    }
+  if (g_bytes_get_size (chunk) == 0)
+    {
+      GBytes *body = g_byte_array_free_to_bytes (g_steal_pointer (&data->body));
+      g_task_return_pointer (task, body, (GDestroyNotify) g_bytes_unref);
+      return;
+    }
+  if (data->body->len + g_bytes_get_size (chunk) > AG_HTTP_MAX_BODY)
+    {
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_RESPONSE,
+                               _("Authgear’s answer is larger than %d bytes"), AG_HTTP_MAX_BODY);
+      return;
+    }
+  g_byte_array_append (data->body, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+  {
+    gsize len;
+    gpointer mem = (gpointer) g_bytes_get_data (chunk, &len);
+    ag_secure_wipe (mem, len);
+  }
+  read_next (g_steal_pointer (&task));
+}
+
+static void
+read_next (GTask *task)
+{
+  SendData *data = g_task_get_task_data (task);
+
+  g_input_stream_read_bytes_async (data->stream, 16384, G_PRIORITY_DEFAULT, data->inner, read_cb, task);
+}
+
+static void
+send_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SendData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  data->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (data->stream == NULL)
+    {
+      return_error (task, error);
+      return;
+    }
+  read_next (g_steal_pointer (&task));
+}
+
+static gboolean
+deadline_cb (gpointer user_data)
+{
+  SendData *data = user_data;
+
+  data->timed_out = TRUE;
+  g_cancellable_cancel (data->inner);
+  g_clear_pointer (&data->deadline, g_source_unref);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+outer_cancelled_cb (GCancellable *outer,
+                    GCancellable *inner)
+{
+  g_cancellable_cancel (inner);
+}
+
+void
+ag_http_send_async (SoupSession         *session,
+                    SoupMessage         *msg,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SendData *data;
+
+  g_return_if_fail (SOUP_IS_SESSION (session));
+  g_return_if_fail (SOUP_IS_MESSAGE (msg));
+
+  task = g_task_new (session, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ag_http_send_async);
+  g_task_set_check_cancellable (task, FALSE);
+
+  data = g_new0 (SendData, 1);
+  data->body = g_byte_array_new ();
+  data->inner = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      data->outer = g_object_ref (cancellable);
+      data->outer_handler = g_cancellable_connect (cancellable, G_CALLBACK (outer_cancelled_cb),
+                                                   g_object_ref (data->inner), g_object_unref);
+    }
+  data->deadline = g_timeout_source_new_seconds (request_timeout ());
+  g_source_set_callback (data->deadline, deadline_cb, data, NULL);
+  g_source_set_static_name (data->deadline, "[ag-http] deadline");
+  g_source_attach (data->deadline, g_main_context_get_thread_default ());
+  g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
+
+  g_debug ("%s %s", soup_message_get_method (msg), g_uri_get_path (soup_message_get_uri (msg)));
+  soup_session_send_async (session, msg, G_PRIORITY_DEFAULT, data->inner, send_cb, g_steal_pointer (&task));
+}
+
+GBytes *
+ag_http_send_finish (SoupSession   *session,
+                     GAsyncResult  *result,
+                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, session), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+JsonObject *
+ag_http_parse_json_object (GBytes      *body,
+                           const char  *what,
+                           GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  gsize len = 0;
+  const char *text = body ? g_bytes_get_data (body, &len) : NULL;
+  JsonNode *root;
+
+  if (text == NULL || len == 0 || memchr (text, '\0', len) != NULL ||
+      !json_parser_load_from_data (parser, text, len, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_RESPONSE,
+                   _("Authgear’s %s is not a JSON object"), what);
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (root));
+}
+
+const char *
+ag_json_get_string (JsonObject *object,
+                    const char *name)
+{
+  JsonNode *node;
+
+  if (object == NULL)
+    return NULL;
+  node = json_object_get_member (object, name);
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+GBytes *
+ag_http_form_encode (const char *first_name,
+                     ...)
+{
+  GString *form = g_string_new (NULL);
+  const char *name = first_name;
+  va_list args;
+  gsize len;
+
+  va_start (args, first_name);
+  while (name != NULL)
+    {
+      const char *value = va_arg (args, const char *);
+
+      if (value != NULL)
+        {
+          g_autofree char *escaped = g_uri_escape_string (value, NULL, FALSE);
+
+          if (form->len)
+            g_string_append_c (form, '&');
+          g_string_append_printf (form, "%s=%s", name, escaped);
+          ag_secure_wipe (escaped, strlen (escaped));
+        }
+      name = va_arg (args, const char *);
+    }
+  va_end (args);
+
+  len = form->len;
+  {
+    char *text = g_string_free (form, FALSE);
+    /* The form carries codes, verifiers and refresh tokens: wipe it when the
+     * request is done with it. */
+    return g_bytes_new_with_free_func (text, len, (GDestroyNotify) ag_secure_free, text);
+  }
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+/* Largest response body read from the provider. */
+#define AG_HTTP_MAX_BODY (1024 * 1024)
+/* Whole-request deadline, in seconds; AG_HTTP_TIMEOUT in the environment
+ * lowers it for tests of a provider that never answers. */
+#define AG_HTTP_DEFAULT_TIMEOUT 30
+
+/* The one SoupSession of the process: keep-alive, timeouts, no cookies. */
+SoupSession *ag_http_session_new      (void);
+
+/**
+ * ag_http_send_async:
+ * Sends @msg and reads at most %AG_HTTP_MAX_BODY bytes of the answer within
+ * the deadline. A larger body, a network failure or the deadline give
+ * %AG_ERROR_INVALID_RESPONSE, %AG_ERROR_NETWORK or %AG_ERROR_TIMEOUT.
+ */
+void         ag_http_send_async       (SoupSession          *session,
+                                       SoupMessage          *msg,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+GBytes      *ag_http_send_finish      (SoupSession          *session,
+                                       GAsyncResult         *result,
+                                       GError              **error);
+
+/**
+ * ag_http_parse_json_object:
+ * Parses @body as one JSON object, or sets %AG_ERROR_INVALID_RESPONSE with
+ * @what (a translated noun such as "token response") in the message.
+ */
+JsonObject  *ag_http_parse_json_object (GBytes              *body,
+                                        const char          *what,
+                                        GError             **error);
+
+/* A string member of @object, or %NULL when it is missing or not a string. */
+const char  *ag_json_get_string       (JsonObject          *object,
+                                       const char          *name);
+
+/* application/x-www-form-urlencoded body from name/value pairs, %NULL-ended. */
+GBytes      *ag_http_form_encode      (const char          *first_name,
+                                       ...) G_GNUC_NULL_TERMINATED;
+
+G_END_DECLS

@@ -1,0 +1,695 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ag-oidc-client"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "ag-error.h"
+#include "ag-http.h"
+#include "ag-oidc-client.h"
+#include "ag-secure.h"
+
+struct _AgOidcClient
+{
+  GObject parent_instance;
+
+  AgConfig *config;
+  AgProvider *provider;
+  GCancellable *cancellable;     /* for the shared refresh */
+
+  GPtrArray *refresh_waiters;    /* GTask; non-NULL while a refresh runs */
+  guint n_token_requests;
+};
+
+G_DEFINE_FINAL_TYPE (AgOidcClient, ag_oidc_client, G_TYPE_OBJECT)
+
+static void
+ag_oidc_client_dispose (GObject *object)
+{
+  AgOidcClient *self = AG_OIDC_CLIENT (object);
+
+  g_cancellable_cancel (self->cancellable);
+  G_OBJECT_CLASS (ag_oidc_client_parent_class)->dispose (object);
+}
+
+static void
+ag_oidc_client_finalize (GObject *object)
+{
+  AgOidcClient *self = AG_OIDC_CLIENT (object);
+
+  g_clear_object (&self->config);
+  g_clear_object (&self->provider);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->refresh_waiters, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (ag_oidc_client_parent_class)->finalize (object);
+}
+
+static void
+ag_oidc_client_class_init (AgOidcClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ag_oidc_client_dispose;
+  object_class->finalize = ag_oidc_client_finalize;
+}
+
+static void
+ag_oidc_client_init (AgOidcClient *self)
+{
+  self->cancellable = g_cancellable_new ();
+}
+
+AgOidcClient *
+ag_oidc_client_new (AgConfig   *config,
+                    AgProvider *provider)
+{
+  AgOidcClient *self;
+
+  g_return_val_if_fail (AG_IS_CONFIG (config), NULL);
+  g_return_val_if_fail (AG_IS_PROVIDER (provider), NULL);
+
+  self = g_object_new (AG_TYPE_OIDC_CLIENT, NULL);
+  self->config = g_object_ref (config);
+  self->provider = g_object_ref (provider);
+  return self;
+}
+
+AgConfig *
+ag_oidc_client_get_config (AgOidcClient *self)
+{
+  g_return_val_if_fail (AG_IS_OIDC_CLIENT (self), NULL);
+  return self->config;
+}
+
+AgProvider *
+ag_oidc_client_get_provider (AgOidcClient *self)
+{
+  g_return_val_if_fail (AG_IS_OIDC_CLIENT (self), NULL);
+  return self->provider;
+}
+
+guint
+ag_oidc_client_get_n_token_requests (AgOidcClient *self)
+{
+  g_return_val_if_fail (AG_IS_OIDC_CLIENT (self), 0);
+  return self->n_token_requests;
+}
+
+/* RFC 6749 §2.3.1: client_secret_basic with form-encoded id and secret. */
+static void
+add_client_auth (AgOidcClient *self,
+                 SoupMessage  *msg)
+{
+  const char *secret = ag_config_get_client_secret (self->config);
+  g_autofree char *id = NULL;
+  g_autofree char *escaped_secret = NULL;
+  g_autofree char *pair = NULL;
+  g_autofree char *b64 = NULL;
+  g_autofree char *header = NULL;
+
+  if (secret == NULL)
+    return;
+  id = g_uri_escape_string (ag_config_get_client_id (self->config), NULL, FALSE);
+  escaped_secret = g_uri_escape_string (secret, NULL, FALSE);
+  pair = g_strconcat (id, ":", escaped_secret, NULL);
+  b64 = g_base64_encode ((const guchar *) pair, strlen (pair));
+  header = g_strconcat ("Basic ", b64, NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", header);
+  ag_secure_wipe (escaped_secret, strlen (escaped_secret));
+  ag_secure_wipe (pair, strlen (pair));
+  ag_secure_wipe (b64, strlen (b64));
+  ag_secure_wipe (header, strlen (header));
+}
+
+static SoupMessage *
+new_token_message (AgOidcClient *self,
+                   GBytes       *form)
+{
+  SoupMessage *msg = soup_message_new (SOUP_METHOD_POST, ag_provider_get_token_endpoint (self->provider));
+
+  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", form);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "application/json");
+  add_client_auth (self, msg);
+  self->n_token_requests++;
+  return msg;
+}
+
+/* Maps a token endpoint answer to a token set or an AG_ERROR. */
+static AgTokenSet *
+parse_token_answer (AgOidcClient  *self,
+                    SoupMessage   *msg,
+                    GBytes        *body,
+                    GError       **error)
+{
+  guint status = soup_message_get_status (msg);
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GError) parse_error = NULL;
+
+  object = ag_http_parse_json_object (body, _("token response"), &parse_error);
+
+  if (status != SOUP_STATUS_OK)
+    {
+      const char *oauth_error = ag_json_get_string (object, "error");
+
+      if (g_strcmp0 (oauth_error, "invalid_grant") == 0)
+        g_set_error (error, AG_ERROR, AG_ERROR_INVALID_GRANT,
+                     _("Authgear no longer accepts this sign-in (invalid_grant)"));
+      else if (oauth_error != NULL && g_utf8_validate (oauth_error, -1, NULL) && strlen (oauth_error) < 64)
+        g_set_error (error, AG_ERROR, AG_ERROR_PROVIDER,
+                     _("Authgear refused the token request (%s)"), oauth_error);
+      else
+        g_set_error (error, AG_ERROR, AG_ERROR_PROVIDER,
+                     _("Authgear answered the token request with HTTP %u"), status);
+      return NULL;
+    }
+  if (object == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&parse_error));
+      return NULL;
+    }
+  return ag_token_set_new_from_response (object,
+                                         ag_provider_get_issuer (self->provider),
+                                         ag_config_get_client_id (self->config),
+                                         g_get_real_time () / G_USEC_PER_SEC,
+                                         error);
+}
+
+/* ID token verification, shared by the exchange and refresh. */
+typedef struct
+{
+  AgTokenSet *tokens;
+  AgJwt *jwt;
+  char *nonce;            /* NULL on refresh */
+  char *expected_sub;     /* refresh: must stay the same */
+  gboolean refetched;
+  SoupMessage *msg;
+  gboolean fetch_userinfo;
+} Exchange;
+
+static void
+exchange_free (Exchange *ex)
+{
+  g_clear_object (&ex->tokens);
+  g_clear_pointer (&ex->jwt, ag_jwt_free);
+  ag_secure_free (ex->nonce);
+  g_free (ex->expected_sub);
+  g_clear_object (&ex->msg);
+  g_free (ex);
+}
+
+static void verify_with_jwks (GTask *task);
+
+static void
+userinfo_done (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Exchange *ex = g_task_get_task_data (task);
+  g_autoptr(JsonObject) userinfo = NULL;
+  GError *error = NULL;
+
+  userinfo = ag_oidc_client_fetch_userinfo_finish (AG_OIDC_CLIENT (object), result, &error);
+  if (userinfo == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  ag_token_set_set_userinfo (ex->tokens, userinfo);
+  g_task_return_pointer (task, g_steal_pointer (&ex->tokens), g_object_unref);
+}
+
+static void
+claims_verified (GTask *task)
+{
+  AgOidcClient *self = g_task_get_source_object (task);
+  Exchange *ex = g_task_get_task_data (task);
+
+  ag_token_set_set_id_claims (ex->tokens, ag_jwt_get_claims (ex->jwt));
+  if (ex->fetch_userinfo && ag_provider_get_userinfo_endpoint (self->provider) != NULL)
+    {
+      ag_oidc_client_fetch_userinfo_async (self, ex->tokens, g_task_get_cancellable (task),
+                                           userinfo_done, g_object_ref (task));
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&ex->tokens), g_object_unref);
+}
+
+static void
+jwks_ready (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AgOidcClient *self = g_task_get_source_object (task);
+  Exchange *ex = g_task_get_task_data (task);
+  g_autoptr(AgJwks) jwks = NULL;
+  GError *error = NULL;
+  gboolean unknown_kid = FALSE;
+  const char *sub;
+
+  jwks = ag_provider_get_jwks_finish (AG_PROVIDER (object), result, &error);
+  if (jwks == NULL)
+    {
+      /* Without keys the token cannot be checked: never accept it. */
+      GError *wrapped = g_error_new (AG_ERROR, error->code == AG_ERROR_CANCELLED ? AG_ERROR_CANCELLED : AG_ERROR_INVALID_ID_TOKEN,
+                                     "%s", error->message);
+      g_error_free (error);
+      g_task_return_error (task, wrapped);
+      return;
+    }
+
+  if (!ag_jwt_verify_signature (ex->jwt, jwks, ag_provider_get_signing_algs (self->provider), &unknown_kid, &error))
+    {
+      if (unknown_kid && !ex->refetched)
+        {
+          /* The provider may have rotated its keys: fetch them once more. */
+          g_debug ("Unknown key: fetching the key set again");
+          g_clear_error (&error);
+          ex->refetched = TRUE;
+          ag_provider_get_jwks_async (self->provider, TRUE, g_task_get_cancellable (task),
+                                      jwks_ready, g_steal_pointer (&task));
+          return;
+        }
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (!ag_jwt_check_id_token (ex->jwt,
+                              ag_provider_get_issuer (self->provider),
+                              ag_config_get_client_id (self->config),
+                              ex->nonce,
+                              g_get_real_time () / G_USEC_PER_SEC,
+                              &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  sub = ag_json_get_string (ag_jwt_get_claims (ex->jwt), "sub");
+  if (ex->expected_sub != NULL && g_strcmp0 (sub, ex->expected_sub) != 0)
+    {
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN,
+                               _("The refreshed identity token names another user (sub)"));
+      return;
+    }
+  claims_verified (task);
+}
+
+static void
+verify_with_jwks (GTask *task)
+{
+  AgOidcClient *self = g_task_get_source_object (task);
+
+  ag_provider_get_jwks_async (self->provider, FALSE, g_task_get_cancellable (task), jwks_ready, g_object_ref (task));
+}
+
+/* Continues after the token endpoint answered: verify the ID token, if any. */
+static void
+token_answered (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AgOidcClient *self = g_task_get_source_object (task);
+  Exchange *ex = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = NULL;
+  GError *error = NULL;
+  const char *id_token;
+
+  body = ag_http_send_finish (SOUP_SESSION (object), result, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  ex->tokens = parse_token_answer (self, ex->msg, body, &error);
+  if (ex->tokens == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  id_token = ag_token_set_get_id_token (ex->tokens);
+  if (id_token == NULL)
+    {
+      if (ex->nonce != NULL)
+        {
+          g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN,
+                                   _("Authgear sent no identity token"));
+          return;
+        }
+      /* A refresh may leave the ID token out; the old one stays. */
+      claims_verified (task);
+      return;
+    }
+
+  ex->jwt = ag_jwt_parse (id_token, &error);
+  if (ex->jwt == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  verify_with_jwks (task);
+}
+
+void
+ag_oidc_client_exchange_code_async (AgOidcClient        *self,
+                                    AgAuthRequest       *request,
+                                    const char          *code,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GBytes) form = NULL;
+  Exchange *ex;
+
+  g_return_if_fail (AG_IS_OIDC_CLIENT (self));
+  g_return_if_fail (AG_IS_AUTH_REQUEST (request));
+  g_return_if_fail (code != NULL);
+  g_return_if_fail (ag_provider_is_discovered (self->provider));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ag_oidc_client_exchange_code_async);
+
+  form = ag_http_form_encode ("grant_type", "authorization_code",
+                              "code", code,
+                              "redirect_uri", ag_auth_request_get_redirect_uri (request),
+                              "code_verifier", ag_auth_request_get_verifier (request),
+                              "client_id", ag_config_get_client_secret (self->config) ? NULL : ag_config_get_client_id (self->config),
+                              NULL);
+  ex = g_new0 (Exchange, 1);
+  ex->nonce = g_strdup (ag_auth_request_get_nonce (request));
+  ex->fetch_userinfo = TRUE;
+  ex->msg = new_token_message (self, form);
+  g_task_set_task_data (task, ex, (GDestroyNotify) exchange_free);
+
+  ag_http_send_async (ag_provider_get_session (self->provider), ex->msg, cancellable,
+                      token_answered, g_steal_pointer (&task));
+}
+
+AgTokenSet *
+ag_oidc_client_exchange_code_finish (AgOidcClient  *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+refresh_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  AgOidcClient *self = AG_OIDC_CLIENT (object);
+  AgTokenSet *previous = user_data;
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->refresh_waiters);
+  g_autoptr(AgTokenSet) tokens = NULL;
+  g_autoptr(GError) error = NULL;
+
+  tokens = g_task_propagate_pointer (G_TASK (result), &error);
+  if (tokens != NULL)
+    ag_token_set_inherit (tokens, previous);
+  g_object_unref (previous);
+
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      GTask *waiter = g_ptr_array_index (waiters, i);
+
+      if (tokens != NULL)
+        g_task_return_pointer (waiter, g_object_ref (tokens), g_object_unref);
+      else
+        g_task_return_error (waiter, g_error_copy (error));
+    }
+}
+
+void
+ag_oidc_client_refresh_async (AgOidcClient        *self,
+                              AgTokenSet          *current,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) inner = NULL;
+  g_autoptr(GBytes) form = NULL;
+  Exchange *ex;
+
+  g_return_if_fail (AG_IS_OIDC_CLIENT (self));
+  g_return_if_fail (AG_IS_TOKEN_SET (current));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ag_oidc_client_refresh_async);
+
+  if (ag_token_set_get_refresh_token (current) == NULL)
+    {
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_GRANT,
+                               _("The session has no refresh token: sign in again"));
+      return;
+    }
+  if (!ag_provider_is_discovered (self->provider))
+    {
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_DISCOVERY, _("The provider’s configuration is not loaded"));
+      return;
+    }
+
+  if (self->refresh_waiters != NULL)
+    {
+      g_debug ("A refresh is running: waiting for it");
+      g_ptr_array_add (self->refresh_waiters, g_steal_pointer (&task));
+      return;
+    }
+  self->refresh_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (self->refresh_waiters, g_steal_pointer (&task));
+
+  /* The shared request belongs to the client, not to the first caller, so
+   * that one caller's cancel does not fail the others. */
+  inner = g_task_new (self, self->cancellable, refresh_done, g_object_ref (current));
+  g_task_set_source_tag (inner, ag_oidc_client_refresh_async);
+
+  form = ag_http_form_encode ("grant_type", "refresh_token",
+                              "refresh_token", ag_token_set_get_refresh_token (current),
+                              "client_id", ag_config_get_client_secret (self->config) ? NULL : ag_config_get_client_id (self->config),
+                              NULL);
+  ex = g_new0 (Exchange, 1);
+  ex->expected_sub = g_strdup (ag_token_set_get_subject (current));
+  ex->msg = new_token_message (self, form);
+  g_task_set_task_data (inner, ex, (GDestroyNotify) exchange_free);
+
+  ag_http_send_async (ag_provider_get_session (self->provider), ex->msg, self->cancellable,
+                      token_answered, g_steal_pointer (&inner));
+}
+
+AgTokenSet *
+ag_oidc_client_refresh_finish (AgOidcClient  *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+userinfo_answered (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SoupMessage *msg = g_task_get_task_data (task);
+  const char *expected_sub = g_object_get_data (G_OBJECT (task), "sub");
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonObject) object_ = NULL;
+  GError *error = NULL;
+  guint status;
+
+  body = ag_http_send_finish (SOUP_SESSION (object), result, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  status = soup_message_get_status (msg);
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    {
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_PROVIDER,
+                               _("Authgear did not accept the access token for the profile (HTTP 401)"));
+      return;
+    }
+  if (status != SOUP_STATUS_OK)
+    {
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_PROVIDER,
+                               _("Authgear answered the profile request with HTTP %u"), status);
+      return;
+    }
+  object_ = ag_http_parse_json_object (body, _("profile"), &error);
+  if (object_ == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (g_strcmp0 (ag_json_get_string (object_, "sub"), expected_sub) != 0)
+    {
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_USERINFO_MISMATCH,
+                               _("The profile Authgear sent belongs to another user"));
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&object_), (GDestroyNotify) json_object_unref);
+}
+
+void
+ag_oidc_client_fetch_userinfo_async (AgOidcClient        *self,
+                                     AgTokenSet          *tokens,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *header = NULL;
+  SoupMessage *msg;
+  const char *endpoint;
+
+  g_return_if_fail (AG_IS_OIDC_CLIENT (self));
+  g_return_if_fail (AG_IS_TOKEN_SET (tokens));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ag_oidc_client_fetch_userinfo_async);
+
+  endpoint = ag_provider_get_userinfo_endpoint (self->provider);
+  if (endpoint == NULL)
+    {
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_DISCOVERY, _("The provider has no userinfo endpoint"));
+      return;
+    }
+  g_object_set_data_full (G_OBJECT (task), "sub", g_strdup (ag_token_set_get_subject (tokens)), g_free);
+
+  msg = soup_message_new (SOUP_METHOD_GET, endpoint);
+  header = g_strconcat ("Bearer ", ag_token_set_get_access_token (tokens), NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", header);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "application/json");
+  ag_secure_wipe (header, strlen (header));
+  g_task_set_task_data (task, msg, g_object_unref);
+  ag_http_send_async (ag_provider_get_session (self->provider), msg, cancellable,
+                      userinfo_answered, g_steal_pointer (&task));
+}
+
+JsonObject *
+ag_oidc_client_fetch_userinfo_finish (AgOidcClient  *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+revoke_answered (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SoupMessage *msg = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = NULL;
+  GError *error = NULL;
+
+  body = ag_http_send_finish (SOUP_SESSION (object), result, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (soup_message_get_status (msg) != SOUP_STATUS_OK)
+    {
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_PROVIDER,
+                               _("Authgear answered the revocation with HTTP %u"), soup_message_get_status (msg));
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+ag_oidc_client_revoke_async (AgOidcClient        *self,
+                             AgTokenSet          *tokens,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GBytes) form = NULL;
+  const char *endpoint;
+  const char *token;
+  SoupMessage *msg;
+
+  g_return_if_fail (AG_IS_OIDC_CLIENT (self));
+  g_return_if_fail (AG_IS_TOKEN_SET (tokens));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ag_oidc_client_revoke_async);
+
+  endpoint = ag_provider_is_discovered (self->provider) ? ag_provider_get_revocation_endpoint (self->provider) : NULL;
+  token = ag_token_set_get_refresh_token (tokens);
+  if (endpoint == NULL || token == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  form = ag_http_form_encode ("token", token,
+                              "token_type_hint", "refresh_token",
+                              "client_id", ag_config_get_client_secret (self->config) ? NULL : ag_config_get_client_id (self->config),
+                              NULL);
+  msg = soup_message_new (SOUP_METHOD_POST, endpoint);
+  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", form);
+  add_client_auth (self, msg);
+  g_task_set_task_data (task, msg, g_object_unref);
+  ag_http_send_async (ag_provider_get_session (self->provider), msg, cancellable,
+                      revoke_answered, g_steal_pointer (&task));
+}
+
+gboolean
+ag_oidc_client_revoke_finish (AgOidcClient  *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+char *
+ag_oidc_client_build_end_session_uri (AgOidcClient *self,
+                                      AgTokenSet   *tokens,
+                                      const char   *post_logout_redirect_uri,
+                                      const char   *state)
+{
+  const char *endpoint;
+  g_autoptr(GString) url = NULL;
+  struct { const char *name, *value; } params[] = {
+    { "id_token_hint", tokens ? ag_token_set_get_id_token (tokens) : NULL },
+    { "post_logout_redirect_uri", post_logout_redirect_uri },
+    { "state", state },
+    { "client_id", ag_config_get_client_id (self->config) },
+  };
+
+  g_return_val_if_fail (AG_IS_OIDC_CLIENT (self), NULL);
+
+  endpoint = ag_provider_is_discovered (self->provider) ? ag_provider_get_end_session_endpoint (self->provider) : NULL;
+  if (endpoint == NULL)
+    return NULL;
+
+  url = g_string_new (endpoint);
+  for (guint i = 0; i < G_N_ELEMENTS (params); i++)
+    {
+      g_autofree char *escaped = NULL;
+
+      if (params[i].value == NULL)
+        continue;
+      escaped = g_uri_escape_string (params[i].value, NULL, FALSE);
+      g_string_append_c (url, strchr (url->str, '?') ? '&' : '?');
+      g_string_append_printf (url, "%s=%s", params[i].name, escaped);
+    }
+  return g_string_free (g_steal_pointer (&url), FALSE);
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "ag-auth-request.h"
+#include "ag-config.h"
+#include "ag-provider.h"
+#include "ag-token-set.h"
+
+G_BEGIN_DECLS
+
+#define AG_TYPE_OIDC_CLIENT (ag_oidc_client_get_type ())
+
+G_DECLARE_FINAL_TYPE (AgOidcClient, ag_oidc_client, AG, OIDC_CLIENT, GObject)
+
+AgOidcClient *ag_oidc_client_new                 (AgConfig     *config,
+                                                  AgProvider   *provider);
+AgConfig     *ag_oidc_client_get_config          (AgOidcClient *self);
+AgProvider   *ag_oidc_client_get_provider        (AgOidcClient *self);
+
+/**
+ * ag_oidc_client_exchange_code_async:
+ * Exchanges @code (from @request's redirect) for tokens, verifies the ID
+ * token (signature, claims, nonce; one JWKS re-fetch on an unknown kid), then
+ * reads userinfo and checks its `sub`. Nothing is stored.
+ */
+void          ag_oidc_client_exchange_code_async (AgOidcClient        *self,
+                                                  AgAuthRequest       *request,
+                                                  const char          *code,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+AgTokenSet   *ag_oidc_client_exchange_code_finish (AgOidcClient       *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
+/**
+ * ag_oidc_client_refresh_async:
+ * Uses @current's refresh token. Single-flight: while one refresh runs,
+ * further calls wait for it and share its result. A refreshed ID token must
+ * keep `iss` and `sub`. %AG_ERROR_INVALID_GRANT means the session is over.
+ */
+void          ag_oidc_client_refresh_async       (AgOidcClient        *self,
+                                                  AgTokenSet          *current,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+AgTokenSet   *ag_oidc_client_refresh_finish      (AgOidcClient        *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
+/* Reads userinfo with @tokens' access token and checks its sub. */
+void          ag_oidc_client_fetch_userinfo_async (AgOidcClient       *self,
+                                                  AgTokenSet          *tokens,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+JsonObject   *ag_oidc_client_fetch_userinfo_finish (AgOidcClient      *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
+/* Revokes @tokens' refresh token (token_type_hint=refresh_token); a
+ * provider without a revocation endpoint succeeds at once. */
+void          ag_oidc_client_revoke_async        (AgOidcClient        *self,
+                                                  AgTokenSet          *tokens,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean      ag_oidc_client_revoke_finish       (AgOidcClient        *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
+/**
+ * ag_oidc_client_build_end_session_uri:
+ * The end-session URL with id_token_hint, post_logout_redirect_uri and
+ * @state, or %NULL when the provider has no end_session_endpoint.
+ */
+char         *ag_oidc_client_build_end_session_uri (AgOidcClient      *self,
+                                                  AgTokenSet          *tokens,
+                                                  const char          *post_logout_redirect_uri,
+                                                  const char          *state);
+
+/* Number of token requests sent (for single-flight tests). */
+guint         ag_oidc_client_get_n_token_requests (AgOidcClient       *self);
+
+G_END_DECLS

@@ -1,0 +1,461 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ag-provider"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "ag-config.h"
+#include "ag-error.h"
+#include "ag-http.h"
+#include "ag-provider.h"
+
+struct _AgProvider
+{
+  GObject parent_instance;
+
+  SoupSession *session;
+  char *issuer;
+  char *cache_dir;
+
+  gboolean discovered;
+  char *authorization_endpoint;
+  char *token_endpoint;
+  char *userinfo_endpoint;
+  char *revocation_endpoint;
+  char *end_session_endpoint;
+  char *jwks_uri;
+  GStrv signing_algs;
+  gboolean iss_parameter_supported;
+
+  AgJwks *jwks;
+  gint64 jwks_fetched;   /* monotonic, µs */
+};
+
+G_DEFINE_FINAL_TYPE (AgProvider, ag_provider, G_TYPE_OBJECT)
+
+static void
+clear_metadata (AgProvider *self)
+{
+  self->discovered = FALSE;
+  g_clear_pointer (&self->authorization_endpoint, g_free);
+  g_clear_pointer (&self->token_endpoint, g_free);
+  g_clear_pointer (&self->userinfo_endpoint, g_free);
+  g_clear_pointer (&self->revocation_endpoint, g_free);
+  g_clear_pointer (&self->end_session_endpoint, g_free);
+  g_clear_pointer (&self->jwks_uri, g_free);
+  g_clear_pointer (&self->signing_algs, g_strfreev);
+}
+
+static void
+ag_provider_finalize (GObject *object)
+{
+  AgProvider *self = AG_PROVIDER (object);
+
+  clear_metadata (self);
+  g_clear_object (&self->session);
+  g_free (self->issuer);
+  g_free (self->cache_dir);
+  g_clear_pointer (&self->jwks, ag_jwks_unref);
+
+  G_OBJECT_CLASS (ag_provider_parent_class)->finalize (object);
+}
+
+static void
+ag_provider_class_init (AgProviderClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = ag_provider_finalize;
+}
+
+static void
+ag_provider_init (AgProvider *self)
+{
+}
+
+AgProvider *
+ag_provider_new (SoupSession *session,
+                 const char  *issuer,
+                 const char  *cache_dir)
+{
+  AgProvider *self;
+
+  g_return_val_if_fail (SOUP_IS_SESSION (session), NULL);
+  g_return_val_if_fail (issuer != NULL, NULL);
+
+  self = g_object_new (AG_TYPE_PROVIDER, NULL);
+  self->session = g_object_ref (session);
+  self->issuer = g_strdup (issuer);
+  if (cache_dir != NULL)
+    {
+      /* One folder per issuer, named by its hash: the issuer is a URL. */
+      g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, issuer, -1);
+      self->cache_dir = g_build_filename (cache_dir, hash, NULL);
+    }
+  return self;
+}
+
+static gboolean
+take_endpoint (JsonObject  *object,
+               const char  *name,
+               gboolean     required,
+               char       **out,
+               GError     **error)
+{
+  const char *value = ag_json_get_string (object, name);
+
+  if (value == NULL || *value == '\0')
+    {
+      if (required)
+        {
+          g_set_error (error, AG_ERROR, AG_ERROR_DISCOVERY,
+                       _("The provider’s configuration has no %s"), name);
+          return FALSE;
+        }
+      return TRUE;
+    }
+  if (!ag_url_is_secure (value))
+    {
+      g_set_error (error, AG_ERROR, AG_ERROR_DISCOVERY,
+                   _("The provider’s %s is not an https:// address"), name);
+      return FALSE;
+    }
+  *out = g_strdup (value);
+  return TRUE;
+}
+
+gboolean
+ag_provider_parse_metadata (AgProvider  *self,
+                            const char  *json,
+                            gsize        length,
+                            GError     **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *algs;
+
+  g_return_val_if_fail (AG_IS_PROVIDER (self), FALSE);
+
+  clear_metadata (self);
+  bytes = g_bytes_new (json, length);
+  object = ag_http_parse_json_object (bytes, _("configuration document"), &local_error);
+  if (object == NULL)
+    {
+      g_set_error (error, AG_ERROR, AG_ERROR_DISCOVERY, "%s", local_error->message);
+      return FALSE;
+    }
+
+  if (g_strcmp0 (ag_json_get_string (object, "issuer"), self->issuer) != 0)
+    {
+      g_set_error (error, AG_ERROR, AG_ERROR_ISSUER_MISMATCH,
+                   _("The provider says its issuer is not %s: check AUTHGEAR_DOMAIN"), self->issuer);
+      return FALSE;
+    }
+
+  if (!take_endpoint (object, "authorization_endpoint", TRUE, &self->authorization_endpoint, error) ||
+      !take_endpoint (object, "token_endpoint", TRUE, &self->token_endpoint, error) ||
+      !take_endpoint (object, "jwks_uri", TRUE, &self->jwks_uri, error) ||
+      !take_endpoint (object, "userinfo_endpoint", FALSE, &self->userinfo_endpoint, error) ||
+      !take_endpoint (object, "revocation_endpoint", FALSE, &self->revocation_endpoint, error) ||
+      !take_endpoint (object, "end_session_endpoint", FALSE, &self->end_session_endpoint, error))
+    {
+      clear_metadata (self);
+      return FALSE;
+    }
+
+  algs = json_object_get_member (object, "id_token_signing_alg_values_supported");
+  if (algs != NULL && JSON_NODE_HOLDS_ARRAY (algs))
+    {
+      JsonArray *array = json_node_get_array (algs);
+      g_autoptr(GPtrArray) list = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+
+      for (guint i = 0; i < json_array_get_length (array) && i < 32; i++)
+        {
+          JsonNode *e = json_array_get_element (array, i);
+          if (JSON_NODE_HOLDS_VALUE (e) && json_node_get_value_type (e) == G_TYPE_STRING)
+            g_ptr_array_add (list, g_strdup (json_node_get_string (e)));
+        }
+      self->signing_algs = (GStrv) g_ptr_array_free (g_steal_pointer (&list), FALSE);
+    }
+  else
+    self->signing_algs = g_strdupv ((char *[]) { (char *) "RS256", NULL });
+
+  self->iss_parameter_supported =
+    json_object_get_boolean_member_with_default (object, "authorization_response_iss_parameter_supported", FALSE);
+  self->discovered = TRUE;
+  return TRUE;
+}
+
+/* Disk cache: public documents only, with their fetch time as mtime. */
+static char *
+cache_path (AgProvider *self,
+            const char *name)
+{
+  return self->cache_dir ? g_build_filename (self->cache_dir, name, NULL) : NULL;
+}
+
+static GBytes *
+cache_read (AgProvider *self,
+            const char *name)
+{
+  g_autofree char *path = cache_path (self, name);
+  g_autofree char *contents = NULL;
+  GStatBuf st;
+  gsize len;
+
+  if (path == NULL || g_stat (path, &st) != 0)
+    return NULL;
+  if (g_get_real_time () / G_USEC_PER_SEC - st.st_mtime > AG_PROVIDER_CACHE_LIFETIME ||
+      st.st_mtime > g_get_real_time () / G_USEC_PER_SEC + 60)
+    return NULL;
+  if (!g_file_get_contents (path, &contents, &len, NULL))
+    return NULL;
+  return g_bytes_new_take (g_steal_pointer (&contents), len);
+}
+
+static void
+cache_write (AgProvider *self,
+             const char *name,
+             GBytes     *bytes)
+{
+  g_autofree char *path = cache_path (self, name);
+  g_autoptr(GError) error = NULL;
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+
+  if (path == NULL)
+    return;
+  if (g_mkdir_with_parents (self->cache_dir, 0700) != 0 ||
+      !g_file_set_contents_full (path, data, len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+    g_debug ("Could not cache %s: %s", name, error ? error->message : g_strerror (errno));
+}
+
+static void
+discovery_fetched (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AgProvider *self = g_task_get_source_object (task);
+  SoupMessage *msg = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = NULL;
+  GError *error = NULL;
+  gsize len;
+  const char *data;
+
+  body = ag_http_send_finish (SOUP_SESSION (object), result, &error);
+  if (body == NULL)
+    {
+      if (error->code == AG_ERROR_NETWORK || error->code == AG_ERROR_TIMEOUT || error->code == AG_ERROR_CANCELLED)
+        g_task_return_error (task, error);
+      else
+        {
+          g_task_return_new_error (task, AG_ERROR, AG_ERROR_DISCOVERY, "%s", error->message);
+          g_error_free (error);
+        }
+      return;
+    }
+  if (soup_message_get_status (msg) != SOUP_STATUS_OK)
+    {
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_DISCOVERY,
+                               _("The provider’s configuration could not be read (HTTP %u): check AUTHGEAR_DOMAIN"),
+                               soup_message_get_status (msg));
+      return;
+    }
+  data = g_bytes_get_data (body, &len);
+  if (!ag_provider_parse_metadata (self, data, len, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  cache_write (self, "openid-configuration.json", body);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+ag_provider_discover_async (AgProvider          *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GBytes) cached = NULL;
+  g_autofree char *url = NULL;
+  SoupMessage *msg;
+
+  g_return_if_fail (AG_IS_PROVIDER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ag_provider_discover_async);
+
+  if (self->discovered)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  cached = cache_read (self, "openid-configuration.json");
+  if (cached != NULL)
+    {
+      gsize len;
+      const char *data = g_bytes_get_data (cached, &len);
+
+      if (ag_provider_parse_metadata (self, data, len, NULL))
+        {
+          g_debug ("Discovery from cache");
+          g_task_return_boolean (task, TRUE);
+          return;
+        }
+    }
+
+  url = g_strconcat (self->issuer, "/.well-known/openid-configuration", NULL);
+  msg = soup_message_new (SOUP_METHOD_GET, url);
+  if (msg == NULL)
+    {
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_CONFIGURATION, _("AUTHGEAR_DOMAIN is not a valid address"));
+      return;
+    }
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "application/json");
+  g_task_set_task_data (task, msg, g_object_unref);
+  ag_http_send_async (self->session, msg, cancellable, discovery_fetched, g_steal_pointer (&task));
+}
+
+gboolean
+ag_provider_discover_finish (AgProvider    *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+jwks_fetched (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AgProvider *self = g_task_get_source_object (task);
+  SoupMessage *msg = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = NULL;
+  GError *error = NULL;
+  AgJwks *jwks;
+  gsize len;
+  const char *data;
+
+  body = ag_http_send_finish (SOUP_SESSION (object), result, &error);
+  if (body == NULL)
+    {
+      g_prefix_error (&error, "%s", _("The provider’s signing keys could not be fetched: "));
+      g_task_return_error (task, error);
+      return;
+    }
+  if (soup_message_get_status (msg) != SOUP_STATUS_OK)
+    {
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_DISCOVERY,
+                               _("The provider’s signing keys could not be fetched (HTTP %u)"),
+                               soup_message_get_status (msg));
+      return;
+    }
+  data = g_bytes_get_data (body, &len);
+  jwks = ag_jwks_parse (data, len, &error);
+  if (jwks == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_clear_pointer (&self->jwks, ag_jwks_unref);
+  self->jwks = ag_jwks_ref (jwks);
+  self->jwks_fetched = g_get_monotonic_time ();
+  cache_write (self, "jwks.json", body);
+  g_task_return_pointer (task, jwks, (GDestroyNotify) ag_jwks_unref);
+}
+
+void
+ag_provider_get_jwks_async (AgProvider          *self,
+                            gboolean             refresh,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SoupMessage *msg;
+
+  g_return_if_fail (AG_IS_PROVIDER (self));
+  g_return_if_fail (self->discovered);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ag_provider_get_jwks_async);
+
+  if (!refresh && self->jwks != NULL &&
+      g_get_monotonic_time () - self->jwks_fetched < (gint64) AG_PROVIDER_CACHE_LIFETIME * G_USEC_PER_SEC)
+    {
+      g_task_return_pointer (task, ag_jwks_ref (self->jwks), (GDestroyNotify) ag_jwks_unref);
+      return;
+    }
+  if (!refresh && self->jwks == NULL)
+    {
+      g_autoptr(GBytes) cached = cache_read (self, "jwks.json");
+
+      if (cached != NULL)
+        {
+          gsize len;
+          const char *data = g_bytes_get_data (cached, &len);
+          AgJwks *jwks = ag_jwks_parse (data, len, NULL);
+
+          if (jwks != NULL)
+            {
+              g_debug ("Key set from cache");
+              self->jwks = ag_jwks_ref (jwks);
+              self->jwks_fetched = g_get_monotonic_time ();
+              g_task_return_pointer (task, jwks, (GDestroyNotify) ag_jwks_unref);
+              return;
+            }
+        }
+    }
+
+  msg = soup_message_new (SOUP_METHOD_GET, self->jwks_uri);
+  g_task_set_task_data (task, msg, g_object_unref);
+  ag_http_send_async (self->session, msg, cancellable, jwks_fetched, g_steal_pointer (&task));
+}
+
+AgJwks *
+ag_provider_get_jwks_finish (AgProvider    *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gboolean
+ag_provider_is_discovered (AgProvider *self)
+{
+  g_return_val_if_fail (AG_IS_PROVIDER (self), FALSE);
+  return self->discovered;
+}
+
+#define GETTER(type, name, field) \
+  type ag_provider_get_##name (AgProvider *self) \
+  { \
+    g_return_val_if_fail (AG_IS_PROVIDER (self), 0); \
+    return self->field; \
+  }
+
+GETTER (const char *, issuer, issuer)
+GETTER (const char *, authorization_endpoint, authorization_endpoint)
+GETTER (const char *, token_endpoint, token_endpoint)
+GETTER (const char *, userinfo_endpoint, userinfo_endpoint)
+GETTER (const char *, revocation_endpoint, revocation_endpoint)
+GETTER (const char *, end_session_endpoint, end_session_endpoint)
+GETTER (gboolean, iss_parameter_supported, iss_parameter_supported)
+GETTER (SoupSession *, session, session)
+
+const char * const *
+ag_provider_get_signing_algs (AgProvider *self)
+{
+  g_return_val_if_fail (AG_IS_PROVIDER (self), NULL);
+  return (const char * const *) self->signing_algs;
+}

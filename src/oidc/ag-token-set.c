@@ -1,0 +1,435 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ag-token-set"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "ag-error.h"
+#include "ag-http.h"
+#include "ag-secure.h"
+#include "ag-token-set.h"
+
+#define FORMAT_VERSION 1
+#define REDACTED "•••••• (hidden)"
+
+struct _AgTokenSet
+{
+  GObject parent_instance;
+
+  char *access_token;
+  char *refresh_token;
+  char *id_token;
+  char *issuer;
+  char *client_id;
+  gint64 issued_at;
+  gint64 expires_at;
+  JsonObject *response;
+  JsonObject *id_claims;
+  JsonObject *userinfo;
+};
+
+G_DEFINE_FINAL_TYPE (AgTokenSet, ag_token_set, G_TYPE_OBJECT)
+
+static const char * const token_members[] = { "access_token", "refresh_token", "id_token", NULL };
+
+static void
+wipe_object_tokens (JsonObject *object)
+{
+  /* json-glib owns these strings; overwrite them in place before release. */
+  for (guint i = 0; object != NULL && token_members[i]; i++)
+    {
+      const char *value = ag_json_get_string (object, token_members[i]);
+      if (value != NULL)
+        ag_secure_wipe ((char *) value, strlen (value));
+    }
+}
+
+static void
+ag_token_set_finalize (GObject *object)
+{
+  AgTokenSet *self = AG_TOKEN_SET (object);
+
+  ag_secure_free (self->access_token);
+  ag_secure_free (self->refresh_token);
+  ag_secure_free (self->id_token);
+  g_free (self->issuer);
+  g_free (self->client_id);
+  if (self->response != NULL)
+    {
+      wipe_object_tokens (self->response);
+      json_object_unref (self->response);
+    }
+  g_clear_pointer (&self->id_claims, json_object_unref);
+  g_clear_pointer (&self->userinfo, json_object_unref);
+
+  G_OBJECT_CLASS (ag_token_set_parent_class)->finalize (object);
+}
+
+static void
+ag_token_set_class_init (AgTokenSetClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = ag_token_set_finalize;
+}
+
+static void
+ag_token_set_init (AgTokenSet *self)
+{
+}
+
+static gboolean
+get_int (JsonObject *object,
+         const char *name,
+         gint64     *out)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    *out = json_node_get_int (node);
+  else if (json_node_get_value_type (node) == G_TYPE_DOUBLE && json_node_get_double (node) < 1e12 &&
+           json_node_get_double (node) > -1e12)
+    *out = (gint64) json_node_get_double (node);
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static JsonObject *
+copy_object (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+  g_autoptr(JsonNode) copy = json_node_copy (node);
+
+  return json_object_ref (json_node_get_object (copy));
+}
+
+AgTokenSet *
+ag_token_set_new_from_response (JsonObject  *response,
+                                const char  *issuer,
+                                const char  *client_id,
+                                gint64       now,
+                                GError     **error)
+{
+  g_autoptr(AgTokenSet) self = NULL;
+  const char *access_token = ag_json_get_string (response, "access_token");
+  const char *token_type = ag_json_get_string (response, "token_type");
+  const char *refresh_token = ag_json_get_string (response, "refresh_token");
+  const char *id_token = ag_json_get_string (response, "id_token");
+  gint64 expires_in = 3600;
+
+  g_return_val_if_fail (response != NULL, NULL);
+
+  if (access_token == NULL || *access_token == '\0')
+    {
+      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_RESPONSE, _("Authgear’s token response has no access token"));
+      return NULL;
+    }
+  if (token_type == NULL || g_ascii_strcasecmp (token_type, "Bearer") != 0)
+    {
+      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_RESPONSE, _("Authgear’s token response is not of type Bearer"));
+      return NULL;
+    }
+  if (json_object_has_member (response, "expires_in") &&
+      (!get_int (response, "expires_in", &expires_in) || expires_in < 0))
+    {
+      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_RESPONSE, _("Authgear’s token response has an invalid expiry"));
+      return NULL;
+    }
+  expires_in = MIN (expires_in, (gint64) 366 * 24 * 3600);
+
+  self = g_object_new (AG_TYPE_TOKEN_SET, NULL);
+  self->access_token = g_strdup (access_token);
+  self->refresh_token = (refresh_token && *refresh_token) ? g_strdup (refresh_token) : NULL;
+  self->id_token = (id_token && *id_token) ? g_strdup (id_token) : NULL;
+  self->issuer = g_strdup (issuer);
+  self->client_id = g_strdup (client_id);
+  self->issued_at = now;
+  self->expires_at = now + expires_in;
+  self->response = copy_object (response);
+  return g_steal_pointer (&self);
+}
+
+char *
+ag_token_set_serialize (AgTokenSet *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+  g_return_val_if_fail (AG_IS_TOKEN_SET (self), NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, FORMAT_VERSION);
+  json_builder_set_member_name (builder, "issuer");
+  json_builder_add_string_value (builder, self->issuer);
+  json_builder_set_member_name (builder, "client_id");
+  json_builder_add_string_value (builder, self->client_id);
+  json_builder_set_member_name (builder, "issued_at");
+  json_builder_add_int_value (builder, self->issued_at);
+  json_builder_set_member_name (builder, "expires_at");
+  json_builder_add_int_value (builder, self->expires_at);
+  json_builder_set_member_name (builder, "access_token");
+  json_builder_add_string_value (builder, self->access_token);
+  if (self->refresh_token)
+    {
+      json_builder_set_member_name (builder, "refresh_token");
+      json_builder_add_string_value (builder, self->refresh_token);
+    }
+  if (self->id_token)
+    {
+      json_builder_set_member_name (builder, "id_token");
+      json_builder_add_string_value (builder, self->id_token);
+    }
+  json_builder_set_member_name (builder, "response");
+  json_builder_add_value (builder, json_node_init_object (json_node_alloc (), self->response));
+  if (self->id_claims)
+    {
+      json_builder_set_member_name (builder, "id_claims");
+      json_builder_add_value (builder, json_node_init_object (json_node_alloc (), self->id_claims));
+    }
+  if (self->userinfo)
+    {
+      json_builder_set_member_name (builder, "userinfo");
+      json_builder_add_value (builder, json_node_init_object (json_node_alloc (), self->userinfo));
+    }
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
+static JsonObject *
+get_object (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return (node != NULL && JSON_NODE_HOLDS_OBJECT (node)) ? json_node_get_object (node) : NULL;
+}
+
+AgTokenSet *
+ag_token_set_deserialize (const char  *text,
+                          GError     **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(AgTokenSet) self = NULL;
+  JsonObject *response, *claims, *userinfo;
+  gint64 version = 0;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  bytes = g_bytes_new_static (text, strlen (text));
+  object = ag_http_parse_json_object (bytes, "stored session", NULL);
+  if (object == NULL || !get_int (object, "version", &version) || version != FORMAT_VERSION ||
+      (response = get_object (object, "response")) == NULL ||
+      ag_json_get_string (object, "issuer") == NULL || ag_json_get_string (object, "client_id") == NULL ||
+      ag_json_get_string (object, "access_token") == NULL)
+    {
+      wipe_object_tokens (object);
+      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_RESPONSE, _("The stored session is not valid"));
+      return NULL;
+    }
+
+  self = g_object_new (AG_TYPE_TOKEN_SET, NULL);
+  self->access_token = g_strdup (ag_json_get_string (object, "access_token"));
+  self->refresh_token = g_strdup (ag_json_get_string (object, "refresh_token"));
+  self->id_token = g_strdup (ag_json_get_string (object, "id_token"));
+  self->issuer = g_strdup (ag_json_get_string (object, "issuer"));
+  self->client_id = g_strdup (ag_json_get_string (object, "client_id"));
+  if (!get_int (object, "issued_at", &self->issued_at) || !get_int (object, "expires_at", &self->expires_at))
+    {
+      wipe_object_tokens (object);
+      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_RESPONSE, _("The stored session is not valid"));
+      return NULL;
+    }
+  self->response = copy_object (response);
+  if ((claims = get_object (object, "id_claims")) != NULL)
+    self->id_claims = copy_object (claims);
+  if ((userinfo = get_object (object, "userinfo")) != NULL)
+    self->userinfo = copy_object (userinfo);
+  wipe_object_tokens (object);
+  return g_steal_pointer (&self);
+}
+
+#define GETTER(type, name) \
+  type ag_token_set_get_##name (AgTokenSet *self) \
+  { \
+    g_return_val_if_fail (AG_IS_TOKEN_SET (self), 0); \
+    return self->name; \
+  }
+
+GETTER (const char *, access_token)
+GETTER (const char *, refresh_token)
+GETTER (const char *, id_token)
+GETTER (const char *, issuer)
+GETTER (const char *, client_id)
+GETTER (gint64, expires_at)
+GETTER (gint64, issued_at)
+GETTER (JsonObject *, id_claims)
+GETTER (JsonObject *, userinfo)
+GETTER (JsonObject *, response)
+
+const char *
+ag_token_set_get_subject (AgTokenSet *self)
+{
+  g_return_val_if_fail (AG_IS_TOKEN_SET (self), NULL);
+  return ag_json_get_string (self->id_claims, "sub");
+}
+
+void
+ag_token_set_set_id_claims (AgTokenSet *self,
+                            JsonObject *claims)
+{
+  g_return_if_fail (AG_IS_TOKEN_SET (self));
+  g_clear_pointer (&self->id_claims, json_object_unref);
+  self->id_claims = claims ? copy_object (claims) : NULL;
+}
+
+void
+ag_token_set_set_userinfo (AgTokenSet *self,
+                           JsonObject *userinfo)
+{
+  g_return_if_fail (AG_IS_TOKEN_SET (self));
+  g_clear_pointer (&self->userinfo, json_object_unref);
+  self->userinfo = userinfo ? copy_object (userinfo) : NULL;
+}
+
+void
+ag_token_set_inherit (AgTokenSet *self,
+                      AgTokenSet *previous)
+{
+  g_return_if_fail (AG_IS_TOKEN_SET (self));
+  g_return_if_fail (AG_IS_TOKEN_SET (previous));
+
+  if (self->refresh_token == NULL && previous->refresh_token != NULL)
+    self->refresh_token = g_strdup (previous->refresh_token);
+  if (self->id_token == NULL && previous->id_token != NULL)
+    self->id_token = g_strdup (previous->id_token);
+  if (self->id_claims == NULL && previous->id_claims != NULL)
+    self->id_claims = json_object_ref (previous->id_claims);
+  if (self->userinfo == NULL && previous->userinfo != NULL)
+    self->userinfo = json_object_ref (previous->userinfo);
+}
+
+gint64
+ag_token_set_get_refresh_at (AgTokenSet *self)
+{
+  g_return_val_if_fail (AG_IS_TOKEN_SET (self), 0);
+  return self->issued_at + (self->expires_at - self->issued_at) * 9 / 10;
+}
+
+gboolean
+ag_token_set_is_fresh (AgTokenSet *self,
+                       gint64      now)
+{
+  g_return_val_if_fail (AG_IS_TOKEN_SET (self), FALSE);
+  return now < ag_token_set_get_refresh_at (self) && now >= self->issued_at - 300;
+}
+
+static const char *
+profile_string (AgTokenSet *self,
+                const char *name)
+{
+  const char *value = ag_json_get_string (self->userinfo, name);
+
+  if (value == NULL || *value == '\0')
+    value = ag_json_get_string (self->id_claims, name);
+  return (value != NULL && *value != '\0') ? value : NULL;
+}
+
+const char *
+ag_token_set_get_display_name (AgTokenSet *self)
+{
+  static const char * const order[] = { "name", "preferred_username", "email", "sub" };
+
+  g_return_val_if_fail (AG_IS_TOKEN_SET (self), NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    {
+      const char *value = profile_string (self, order[i]);
+      if (value != NULL)
+        return value;
+    }
+  return NULL;
+}
+
+const char *
+ag_token_set_get_email (AgTokenSet *self)
+{
+  g_return_val_if_fail (AG_IS_TOKEN_SET (self), NULL);
+  return profile_string (self, "email");
+}
+
+gboolean
+ag_token_set_get_email_verified (AgTokenSet *self)
+{
+  JsonObject *source;
+
+  g_return_val_if_fail (AG_IS_TOKEN_SET (self), FALSE);
+  source = (self->userinfo && json_object_has_member (self->userinfo, "email_verified")) ? self->userinfo : self->id_claims;
+  return source != NULL && json_object_get_boolean_member_with_default (source, "email_verified", FALSE);
+}
+
+static char *
+pretty (JsonObject *object)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  json_generator_set_root (generator, node);
+  return json_generator_to_data (generator, NULL);
+}
+
+char *
+ag_token_set_dup_response_json (AgTokenSet *self,
+                                gboolean    reveal)
+{
+  g_autoptr(JsonObject) copy = NULL;
+
+  g_return_val_if_fail (AG_IS_TOKEN_SET (self), NULL);
+
+  if (reveal)
+    return pretty (self->response);
+
+  copy = json_object_new ();
+  {
+    g_autoptr(GList) members = json_object_get_members (self->response);
+
+    for (GList *l = members; l; l = l->next)
+      {
+        const char *name = l->data;
+
+        if (g_strv_contains (token_members, name))
+          json_object_set_string_member (copy, name, REDACTED);
+        else
+          json_object_set_member (copy, name, json_node_copy (json_object_get_member (self->response, name)));
+      }
+  }
+  return pretty (copy);
+}
+
+char *
+ag_token_set_dup_profile_json (AgTokenSet *self)
+{
+  g_autoptr(JsonObject) merged = json_object_new ();
+
+  g_return_val_if_fail (AG_IS_TOKEN_SET (self), NULL);
+
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      JsonObject *source = pass == 0 ? self->id_claims : self->userinfo;
+      g_autoptr(GList) members = source ? json_object_get_members (source) : NULL;
+
+      for (GList *l = members; l; l = l->next)
+        json_object_set_member (merged, l->data, json_node_copy (json_object_get_member (source, l->data)));
+    }
+  return pretty (merged);
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define AG_TYPE_TOKEN_SET (ag_token_set_get_type ())
+
+G_DECLARE_FINAL_TYPE (AgTokenSet, ag_token_set, AG, TOKEN_SET, GObject)
+
+/**
+ * ag_token_set_new_from_response:
+ * Validates a token endpoint response: a JSON object with a non-empty
+ * `access_token` and `token_type` Bearer (any case). @now is seconds since the
+ * epoch; `expires_in` becomes an absolute expiry. Errors are
+ * %AG_ERROR_INVALID_RESPONSE.
+ */
+AgTokenSet  *ag_token_set_new_from_response (JsonObject  *response,
+                                             const char  *issuer,
+                                             const char  *client_id,
+                                             gint64       now,
+                                             GError     **error);
+
+/* Serialises everything (for the keyring only) and back. */
+char        *ag_token_set_serialize         (AgTokenSet  *self);
+AgTokenSet  *ag_token_set_deserialize       (const char  *text,
+                                             GError     **error);
+
+const char  *ag_token_set_get_access_token  (AgTokenSet *self);
+const char  *ag_token_set_get_refresh_token (AgTokenSet *self);
+const char  *ag_token_set_get_id_token      (AgTokenSet *self);
+const char  *ag_token_set_get_issuer        (AgTokenSet *self);
+const char  *ag_token_set_get_client_id     (AgTokenSet *self);
+gint64       ag_token_set_get_expires_at    (AgTokenSet *self);
+gint64       ag_token_set_get_issued_at     (AgTokenSet *self);
+const char  *ag_token_set_get_subject       (AgTokenSet *self);
+JsonObject  *ag_token_set_get_id_claims     (AgTokenSet *self);
+JsonObject  *ag_token_set_get_userinfo      (AgTokenSet *self);
+JsonObject  *ag_token_set_get_response      (AgTokenSet *self);
+
+void         ag_token_set_set_id_claims     (AgTokenSet *self,
+                                             JsonObject *claims);
+void         ag_token_set_set_userinfo      (AgTokenSet *self,
+                                             JsonObject *userinfo);
+/* Takes the refresh token, ID token and claims of @previous where this
+ * (refreshed) set has none. */
+void         ag_token_set_inherit           (AgTokenSet *self,
+                                             AgTokenSet *previous);
+
+/* Whether the access token is good for a while yet: less than 90 % of its
+ * lifetime has passed at @now. */
+gboolean     ag_token_set_is_fresh          (AgTokenSet *self,
+                                             gint64      now);
+/* When to refresh: 90 % into the lifetime, as seconds since the epoch. */
+gint64       ag_token_set_get_refresh_at    (AgTokenSet *self);
+
+/* The name to greet: name, preferred_username, email, then sub. */
+const char  *ag_token_set_get_display_name  (AgTokenSet *self);
+const char  *ag_token_set_get_email         (AgTokenSet *self);
+gboolean     ag_token_set_get_email_verified (AgTokenSet *self);
+
+/**
+ * ag_token_set_dup_response_json:
+ * The token response as pretty JSON, like the Flask guide's <pre>, with the
+ * value of every token replaced unless @reveal.
+ */
+char        *ag_token_set_dup_response_json (AgTokenSet *self,
+                                             gboolean    reveal);
+/* The profile claims (userinfo over ID token claims) as pretty JSON. */
+char        *ag_token_set_dup_profile_json  (AgTokenSet *self);
+
+G_END_DECLS
