@@ -170,6 +170,22 @@ ag_auth_request_get_redirect_uri (AgAuthRequest *self)
   return self->redirect_uri;
 }
 
+/* The path of an absolute URI as written: after the authority, up to ? or #. */
+static char *
+raw_path (const char *uri)
+{
+  const char *start = strstr (uri, "://");
+  const char *slash;
+
+  if (start == NULL)
+    return NULL;
+  start += 3;
+  slash = start + strcspn (start, "/?#");
+  if (*slash != '/')
+    return g_strdup ("");
+  return g_strndup (slash, strcspn (slash, "?#"));
+}
+
 gboolean
 ag_redirect_uri_matches (const char *configured,
                          const char *uri)
@@ -180,8 +196,15 @@ ag_redirect_uri_matches (const char *configured,
   if (configured == NULL || uri == NULL)
     return FALSE;
 
-  /* G_URI_FLAGS_ENCODED keeps the path as it was written, so that an encoded
-   * look-alike (/call%62ack) does not match. */
+  /* GUri removes dot segments and decodes some escapes; the path must be
+   * the registered one as written, so compare the raw text. */
+  {
+    g_autofree char *raw_a = raw_path (configured);
+    g_autofree char *raw_b = raw_path (uri);
+    if (raw_a == NULL || raw_b == NULL || strcmp (raw_a, raw_b) != 0)
+      return FALSE;
+  }
+
   a = g_uri_parse (configured, G_URI_FLAGS_ENCODED, NULL);
   b = g_uri_parse (uri, G_URI_FLAGS_ENCODED, NULL);
   if (a == NULL || b == NULL)

@@ -1,0 +1,838 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ag-session"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "ag-error.h"
+#include "ag-http.h"
+#include "ag-oidc-client.h"
+#include "ag-provider.h"
+#include "ag-secure.h"
+#include "ag-session.h"
+
+#define POST_LOGOUT_REDIRECT_URI "http://localhost:3000/"
+/* After a refresh failed for a reason other than invalid_grant. */
+#define REFRESH_RETRY_SECONDS 30
+
+struct _AgSession
+{
+  GObject parent_instance;
+
+  AgConfig *config;
+  AgTokenStore *store;
+  AgProvider *provider;
+  AgOidcClient *client;
+  GCancellable *cancellable;
+
+  AgSessionState state;
+  AgSessionReason reason;
+  AgTokenSet *tokens;
+  AgAuthRequest *pending;
+  gboolean persistent;
+  GError *last_error;
+  guint refresh_source;
+  guint generation;          /* bumps on every session change */
+};
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_TOKENS,
+  PROP_PERSISTENT,
+  PROP_LAST_ERROR,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (AgSession, ag_session, G_TYPE_OBJECT)
+
+static void schedule_refresh (AgSession *self);
+
+static void
+ag_session_dispose (GObject *object)
+{
+  AgSession *self = AG_SESSION (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+  G_OBJECT_CLASS (ag_session_parent_class)->dispose (object);
+}
+
+static void
+ag_session_finalize (GObject *object)
+{
+  AgSession *self = AG_SESSION (object);
+
+  g_clear_object (&self->config);
+  g_clear_object (&self->store);
+  g_clear_object (&self->provider);
+  g_clear_object (&self->client);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->tokens);
+  g_clear_object (&self->pending);
+  g_clear_error (&self->last_error);
+
+  G_OBJECT_CLASS (ag_session_parent_class)->finalize (object);
+}
+
+static void
+ag_session_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  AgSession *self = AG_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    case PROP_TOKENS:
+      g_value_set_object (value, self->tokens);
+      break;
+    case PROP_PERSISTENT:
+      g_value_set_boolean (value, self->persistent);
+      break;
+    case PROP_LAST_ERROR:
+      g_value_set_boxed (value, self->last_error);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ag_session_class_init (AgSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ag_session_dispose;
+  object_class->finalize = ag_session_finalize;
+  object_class->get_property = ag_session_get_property;
+
+  properties[PROP_STATE] =
+    g_param_spec_int ("state", NULL, NULL,
+                      AG_SESSION_STATE_UNKNOWN, AG_SESSION_STATE_SIGNED_IN, AG_SESSION_STATE_UNKNOWN,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TOKENS] =
+    g_param_spec_object ("tokens", NULL, NULL, AG_TYPE_TOKEN_SET,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PERSISTENT] =
+    g_param_spec_boolean ("persistent", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LAST_ERROR] =
+    g_param_spec_boxed ("last-error", NULL, NULL, G_TYPE_ERROR,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+ag_session_init (AgSession *self)
+{
+  self->cancellable = g_cancellable_new ();
+}
+
+AgSession *
+ag_session_new (AgConfig     *config,
+                AgTokenStore *store,
+                SoupSession  *http,
+                const char   *cache_dir)
+{
+  AgSession *self;
+
+  g_return_val_if_fail (AG_IS_CONFIG (config), NULL);
+  g_return_val_if_fail (store == NULL || AG_IS_TOKEN_STORE (store), NULL);
+  g_return_val_if_fail (SOUP_IS_SESSION (http), NULL);
+
+  self = g_object_new (AG_TYPE_SESSION, NULL);
+  self->config = g_object_ref (config);
+  self->store = store ? g_object_ref (store) : NULL;
+  self->provider = ag_provider_new (http, ag_config_get_issuer (config), cache_dir);
+  self->client = ag_oidc_client_new (config, self->provider);
+  return self;
+}
+
+static void
+set_last_error (AgSession    *self,
+                const GError *error)
+{
+  g_clear_error (&self->last_error);
+  if (error != NULL)
+    self->last_error = g_error_copy (error);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
+}
+
+static void
+set_persistent (AgSession *self,
+                gboolean   persistent)
+{
+  if (self->persistent == persistent)
+    return;
+  self->persistent = persistent;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PERSISTENT]);
+}
+
+/* The one place the state changes; the window reacts to notify::state. */
+static void
+set_state (AgSession       *self,
+           AgSessionState   state,
+           AgSessionReason  reason,
+           AgTokenSet      *tokens)
+{
+  gboolean tokens_changed = self->tokens != tokens;
+
+  g_debug ("State %d -> %d (reason %d)", self->state, state, reason);
+  self->generation++;
+  if (tokens_changed)
+    g_set_object (&self->tokens, tokens);
+  self->reason = reason;
+  self->state = state;
+
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+  if (state == AG_SESSION_STATE_SIGNED_IN)
+    schedule_refresh (self);
+
+  if (tokens_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKENS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+AgSessionState
+ag_session_get_state (AgSession *self)
+{
+  g_return_val_if_fail (AG_IS_SESSION (self), AG_SESSION_STATE_UNKNOWN);
+  return self->state;
+}
+
+AgSessionReason
+ag_session_get_reason (AgSession *self)
+{
+  g_return_val_if_fail (AG_IS_SESSION (self), AG_SESSION_REASON_NONE);
+  return self->reason;
+}
+
+AgTokenSet *
+ag_session_get_tokens (AgSession *self)
+{
+  g_return_val_if_fail (AG_IS_SESSION (self), NULL);
+  return self->state == AG_SESSION_STATE_SIGNED_IN || self->state == AG_SESSION_STATE_SIGNING_IN ? self->tokens : NULL;
+}
+
+gboolean
+ag_session_get_persistent (AgSession *self)
+{
+  g_return_val_if_fail (AG_IS_SESSION (self), FALSE);
+  return self->persistent;
+}
+
+const GError *
+ag_session_get_last_error (AgSession *self)
+{
+  g_return_val_if_fail (AG_IS_SESSION (self), NULL);
+  return self->last_error;
+}
+
+AgConfig *
+ag_session_get_config (AgSession *self)
+{
+  g_return_val_if_fail (AG_IS_SESSION (self), NULL);
+  return self->config;
+}
+
+/* Keyring writes run in the background and never hold up the view. */
+static void
+saved_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AgSession *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!ag_token_store_save_finish (AG_TOKEN_STORE (object), result, &error))
+    {
+      if (!ag_error_is_cancelled (error))
+        {
+          g_debug ("Session kept in memory only: %s", error->message);
+          set_persistent (self, FALSE);
+          set_last_error (self, error);
+        }
+    }
+  else
+    set_persistent (self, TRUE);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+save_tokens (AgSession *self,
+             GTask     *task)
+{
+  if (self->store == NULL)
+    {
+      g_autoptr(GError) error = g_error_new (AG_ERROR, AG_ERROR_KEYRING_UNAVAILABLE, _("The keyring is not available"));
+      set_persistent (self, FALSE);
+      set_last_error (self, error);
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  ag_token_store_save_async (self->store, self->tokens, self->cancellable, saved_cb, task);
+}
+
+/* Discovery first, for whatever needs the endpoints. */
+typedef void (*AfterDiscovery) (AgSession *self, GTask *task);
+
+static void
+discovered_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;
+  AfterDiscovery next = g_object_get_data (G_OBJECT (task), "after-discovery");
+  GError *error = NULL;
+
+  if (!ag_provider_discover_finish (AG_PROVIDER (object), result, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  next (g_task_get_source_object (task), task);
+}
+
+static void
+with_discovery (AgSession      *self,
+                GTask          *task,
+                AfterDiscovery  next)
+{
+  g_object_set_data (G_OBJECT (task), "after-discovery", next);
+  ag_provider_discover_async (self->provider, g_task_get_cancellable (task), discovered_cb, task);
+}
+
+/* Refresh. */
+
+static gboolean refresh_timeout_cb (gpointer user_data);
+
+static void
+refreshed_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GTask *task = user_data;
+  AgSession *self = g_task_get_source_object (task);
+  guint generation = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (task), "generation"));
+  g_autoptr(AgTokenSet) tokens = NULL;
+  GError *error = NULL;
+
+  tokens = ag_oidc_client_refresh_finish (AG_OIDC_CLIENT (object), result, &error);
+  if (generation != self->generation)
+    {
+      /* Logged out or signed in anew meanwhile: this result is stale. */
+      g_clear_error (&error);
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_CANCELLED, _("The session changed during the refresh"));
+      g_object_unref (task);
+      return;
+    }
+  if (tokens == NULL)
+    {
+      set_last_error (self, error);
+      if (g_error_matches (error, AG_ERROR, AG_ERROR_INVALID_GRANT))
+        {
+          /* The provider ended the session: it is over here too. */
+          set_state (self, AG_SESSION_STATE_NO_SESSION, AG_SESSION_REASON_INVALID, NULL);
+          if (self->store != NULL)
+            ag_token_store_clear_async (self->store, NULL, NULL, NULL);
+        }
+      else if (!ag_error_is_cancelled (error))
+        {
+          /* Network down, or a refreshed token that failed its checks: keep
+           * the session as it was and try again later. */
+          g_clear_handle_id (&self->refresh_source, g_source_remove);
+          self->refresh_source = g_timeout_add_seconds (REFRESH_RETRY_SECONDS, refresh_timeout_cb, self);
+        }
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  set_last_error (self, NULL);
+  set_state (self, AG_SESSION_STATE_SIGNED_IN, AG_SESSION_REASON_REFRESHED, tokens);
+  save_tokens (self, task);
+}
+
+static void
+refresh_after_discovery (AgSession *self,
+                         GTask     *task)
+{
+  g_object_set_data (G_OBJECT (task), "generation", GUINT_TO_POINTER (self->generation));
+  ag_oidc_client_refresh_async (self->client, self->tokens, g_task_get_cancellable (task), refreshed_cb, task);
+}
+
+void
+ag_session_refresh_async (AgSession           *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (AG_IS_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ag_session_refresh_async);
+
+  if (self->tokens == NULL || self->state != AG_SESSION_STATE_SIGNED_IN)
+    {
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_GRANT, _("Nobody is signed in"));
+      g_object_unref (task);
+      return;
+    }
+  with_discovery (self, task, refresh_after_discovery);
+}
+
+gboolean
+ag_session_refresh_finish (AgSession     *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+background_refresh_done (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!ag_session_refresh_finish (AG_SESSION (object), result, &error))
+    g_debug ("Background refresh failed: %s", error->message);
+}
+
+static void
+refresh_in_background (AgSession *self)
+{
+  self->refresh_source = 0;
+  ag_session_refresh_async (self, self->cancellable, background_refresh_done, NULL);
+}
+
+static gboolean
+refresh_timeout_cb (gpointer user_data)
+{
+  refresh_in_background (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_refresh (AgSession *self)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 delay;
+
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+  if (self->tokens == NULL || ag_token_set_get_refresh_token (self->tokens) == NULL)
+    return;
+
+  delay = CLAMP (ag_token_set_get_refresh_at (self->tokens) - now, 0, G_MAXUINT / 2);
+  g_debug ("Next refresh in %" G_GINT64_FORMAT " s", delay);
+  /* One timer for the next refresh; nothing wakes up in between. */
+  self->refresh_source = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT_IDLE, (guint) delay,
+                                                     refresh_timeout_cb, self, NULL);
+}
+
+/* Restore. */
+
+static void
+loaded_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AgSession *self = g_task_get_source_object (task);
+  g_autoptr(AgTokenSet) tokens = NULL;
+  GError *error = NULL;
+
+  tokens = ag_token_store_load_finish (AG_TOKEN_STORE (object), result, &error);
+  if (error != NULL)
+    {
+      set_last_error (self, error);
+      set_state (self, AG_SESSION_STATE_NO_SESSION, AG_SESSION_REASON_NO_TOKEN, NULL);
+      g_task_return_error (task, error);
+      return;
+    }
+  if (self->state != AG_SESSION_STATE_UNKNOWN)
+    {
+      /* A sign-in started meanwhile wins over the stored session. */
+      g_task_return_boolean (task, FALSE);
+      return;
+    }
+  if (tokens == NULL)
+    {
+      set_state (self, AG_SESSION_STATE_NO_SESSION, AG_SESSION_REASON_NO_TOKEN, NULL);
+      g_task_return_boolean (task, FALSE);
+      return;
+    }
+
+  set_persistent (self, TRUE);
+  /* Shown at once from the keyring. schedule_refresh() fires immediately
+   * when the access token is no longer fresh. */
+  set_state (self, AG_SESSION_STATE_SIGNED_IN, AG_SESSION_REASON_FOUND_TOKEN, tokens);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+ag_session_restore_async (AgSession           *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (AG_IS_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ag_session_restore_async);
+
+  if (self->store == NULL)
+    {
+      set_state (self, AG_SESSION_STATE_NO_SESSION, AG_SESSION_REASON_NO_TOKEN, NULL);
+      g_task_return_boolean (task, FALSE);
+      return;
+    }
+  ag_token_store_load_async (self->store,
+                             ag_config_get_issuer (self->config),
+                             ag_config_get_client_id (self->config),
+                             cancellable, loaded_cb, g_steal_pointer (&task));
+}
+
+gboolean
+ag_session_restore_finish (AgSession     *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Sign-in. */
+
+static void
+begin_after_discovery (AgSession *self,
+                       GTask     *task)
+{
+  const AgAuthOptions *options = g_task_get_task_data (task);
+
+  g_clear_object (&self->pending);
+  self->pending = ag_auth_request_new (ag_provider_get_authorization_endpoint (self->provider),
+                                       ag_provider_get_issuer (self->provider),
+                                       ag_provider_get_iss_parameter_supported (self->provider),
+                                       ag_config_get_client_id (self->config),
+                                       ag_config_get_redirect_uri (self->config),
+                                       ag_config_get_scopes (self->config),
+                                       options);
+  g_task_return_pointer (task, g_strdup (ag_auth_request_get_url (self->pending)), (GDestroyNotify) ag_secure_free);
+  g_object_unref (task);
+}
+
+static void
+auth_options_free (AgAuthOptions *options)
+{
+  g_free ((char *) options->prompt);
+  g_free ((char *) options->login_hint);
+  g_free ((char *) options->ui_locales);
+  g_free ((char *) options->color_scheme);
+  g_free (options);
+}
+
+void
+ag_session_begin_sign_in_async (AgSession           *self,
+                                const AgAuthOptions *options,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  GTask *task;
+  AgAuthOptions *copy = g_new0 (AgAuthOptions, 1);
+
+  g_return_if_fail (AG_IS_SESSION (self));
+
+  if (options != NULL)
+    {
+      copy->page = options->page;
+      copy->prompt = g_strdup (options->prompt);
+      copy->login_hint = g_strdup (options->login_hint);
+      copy->ui_locales = g_strdup (options->ui_locales);
+      copy->color_scheme = g_strdup (options->color_scheme);
+    }
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ag_session_begin_sign_in_async);
+  g_task_set_task_data (task, copy, (GDestroyNotify) auth_options_free);
+  with_discovery (self, task, begin_after_discovery);
+}
+
+char *
+ag_session_begin_sign_in_finish (AgSession     *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gboolean
+ag_session_is_redirect (AgSession  *self,
+                        const char *uri)
+{
+  g_return_val_if_fail (AG_IS_SESSION (self), FALSE);
+  return ag_redirect_uri_matches (ag_config_get_redirect_uri (self->config), uri);
+}
+
+void
+ag_session_cancel_sign_in (AgSession *self)
+{
+  g_return_if_fail (AG_IS_SESSION (self));
+  g_clear_object (&self->pending);
+}
+
+static void
+exchanged_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GTask *task = user_data;
+  AgSession *self = g_task_get_source_object (task);
+  g_autoptr(AgTokenSet) tokens = NULL;
+  GError *error = NULL;
+
+  tokens = ag_oidc_client_exchange_code_finish (AG_OIDC_CLIENT (object), result, &error);
+  if (tokens == NULL)
+    {
+      /* The previous session, if any, stays as it was. */
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  set_last_error (self, NULL);
+  set_state (self, AG_SESSION_STATE_SIGNED_IN, AG_SESSION_REASON_SIGNED_IN, tokens);
+  save_tokens (self, task);
+}
+
+void
+ag_session_complete_sign_in_async (AgSession           *self,
+                                   const char          *uri,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(AgAuthRequest) request = NULL;
+  g_autofree char *code = NULL;
+  GTask *task;
+  GError *error = NULL;
+
+  g_return_if_fail (AG_IS_SESSION (self));
+  g_return_if_fail (uri != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ag_session_complete_sign_in_async);
+
+  /* One redirect per request: a replay, or a redirect nobody asked for,
+   * finds nothing pending. */
+  request = g_steal_pointer (&self->pending);
+  if (request == NULL)
+    {
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_NO_PENDING_SIGN_IN, _("No sign-in is in progress"));
+      g_object_unref (task);
+      return;
+    }
+  code = ag_auth_request_parse_redirect (request, uri, &error);
+  if (code == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  ag_oidc_client_exchange_code_async (self->client, request, code, cancellable, exchanged_cb, task);
+  ag_secure_wipe (code, strlen (code));
+}
+
+gboolean
+ag_session_complete_sign_in_finish (AgSession     *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Logout. */
+
+typedef struct
+{
+  guint pending;
+  GError *error;
+} LogoutData;
+
+static void
+logout_data_free (LogoutData *data)
+{
+  g_clear_error (&data->error);
+  g_free (data);
+}
+
+static void
+logout_step_done (GTask  *task,
+                  GError *error)
+{
+  LogoutData *data = g_task_get_task_data (task);
+
+  if (error != NULL && data->error == NULL)
+    data->error = error;
+  else if (error != NULL)
+    g_error_free (error);
+
+  if (--data->pending > 0)
+    {
+      g_object_unref (task);
+      return;
+    }
+  if (data->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&data->error));
+  else
+    g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static void
+revoked_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GError *error = NULL;
+
+  ag_oidc_client_revoke_finish (AG_OIDC_CLIENT (object), result, &error);
+  logout_step_done (user_data, error);
+}
+
+static void
+end_session_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Best effort: the web session was ephemeral and is gone already. */
+  body = ag_http_send_finish (SOUP_SESSION (object), result, &error);
+  if (body == NULL)
+    g_debug ("End session: %s", error->message);
+  logout_step_done (user_data, NULL);
+}
+
+static void
+keyring_cleared_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GError *error = NULL;
+
+  ag_token_store_clear_finish (AG_TOKEN_STORE (object), result, &error);
+  logout_step_done (user_data, error);
+}
+
+static void
+logout_after_discovery (AgSession *self,
+                        GTask     *task)
+{
+  AgTokenSet *tokens = g_object_get_data (G_OBJECT (task), "tokens");
+  LogoutData *data = g_task_get_task_data (task);
+  g_autofree char *state = ag_secure_random_b64url (16);
+  g_autofree char *end = NULL;
+
+  data->pending++;
+  ag_oidc_client_revoke_async (self->client, tokens, g_task_get_cancellable (task), revoked_cb, g_object_ref (task));
+
+  end = ag_oidc_client_build_end_session_uri (self->client, tokens, POST_LOGOUT_REDIRECT_URI, state);
+  if (end != NULL)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, end);
+
+      if (msg != NULL)
+        {
+          soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+          data->pending++;
+          ag_http_send_async (ag_provider_get_session (self->provider), msg, g_task_get_cancellable (task),
+                              end_session_cb, g_object_ref (task));
+        }
+      ag_secure_wipe (end, strlen (end));
+    }
+  logout_step_done (task, NULL);
+}
+
+static void
+logout_discovered_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (!ag_provider_discover_finish (AG_PROVIDER (object), result, &error))
+    {
+      logout_step_done (task, error);
+      return;
+    }
+  logout_after_discovery (g_task_get_source_object (task), task);
+}
+
+void
+ag_session_logout_async (AgSession           *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  GTask *task;
+  LogoutData *data;
+  g_autoptr(AgTokenSet) tokens = NULL;
+
+  g_return_if_fail (AG_IS_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ag_session_logout_async);
+  data = g_new0 (LogoutData, 1);
+  g_task_set_task_data (task, data, (GDestroyNotify) logout_data_free);
+
+  tokens = self->tokens ? g_object_ref (self->tokens) : NULL;
+  g_clear_object (&self->pending);
+  set_last_error (self, NULL);
+  set_state (self, AG_SESSION_STATE_NO_SESSION, AG_SESSION_REASON_LOGGED_OUT, NULL);
+  set_persistent (self, FALSE);
+
+  /* One count for the keyring, one for the provider part. */
+  data->pending = 1;
+  if (self->store != NULL)
+    {
+      data->pending++;
+      ag_token_store_clear_async (self->store, cancellable, keyring_cleared_cb, g_object_ref (task));
+    }
+  if (tokens != NULL)
+    {
+      g_object_set_data_full (G_OBJECT (task), "tokens", g_steal_pointer (&tokens), g_object_unref);
+      ag_provider_discover_async (self->provider, cancellable, logout_discovered_cb, task);
+    }
+  else
+    logout_step_done (task, NULL);
+}
+
+gboolean
+ag_session_logout_finish (AgSession     *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

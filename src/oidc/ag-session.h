@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "ag-auth-request.h"
+#include "ag-config.h"
+#include "ag-token-set.h"
+#include "ag-token-store.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  AG_SESSION_STATE_UNKNOWN,
+  AG_SESSION_STATE_NO_SESSION,
+  AG_SESSION_STATE_SIGNING_IN,
+  AG_SESSION_STATE_SIGNED_IN,
+} AgSessionState;
+
+typedef enum
+{
+  AG_SESSION_REASON_NONE,
+  AG_SESSION_REASON_FOUND_TOKEN,
+  AG_SESSION_REASON_NO_TOKEN,
+  AG_SESSION_REASON_SIGN_IN_STARTED,
+  AG_SESSION_REASON_SIGN_IN_ENDED,
+  AG_SESSION_REASON_SIGNED_IN,
+  AG_SESSION_REASON_REFRESHED,
+  AG_SESSION_REASON_LOGGED_OUT,
+  AG_SESSION_REASON_INVALID,
+} AgSessionReason;
+
+#define AG_TYPE_SESSION (ag_session_get_type ())
+
+G_DECLARE_FINAL_TYPE (AgSession, ag_session, AG, SESSION, GObject)
+
+/**
+ * ag_session_new:
+ * The session the window watches. @store may be %NULL (no keyring at all);
+ * @cache_dir keeps discovery and the JWKS (public data).
+ */
+AgSession      *ag_session_new                   (AgConfig      *config,
+                                                  AgTokenStore  *store,
+                                                  SoupSession   *http,
+                                                  const char    *cache_dir);
+
+AgSessionState  ag_session_get_state             (AgSession     *self);
+AgSessionReason ag_session_get_reason            (AgSession     *self);
+/* The current tokens when signed in, else %NULL. */
+AgTokenSet     *ag_session_get_tokens            (AgSession     *self);
+/* Whether the session is kept in the keyring (FALSE: this run only). */
+gboolean        ag_session_get_persistent        (AgSession     *self);
+/* The last error of a background operation (refresh, keyring), or %NULL. */
+const GError   *ag_session_get_last_error        (AgSession     *self);
+AgConfig       *ag_session_get_config            (AgSession     *self);
+
+/* Loads a stored session. Signed in at once without network when the access
+ * token is fresh; otherwise signed in from cache and refreshed in the
+ * background. */
+void            ag_session_restore_async         (AgSession           *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean        ag_session_restore_finish        (AgSession           *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
+/* Discovers the provider and starts a sign-in; returns the authorization URL
+ * (free it with ag_secure_free()). */
+void            ag_session_begin_sign_in_async   (AgSession           *self,
+                                                  const AgAuthOptions *options,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+char           *ag_session_begin_sign_in_finish  (AgSession           *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
+/* Whether @uri is the configured redirect URI (exact scheme, host, port,
+ * path). */
+gboolean        ag_session_is_redirect           (AgSession           *self,
+                                                  const char          *uri);
+
+/* Completes the pending sign-in with the redirect @uri. A failure leaves the
+ * previous session as it was. */
+void            ag_session_complete_sign_in_async (AgSession          *self,
+                                                  const char          *uri,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean        ag_session_complete_sign_in_finish (AgSession         *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
+/* Drops the pending sign-in, if any. */
+void            ag_session_cancel_sign_in        (AgSession           *self);
+
+void            ag_session_refresh_async         (AgSession           *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean        ag_session_refresh_finish        (AgSession           *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
+/* Ends the session locally at once, then revokes the refresh token, ends the
+ * provider's session and clears the keyring. An error says what could not
+ * be done at the provider; the local session is gone regardless. */
+void            ag_session_logout_async          (AgSession           *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean        ag_session_logout_finish         (AgSession           *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
+G_END_DECLS
