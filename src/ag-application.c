@@ -59,8 +59,72 @@ quit_activated (GSimpleAction *action,
   g_application_quit (G_APPLICATION (user_data));
 }
 
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *param,
+                 gpointer       user_data)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  adw_show_about_window (parent,
+                         "application-name", _("Authgear Login"),
+                         "application-icon", APP_ID,
+                         "developer-name", _("The Authgear Login developers"),
+                         "version", VERSION,
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "website", "https://github.com/authgearlogin/authgear-login",
+                         "comments", _("Sign in with Authgear, an OpenID Connect provider"),
+                         NULL);
+}
+
+/* Preferences: the domain, client ID and redirect URI live in GSettings;
+ * the environment and a .env file override them (said in the window). */
+static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *param,
+                       gpointer       user_data)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  AdwPreferencesWindow *window;
+  AdwPreferencesPage *page;
+  AdwPreferencesGroup *group;
+  struct { const char *key; const char *title; const char *variable; } rows[] = {
+    { "authgear-domain", N_("Authgear domain"), "AUTHGEAR_DOMAIN" },
+    { "client-id", N_("Client ID"), "AUTHGEAR_CLIENT_ID" },
+    { "redirect-uri", N_("Redirect URI"), "AUTHGEAR_REDIRECT_URI" },
+  };
+
+  window = ADW_PREFERENCES_WINDOW (adw_preferences_window_new ());
+  gtk_window_set_transient_for (GTK_WINDOW (window), parent);
+  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
+  page = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
+  group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (group, _("Authgear Project"));
+  adw_preferences_group_set_description (group, _("Changes apply the next time Authgear Login starts. Values set in the environment or a .env file take precedence."));
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      GtkWidget *row = adw_entry_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(rows[i].title));
+      g_settings_bind (settings, rows[i].key, row, "text", G_SETTINGS_BIND_DEFAULT);
+      if (g_getenv (rows[i].variable) != NULL)
+        {
+          g_autofree char *tip = g_strdup_printf (_("%s in the environment overrides this"), rows[i].variable);
+          gtk_widget_set_tooltip_text (row, tip);
+          gtk_widget_add_css_class (row, "warning");
+        }
+      adw_preferences_group_add (group, row);
+    }
+  adw_preferences_page_add (page, group);
+  adw_preferences_window_add (window, page);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
+  { "about", about_activated },
+  { "preferences", preferences_activated },
 };
 
 static void
@@ -70,6 +134,9 @@ ag_application_startup (GApplication *app)
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", (const char *[]) { "<Control>q", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", (const char *[]) { "<Control>comma", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.login", (const char *[]) { "<Control>l", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.cancel-sign-in", (const char *[]) { "Escape", NULL });
 }
 
 static void

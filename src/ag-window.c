@@ -5,29 +5,554 @@
 
 #include <glib/gi18n.h>
 
+#include "ag-auth-view.h"
+#include "ag-error.h"
+#include "ag-http.h"
 #include "ag-resources.h"
+#include "ag-secure.h"
+#include "ag-session.h"
 #include "ag-window.h"
 
 struct _AgWindow
 {
   AdwApplicationWindow parent_instance;
 
-  GtkLabel *guest_title;
+  AdwToastOverlay *toast_overlay;
+  GtkWidget *back_button;
+  GtkWidget *cancel_button;
+  GtkStack *stack;
+  AdwStatusPage *guest_page;
+  GtkLabel *error_label;
+  GtkWidget *login_button;
+  GtkWidget *signup_button;
+  GtkWidget *preferences_button;
+  AgAuthView *auth_view;
+  AdwAvatar *avatar;
+  GtkLabel *welcome_label;
+  GtkLabel *email_label;
+  GtkLabel *session_note;
+  GtkToggleButton *reveal_button;
+  GtkLabel *profile_json;
+  GtkLabel *token_json;
+
+  GSettings *settings;
+  SoupSession *http;
+  AgSession *session;
+  GCancellable *cancellable;     /* cancelled when the window closes */
+  GCancellable *sign_in_cancellable;
+  gboolean reveal;
+  gboolean signing_in;
 };
 
 G_DEFINE_FINAL_TYPE (AgWindow, ag_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void
+show_error (AgWindow     *self,
+            const GError *error)
+{
+  if (error == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+      return;
+    }
+  gtk_label_set_text (self->error_label, error->message);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+  gtk_widget_set_visible (self->preferences_button,
+                          error->domain == AG_ERROR &&
+                          (error->code == AG_ERROR_CONFIGURATION || error->code == AG_ERROR_DISCOVERY ||
+                           error->code == AG_ERROR_ISSUER_MISMATCH));
+}
+
+static void
+toast (AgWindow   *self,
+       const char *text)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+static void
+update_token_view (AgWindow *self)
+{
+  AgTokenSet *tokens = self->session ? ag_session_get_tokens (self->session) : NULL;
+  g_autofree char *profile = NULL;
+  g_autofree char *response = NULL;
+
+  if (tokens == NULL)
+    {
+      gtk_label_set_text (self->profile_json, "");
+      gtk_label_set_text (self->token_json, "");
+      return;
+    }
+  profile = ag_token_set_dup_profile_json (tokens);
+  response = ag_token_set_dup_response_json (tokens, self->reveal);
+  gtk_label_set_text (self->profile_json, profile);
+  gtk_label_set_text (self->token_json, response);
+  if (self->reveal)
+    ag_secure_wipe (response, strlen (response));
+}
+
+static void
+update_user_view (AgWindow *self)
+{
+  AgTokenSet *tokens = ag_session_get_tokens (self->session);
+  const char *name;
+  const char *email;
+  g_autofree char *welcome = NULL;
+
+  if (tokens == NULL)
+    return;
+  name = ag_token_set_get_display_name (tokens);
+  email = ag_token_set_get_email (tokens);
+  /* The Flask guide's words. */
+  welcome = g_strdup_printf (_("Welcome %s!"), name ? name : "");
+  gtk_label_set_text (self->welcome_label, welcome);
+  adw_avatar_set_text (self->avatar, name);
+  if (email != NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("%s · %s", email,
+                                               ag_token_set_get_email_verified (tokens) ? _("verified") : _("not verified"));
+      gtk_label_set_text (self->email_label, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->email_label), email != NULL);
+  update_token_view (self);
+}
+
+static void
+update_session_note (AgWindow *self)
+{
+  gboolean signed_in = ag_session_get_state (self->session) == AG_SESSION_STATE_SIGNED_IN;
+  const GError *error = ag_session_get_last_error (self->session);
+  gboolean keyring_problem = error != NULL && g_error_matches (error, AG_ERROR, AG_ERROR_KEYRING_UNAVAILABLE);
+
+  if (signed_in && keyring_problem && !ag_session_get_persistent (self->session))
+    gtk_label_set_text (self->session_note, _("You are signed in for this session only: the keyring is not available, so you will have to sign in again next time."));
+  else if (signed_in && error != NULL && !keyring_problem)
+    {
+      g_autofree char *text = g_strdup_printf (_("The session could not be refreshed: %s. It will be tried again."), error->message);
+      gtk_label_set_text (self->session_note, text);
+    }
+  else
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->session_note), FALSE);
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->session_note), TRUE);
+}
+
+static void
+show_page (AgWindow   *self,
+           const char *name)
+{
+  gboolean signin = g_strcmp0 (name, "signin") == 0;
+
+  gtk_stack_set_visible_child_name (self->stack, name);
+  gtk_widget_set_visible (self->cancel_button, signin);
+  gtk_widget_set_visible (self->back_button, signin);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-sign-in", signin);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back", signin);
+  if (g_strcmp0 (name, "guest") == 0)
+    gtk_window_set_default_widget (GTK_WINDOW (self), self->login_button);
+  if (!signin)
+    ag_auth_view_stop (self->auth_view);
+}
+
+static void
+sync_state (AgWindow *self)
+{
+  AgSessionState state = ag_session_get_state (self->session);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.logout", state == AG_SESSION_STATE_SIGNED_IN);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.login", !self->signing_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.signup", !self->signing_in);
+
+  if (self->signing_in)
+    return;
+  switch (state)
+    {
+    case AG_SESSION_STATE_UNKNOWN:
+      show_page (self, "loading");
+      break;
+    case AG_SESSION_STATE_SIGNED_IN:
+      update_user_view (self);
+      update_session_note (self);
+      show_page (self, "user");
+      break;
+    case AG_SESSION_STATE_NO_SESSION:
+    case AG_SESSION_STATE_SIGNING_IN:
+    default:
+      if (ag_session_get_reason (self->session) == AG_SESSION_REASON_INVALID)
+        show_error (self, ag_session_get_last_error (self->session));
+      show_page (self, "guest");
+      break;
+    }
+}
+
+static void
+session_notify_cb (AgWindow *self)
+{
+  sync_state (self);
+}
+
+static char *
+ui_locales (void)
+{
+  const char * const *names = g_get_language_names ();
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  /* BCP 47 tags from the desktop's languages: de_DE.UTF-8 -> de-DE. */
+  for (guint i = 0; names[i] != NULL && i < 4; i++)
+    {
+      g_autofree char *tag = g_strdup (names[i]);
+      char *p;
+
+      if (strchr (tag, '.') || strchr (tag, '@') || g_strcmp0 (tag, "C") == 0 || g_strcmp0 (tag, "POSIX") == 0)
+        continue;
+      if ((p = strchr (tag, '_')) != NULL)
+        *p = '-';
+      if (!strstr (out->str, tag))
+        g_string_append_printf (out, "%s%s", out->len ? " " : "", tag);
+    }
+  return out->len ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
+}
+
+static void
+sign_in_begun_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  AgWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *url;
+
+  url = ag_session_begin_sign_in_finish (AG_SESSION (object), result, &error);
+  if (url == NULL)
+    {
+      if (!ag_error_is_cancelled (error))
+        {
+          self->signing_in = FALSE;
+          show_error (self, error);
+          sync_state (self);
+        }
+      g_object_unref (self);
+      return;
+    }
+  if (self->signing_in)
+    {
+      show_page (self, "signin");
+      /* The web view is made here, when it is needed, never at startup. */
+      ag_auth_view_start (self->auth_view, url, ag_config_get_redirect_uri (ag_session_get_config (self->session)));
+    }
+  ag_secure_free (url);
+  g_object_unref (self);
+}
+
+static void
+start_sign_in (AgWindow *self,
+               AgPage    page)
+{
+  g_autofree char *locales = ui_locales ();
+  AgAuthOptions options = {
+    .page = page,
+    .ui_locales = locales,
+    .color_scheme = adw_style_manager_get_dark (adw_style_manager_get_default ()) ? "dark" : "light",
+  };
+
+  if (self->session == NULL || self->signing_in)
+    return;
+  show_error (self, NULL);
+  self->signing_in = TRUE;
+  g_cancellable_cancel (self->sign_in_cancellable);
+  g_clear_object (&self->sign_in_cancellable);
+  self->sign_in_cancellable = g_cancellable_new ();
+  sync_state (self);
+  ag_session_begin_sign_in_async (self->session, &options, self->sign_in_cancellable,
+                                  sign_in_begun_cb, g_object_ref (self));
+}
+
+static void
+end_sign_in (AgWindow     *self,
+             const GError *error)
+{
+  self->signing_in = FALSE;
+  ag_session_cancel_sign_in (self->session);
+  show_error (self, error);
+  sync_state (self);
+  /* A failed sign-in keeps a session that was there. */
+  if (error != NULL && ag_session_get_state (self->session) == AG_SESSION_STATE_SIGNED_IN)
+    toast (self, error->message);
+}
+
+static void
+sign_in_completed_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  AgWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ag_session_complete_sign_in_finish (AG_SESSION (object), result, &error) && ag_error_is_cancelled (error))
+    {
+      g_object_unref (self);
+      return;
+    }
+  end_sign_in (self, error);
+  g_object_unref (self);
+}
+
+static void
+auth_view_redirect_cb (AgAuthView *view,
+                       const char *uri,
+                       AgWindow   *self)
+{
+  ag_auth_view_stop (self->auth_view);
+  if (!self->signing_in)
+    return;
+  /* Shown while the code is exchanged; the view switches on the state. */
+  show_page (self, "loading");
+  ag_session_complete_sign_in_async (self->session, uri, self->sign_in_cancellable,
+                                     sign_in_completed_cb, g_object_ref (self));
+}
+
+static void
+auth_view_load_failed_cb (AgAuthView *view,
+                          const char *message,
+                          AgWindow   *self)
+{
+  g_autoptr(GError) error = g_error_new (AG_ERROR, AG_ERROR_NETWORK, _("The sign-in page could not be opened: %s"), message);
+
+  g_cancellable_cancel (self->sign_in_cancellable);
+  end_sign_in (self, error);
+}
+
+static void
+login_activated (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  start_sign_in (AG_WINDOW (widget), AG_PAGE_DEFAULT);
+}
+
+static void
+signup_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  start_sign_in (AG_WINDOW (widget), AG_PAGE_SIGNUP);
+}
+
+static void
+cancel_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  AgWindow *self = AG_WINDOW (widget);
+
+  if (!self->signing_in)
+    return;
+  g_cancellable_cancel (self->sign_in_cancellable);
+  end_sign_in (self, NULL);
+}
+
+static void
+back_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  ag_auth_view_go_back (AG_WINDOW (widget)->auth_view);
+}
+
+static void
+logged_out_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  AgWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ag_session_logout_finish (AG_SESSION (object), result, &error) && !ag_error_is_cancelled (error))
+    {
+      g_autofree char *text = g_strdup_printf (_("You are signed out here, but Authgear could not be told: %s"), error->message);
+      toast (self, text);
+    }
+  g_object_unref (self);
+}
+
+static void
+logout_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  AgWindow *self = AG_WINDOW (widget);
+
+  self->reveal = FALSE;
+  gtk_toggle_button_set_active (self->reveal_button, FALSE);
+  ag_session_logout_async (self->session, self->cancellable, logged_out_cb, g_object_ref (self));
+}
+
+static void
+reveal_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  AgWindow *self = AG_WINDOW (widget);
+
+  self->reveal = !self->reveal;
+  gtk_toggle_button_set_active (self->reveal_button, self->reveal);
+  update_token_view (self);
+}
+
+static void
+copy_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  AgWindow *self = AG_WINDOW (widget);
+  AgTokenSet *tokens = ag_session_get_tokens (self->session);
+  g_autofree char *json = NULL;
+
+  if (tokens == NULL)
+    return;
+  json = ag_token_set_dup_response_json (tokens, self->reveal);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), json);
+  toast (self, self->reveal ? _("Token response copied, with the tokens") : _("Token response copied, tokens hidden"));
+}
+
+static void
+restored_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  AgWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ag_session_restore_finish (AG_SESSION (object), result, &error) && error != NULL &&
+      !ag_error_is_cancelled (error))
+    g_debug ("No stored session: %s", error->message);
+  g_object_unref (self);
+}
+
+static void
+setup_session (AgWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgConfig) config = NULL;
+  g_autoptr(AgTokenStore) store = NULL;
+  g_autofree char *cache_dir = NULL;
+  g_autofree char *dotenv = g_build_filename (g_get_current_dir (), ".env", NULL);
+
+  config = ag_config_load (self->settings, dotenv, &error);
+  if (config == NULL)
+    {
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.login", FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.signup", FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.logout", FALSE);
+      adw_status_page_set_description (self->guest_page,
+                                       _("Set AUTHGEAR_DOMAIN and AUTHGEAR_CLIENT_ID in the environment or a .env file, or open Preferences."));
+      show_error (self, error);
+      gtk_widget_set_visible (self->preferences_button, TRUE);
+      show_page (self, "guest");
+      return;
+    }
+
+  self->http = ag_http_session_new ();
+  cache_dir = g_build_filename (g_get_user_cache_dir (), PACKAGE_NAME, NULL);
+  store = ag_token_store_new (APP_ID);
+  self->session = ag_session_new (config, store, self->http, cache_dir);
+  g_signal_connect_object (self->session, "notify::state", G_CALLBACK (session_notify_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::tokens", G_CALLBACK (session_notify_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::persistent", G_CALLBACK (session_notify_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::last-error", G_CALLBACK (session_notify_cb), self, G_CONNECT_SWAPPED);
+  sync_state (self);
+  ag_session_restore_async (self->session, self->cancellable, restored_cb, g_object_ref (self));
+}
+
+static gboolean
+ag_window_close_request (GtkWindow *window)
+{
+  AgWindow *self = AG_WINDOW (window);
+  int width, height;
+
+  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->sign_in_cancellable);
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  return GTK_WINDOW_CLASS (ag_window_parent_class)->close_request (window);
+}
+
+static void
+ag_window_dispose (GObject *object)
+{
+  AgWindow *self = AG_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->session);
+  g_clear_object (&self->http);
+  gtk_widget_dispose_template (GTK_WIDGET (self), AG_TYPE_WINDOW);
+  G_OBJECT_CLASS (ag_window_parent_class)->dispose (object);
+}
+
+static void
+ag_window_finalize (GObject *object)
+{
+  AgWindow *self = AG_WINDOW (object);
+
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->sign_in_cancellable);
+  G_OBJECT_CLASS (ag_window_parent_class)->finalize (object);
+}
+
+static void
 ag_window_class_init (AgWindowClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = ag_window_dispose;
+  object_class->finalize = ag_window_finalize;
+  window_class->close_request = ag_window_close_request;
 
   /* Referencing the resource keeps it linked out of the static library; its
    * constructor registers it. */
   g_assert (ag_get_resource () != NULL);
+  g_type_ensure (AG_TYPE_AUTH_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "ag-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, AgWindow, guest_title);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, guest_page);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, login_button);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, signup_button);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, preferences_button);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, auth_view);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, avatar);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, welcome_label);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, email_label);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, session_note);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, reveal_button);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, profile_json);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, token_json);
+  gtk_widget_class_bind_template_callback (widget_class, auth_view_redirect_cb);
+  gtk_widget_class_bind_template_callback (widget_class, auth_view_load_failed_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.login", NULL, login_activated);
+  gtk_widget_class_install_action (widget_class, "win.signup", NULL, signup_activated);
+  gtk_widget_class_install_action (widget_class, "win.cancel-sign-in", NULL, cancel_activated);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, back_activated);
+  gtk_widget_class_install_action (widget_class, "win.logout", NULL, logout_activated);
+  gtk_widget_class_install_action (widget_class, "win.reveal-tokens", NULL, reveal_activated);
+  gtk_widget_class_install_action (widget_class, "win.copy-tokens", NULL, copy_activated);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel-sign-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.login", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.logout", NULL);
 }
 
 static void
@@ -35,9 +560,20 @@ ag_window_init (AgWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->cancellable = g_cancellable_new ();
+  self->settings = g_settings_new (APP_ID);
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
 #if DEVELOPMENT
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 #endif
+
+  show_page (self, "loading");
+  setup_session (self);
 }
 
 AgWindow *

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define AG_TYPE_AUTH_VIEW (ag_auth_view_get_type ())
+
+G_DECLARE_FINAL_TYPE (AgAuthView, ag_auth_view, AG, AUTH_VIEW, GtkWidget)
+
+/**
+ * AgAuthView:
+ * The sign-in page: a WebKitWebView on an ephemeral network session, made
+ * when a sign-in starts and destroyed (with its web process) when it ends.
+ * Emits ::redirect with the URI when the page navigates to the redirect URI,
+ * which is never loaded.
+ */
+AgAuthView *ag_auth_view_new   (void);
+/* Starts a sign-in at @url; @redirect_uri is matched exactly. */
+void        ag_auth_view_start (AgAuthView *self,
+                                const char *url,
+                                const char *redirect_uri);
+/* Ends it: the web view and its processes go away. */
+void        ag_auth_view_stop  (AgAuthView *self);
+gboolean    ag_auth_view_go_back (AgAuthView *self);
+
+G_END_DECLS
