@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The OIDC core against the development provider (AG_TEST_PROVIDER, started
+ * by build-aux/test-session) and the test session's gnome-keyring: the whole
+ * code flow, userinfo, refresh with rotation, single-flight, revocation,
+ * logout and the keyring. The browser part is played by
+ * tests/provider/signin.mjs. */
+#include "config.h"
+
+#include <string.h>
+
+#include "ag-error.h"
+#include "ag-http.h"
+#include "ag-oidc-client.h"
+#include "ag-session.h"
+#include "ag-token-store.h"
+
+#define SCHEMA "io.github.authgearlogin.AuthgearLogin.Test"
+
+static const char *issuer;
+static SoupSession *http;
+static char *cache_dir;
+
+static gpointer
+wait_for (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static void
+store_result (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* Follows @url through the provider's pages; returns the redirect URL. */
+static char *
+browser_sign_in (const char *url)
+{
+  g_autofree char *script = g_build_filename (g_getenv ("AG_SOURCE_ROOT"), "tests", "provider", "signin.mjs", NULL);
+  const char *argv[] = { "node", script, url, NULL };
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return g_strstrip (g_steal_pointer (&out));
+}
+
+static gint64
+stat_of (const char *name)
+{
+  g_autofree char *url = g_strconcat (issuer, "/dev/stats", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = soup_session_send_and_read (http, msg, NULL, NULL);
+  g_autoptr(JsonObject) object = ag_http_parse_json_object (body, "stats", NULL);
+
+  g_assert_nonnull (object);
+  return json_object_get_int_member (object, name);
+}
+
+static AgSession *
+new_session (const char   *client_id,
+             const char   *secret,
+             AgTokenStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgConfig) config = ag_config_new (issuer, client_id, secret, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return ag_session_new (config, store, http, cache_dir);
+}
+
+static AgTokenSet *
+sign_in (AgSession *session)
+{
+  GAsyncResult *result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *redirect = NULL;
+
+  ag_session_begin_sign_in_async (session, NULL, NULL, store_result, &result);
+  url = ag_session_begin_sign_in_finish (session, wait_for (&result), &error);
+  g_clear_object (&result);
+  g_assert_no_error (error);
+
+  redirect = browser_sign_in (url);
+  if (!ag_session_is_redirect (session, redirect))
+    g_error ("the provider did not redirect to the redirect URI: %s", redirect);
+  ag_session_complete_sign_in_async (session, redirect, NULL, store_result, &result);
+  g_assert_true (ag_session_complete_sign_in_finish (session, wait_for (&result), &error));
+  g_clear_object (&result);
+  g_assert_no_error (error);
+  g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_SIGNED_IN);
+  return ag_session_get_tokens (session);
+}
+
+static AgTokenSet *
+load_stored (AgTokenStore *store,
+             const char   *client_id,
+             GError      **error)
+{
+  GAsyncResult *result = NULL;
+  AgTokenSet *tokens;
+
+  ag_token_store_load_async (store, issuer, client_id, NULL, store_result, &result);
+  tokens = ag_token_store_load_finish (store, wait_for (&result), error);
+  g_object_unref (result);
+  return tokens;
+}
+
+static void
+test_public_client_flow (void)
+{
+  g_autoptr(AgTokenStore) store = ag_token_store_new (SCHEMA);
+  g_autoptr(AgSession) session = new_session ("authgear-login", NULL, store);
+  g_autoptr(AgTokenSet) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *old_refresh = NULL;
+  GAsyncResult *result = NULL;
+  gint64 userinfo_before = stat_of ("userinfo");
+  AgTokenSet *tokens;
+
+  tokens = sign_in (session);
+  g_assert_cmpstr (ag_token_set_get_display_name (tokens), ==, "Alice Liddell");
+  g_assert_cmpstr (ag_token_set_get_email (tokens), ==, "alice@example.com");
+  g_assert_true (ag_token_set_get_email_verified (tokens));
+  g_assert_nonnull (ag_token_set_get_refresh_token (tokens));
+  g_assert_cmpint (stat_of ("userinfo") - userinfo_before, ==, 1);
+  g_assert_true (ag_session_get_persistent (session));
+
+  stored = load_stored (store, "authgear-login", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (stored);
+  g_assert_cmpstr (ag_token_set_get_refresh_token (stored), ==, ag_token_set_get_refresh_token (tokens));
+
+  /* A replayed callback finds nothing pending. */
+  {
+    g_autoptr(GError) e = NULL;
+    ag_session_complete_sign_in_async (session, "http://localhost:3000/callback?code=x&state=y", NULL, store_result, &result);
+    g_assert_false (ag_session_complete_sign_in_finish (session, wait_for (&result), &e));
+    g_clear_object (&result);
+    g_assert_error (e, AG_ERROR, AG_ERROR_NO_PENDING_SIGN_IN);
+    g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_SIGNED_IN);
+  }
+
+  /* Refresh: a rotated refresh token replaces the old one, in the keyring too. */
+  old_refresh = g_strdup (ag_token_set_get_refresh_token (ag_session_get_tokens (session)));
+  ag_session_refresh_async (session, NULL, store_result, &result);
+  g_assert_true (ag_session_refresh_finish (session, wait_for (&result), &error));
+  g_clear_object (&result);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ag_token_set_get_refresh_token (ag_session_get_tokens (session)), !=, old_refresh);
+  g_assert_cmpstr (ag_token_set_get_display_name (ag_session_get_tokens (session)), ==, "Alice Liddell");
+  g_clear_object (&stored);
+  stored = load_stored (store, "authgear-login", &error);
+  g_assert_cmpstr (ag_token_set_get_refresh_token (stored), ==,
+                   ag_token_set_get_refresh_token (ag_session_get_tokens (session)));
+
+  /* Logout: local state gone, keyring cleared, refresh token refused. */
+  {
+    g_autoptr(AgTokenSet) before_logout = g_object_ref (ag_session_get_tokens (session));
+    g_autoptr(AgOidcClient) client = NULL;
+    g_autoptr(GError) e = NULL;
+    gint64 revocations = stat_of ("revocation");
+
+    ag_session_logout_async (session, NULL, store_result, &result);
+    g_assert_true (ag_session_logout_finish (session, wait_for (&result), &error));
+    g_clear_object (&result);
+    g_assert_no_error (error);
+    g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_NO_SESSION);
+    g_assert_cmpint (stat_of ("revocation") - revocations, ==, 1);
+    g_clear_object (&stored);
+    stored = load_stored (store, "authgear-login", &error);
+    g_assert_no_error (error);
+    g_assert_null (stored);
+
+    /* The provider refuses the revoked refresh token. */
+    {
+      g_autoptr(AgSession) other = new_session ("authgear-login", NULL, NULL);
+      g_autoptr(AgConfig) config = ag_config_new (issuer, "authgear-login", NULL, NULL, NULL, NULL);
+      g_autoptr(AgProvider) provider = ag_provider_new (http, issuer, cache_dir);
+      g_autoptr(AgTokenSet) refreshed = NULL;
+
+      ag_provider_discover_async (provider, NULL, store_result, &result);
+      g_assert_true (ag_provider_discover_finish (provider, wait_for (&result), NULL));
+      g_clear_object (&result);
+      client = ag_oidc_client_new (config, provider);
+      ag_oidc_client_refresh_async (client, before_logout, NULL, store_result, &result);
+      refreshed = ag_oidc_client_refresh_finish (client, wait_for (&result), &e);
+      g_clear_object (&result);
+      g_assert_null (refreshed);
+      g_assert_error (e, AG_ERROR, AG_ERROR_INVALID_GRANT);
+    }
+  }
+}
+
+static void
+test_confidential_client (void)
+{
+  g_autoptr(AgSession) session = new_session ("authgear-login-confidential", "dev-client-secret-change-me", NULL);
+  AgTokenSet *tokens = sign_in (session);
+
+  g_assert_cmpstr (ag_token_set_get_client_id (tokens), ==, "authgear-login-confidential");
+  /* No keyring given: signed in for this run only. */
+  g_assert_false (ag_session_get_persistent (session));
+  g_assert_error ((GError *) ag_session_get_last_error (session), AG_ERROR, AG_ERROR_KEYRING_UNAVAILABLE);
+}
+
+static void
+test_single_flight_refresh (void)
+{
+  g_autoptr(AgSession) session = new_session ("authgear-login", NULL, NULL);
+  g_autoptr(AgConfig) config = ag_config_new (issuer, "authgear-login", NULL, NULL, NULL, NULL);
+  g_autoptr(AgProvider) provider = ag_provider_new (http, issuer, cache_dir);
+  g_autoptr(AgOidcClient) client = NULL;
+  AgTokenSet *tokens = sign_in (session);
+  GAsyncResult *results[10] = { NULL };
+  gint64 before;
+  GAsyncResult *r = NULL;
+
+  ag_provider_discover_async (provider, NULL, store_result, &r);
+  g_assert_true (ag_provider_discover_finish (provider, wait_for (&r), NULL));
+  g_clear_object (&r);
+  client = ag_oidc_client_new (config, provider);
+
+  before = stat_of ("refresh");
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    ag_oidc_client_refresh_async (client, tokens, NULL, store_result, &results[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(AgTokenSet) t = ag_oidc_client_refresh_finish (client, wait_for (&results[i]), &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (t);
+      g_clear_object (&results[i]);
+    }
+  g_assert_cmpint (stat_of ("refresh") - before, ==, 1);
+  g_assert_cmpuint (ag_oidc_client_get_n_token_requests (client), ==, 1);
+}
+
+static void
+test_wrong_issuer_config (void)
+{
+  g_autofree char *other = g_strdup_printf ("%s/", issuer);
+  g_autofree char *localhost = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgConfig) config = NULL;
+  g_autoptr(AgProvider) provider = NULL;
+  GAsyncResult *r = NULL;
+
+  /* 127.0.0.1 written as localhost is another issuer. */
+  localhost = g_strdup (issuer);
+  g_assert_true (g_str_has_prefix (localhost, "http://127.0.0.1:"));
+  {
+    g_autofree char *rest = g_strdup (localhost + strlen ("http://127.0.0.1"));
+    g_free (localhost);
+    localhost = g_strconcat ("http://localhost", rest, NULL);
+  }
+  provider = ag_provider_new (http, localhost, NULL);
+  ag_provider_discover_async (provider, NULL, store_result, &r);
+  g_assert_false (ag_provider_discover_finish (provider, wait_for (&r), &error));
+  g_clear_object (&r);
+  g_assert_error (error, AG_ERROR, AG_ERROR_ISSUER_MISMATCH);
+}
+
+static void
+test_no_keyring (void)
+{
+  /* A D-Bus session bus with no Secret Service on it. */
+  g_autofree char *exe = g_test_build_filename (G_TEST_BUILT, "test-core-provider", NULL);
+  const char *argv[] = { "dbus-run-session", "--", exe, "-p", "/store/no-keyring-child", NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "AG_TEST_NO_KEYRING_CHILD", "1", TRUE);
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("child failed:\n%s\n%s", out, err);
+  g_assert_nonnull (strstr (out, "keyring error ok"));
+}
+
+static void
+test_no_keyring_child (void)
+{
+  g_autoptr(AgTokenStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgTokenSet) tokens = NULL;
+
+  if (g_getenv ("AG_TEST_NO_KEYRING_CHILD") == NULL)
+    {
+      g_test_skip ("run by /store/no-keyring");
+      return;
+    }
+  store = ag_token_store_new (SCHEMA);
+  tokens = load_stored (store, "authgear-login", &error);
+  g_assert_null (tokens);
+  g_assert_error (error, AG_ERROR, AG_ERROR_KEYRING_UNAVAILABLE);
+  g_print ("keyring error ok\n");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  issuer = g_getenv ("AG_TEST_PROVIDER");
+  http = ag_http_session_new ();
+  cache_dir = g_dir_make_tmp ("ag-cache-XXXXXX", NULL);
+
+  g_test_add_func ("/store/no-keyring-child", test_no_keyring_child);
+  if (issuer == NULL && g_getenv ("AG_TEST_NO_KEYRING_CHILD") == NULL)
+    {
+      g_test_message ("AG_TEST_PROVIDER is not set: run under build-aux/test-session");
+      return 77;
+    }
+  if (g_getenv ("AG_TEST_NO_KEYRING_CHILD") == NULL)
+    {
+      g_test_add_func ("/flow/public-client", test_public_client_flow);
+      g_test_add_func ("/flow/confidential-client", test_confidential_client);
+      g_test_add_func ("/flow/single-flight-refresh", test_single_flight_refresh);
+      g_test_add_func ("/discovery/issuer-mismatch", test_wrong_issuer_config);
+      g_test_add_func ("/store/no-keyring", test_no_keyring);
+    }
+  return g_test_run ();
+}
