@@ -72,7 +72,7 @@ const outbox = [];
 
 const stats = {
   discovery: 0, jwks: 0, authorization: 0, token: 0, authorization_code: 0,
-  refresh: 0, userinfo: 0, revocation: 0, end_session: 0,
+  refresh: 0, userinfo: 0, revocation: 0, end_session: 0, signup_page: 0,
 };
 
 function signingKeys() {
@@ -297,6 +297,7 @@ async function handleInteraction(req, res, url) {
     if (url.searchParams.get('x_page') === 'login') state.signup = false;
     if (url.searchParams.has('restart')) { delete state.email; delete state.code; }
     if (state.email && state.code) return sendHtml(res, 200, codePage(uid, state));
+    if (state.signup) stats.signup_page += 1;
     return sendHtml(res, 200, emailPage(uid, state));
   }
   if (req.method !== 'POST') return sendHtml(res, 405, renderPage('Error', '<h1>Method not allowed</h1>'));
