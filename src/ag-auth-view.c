@@ -15,6 +15,7 @@ struct _AgAuthView
 
   GtkWidget *box;
   GtkLabel *host_label;
+  GtkImage *lock_icon;
   GtkProgressBar *progress;
   GtkWidget *web_container;
   WebKitWebView *web_view;
@@ -127,6 +128,7 @@ uri_changed_cb (WebKitWebView *web_view,
       gboolean secure = g_strcmp0 (g_uri_get_scheme (parsed), "https") == 0;
       g_autofree char *text = g_strdup_printf ("%s%s", g_uri_get_host (parsed), secure ? "" : _(" (not encrypted)"));
       gtk_label_set_text (self->host_label, text);
+      gtk_image_set_from_icon_name (self->lock_icon, secure ? "channel-secure-symbolic" : "channel-insecure-symbolic");
     }
 }
 
@@ -271,6 +273,7 @@ ag_auth_view_class_init (AgAuthViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "ag-auth-view.ui");
   gtk_widget_class_bind_template_child (widget_class, AgAuthView, box);
   gtk_widget_class_bind_template_child (widget_class, AgAuthView, host_label);
+  gtk_widget_class_bind_template_child (widget_class, AgAuthView, lock_icon);
   gtk_widget_class_bind_template_child (widget_class, AgAuthView, progress);
   gtk_widget_class_bind_template_child (widget_class, AgAuthView, web_container);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
