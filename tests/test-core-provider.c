@@ -13,28 +13,13 @@
 #include "ag-oidc-client.h"
 #include "ag-session.h"
 #include "ag-token-store.h"
+#include "test-util.h"
 
 #define SCHEMA "io.github.authgearlogin.AuthgearLogin.Test"
 
 static const char *issuer;
 static SoupSession *http;
 static char *cache_dir;
-
-static gpointer
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static void
-store_result (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
 
 /* Follows @url through the provider's pages; returns the redirect URL. */
 static char *
@@ -84,16 +69,16 @@ sign_in (AgSession *session)
   g_autofree char *url = NULL;
   g_autofree char *redirect = NULL;
 
-  ag_session_begin_sign_in_async (session, NULL, NULL, store_result, &result);
-  url = ag_session_begin_sign_in_finish (session, wait_for (&result), &error);
+  ag_session_begin_sign_in_async (session, NULL, NULL, test_store_result, &result);
+  url = ag_session_begin_sign_in_finish (session, test_wait_for (&result), &error);
   g_clear_object (&result);
   g_assert_no_error (error);
 
   redirect = browser_sign_in (url);
   if (!ag_session_is_redirect (session, redirect))
     g_error ("the provider did not redirect to the redirect URI: %s", redirect);
-  ag_session_complete_sign_in_async (session, redirect, NULL, store_result, &result);
-  g_assert_true (ag_session_complete_sign_in_finish (session, wait_for (&result), &error));
+  ag_session_complete_sign_in_async (session, redirect, NULL, test_store_result, &result);
+  g_assert_true (ag_session_complete_sign_in_finish (session, test_wait_for (&result), &error));
   g_clear_object (&result);
   g_assert_no_error (error);
   g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_SIGNED_IN);
@@ -108,8 +93,8 @@ load_stored (AgTokenStore *store,
   GAsyncResult *result = NULL;
   AgTokenSet *tokens;
 
-  ag_token_store_load_async (store, issuer, client_id, NULL, store_result, &result);
-  tokens = ag_token_store_load_finish (store, wait_for (&result), error);
+  ag_token_store_load_async (store, issuer, client_id, NULL, test_store_result, &result);
+  tokens = ag_token_store_load_finish (store, test_wait_for (&result), error);
   g_object_unref (result);
   return tokens;
 }
@@ -142,8 +127,8 @@ test_public_client_flow (void)
   /* A replayed callback finds nothing pending. */
   {
     g_autoptr(GError) e = NULL;
-    ag_session_complete_sign_in_async (session, "http://localhost:3000/callback?code=x&state=y", NULL, store_result, &result);
-    g_assert_false (ag_session_complete_sign_in_finish (session, wait_for (&result), &e));
+    ag_session_complete_sign_in_async (session, "http://localhost:3000/callback?code=x&state=y", NULL, test_store_result, &result);
+    g_assert_false (ag_session_complete_sign_in_finish (session, test_wait_for (&result), &e));
     g_clear_object (&result);
     g_assert_error (e, AG_ERROR, AG_ERROR_NO_PENDING_SIGN_IN);
     g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_SIGNED_IN);
@@ -151,8 +136,8 @@ test_public_client_flow (void)
 
   /* Refresh: a rotated refresh token replaces the old one, in the keyring too. */
   old_refresh = g_strdup (ag_token_set_get_refresh_token (ag_session_get_tokens (session)));
-  ag_session_refresh_async (session, NULL, store_result, &result);
-  g_assert_true (ag_session_refresh_finish (session, wait_for (&result), &error));
+  ag_session_refresh_async (session, NULL, test_store_result, &result);
+  g_assert_true (ag_session_refresh_finish (session, test_wait_for (&result), &error));
   g_clear_object (&result);
   g_assert_no_error (error);
   g_assert_cmpstr (ag_token_set_get_refresh_token (ag_session_get_tokens (session)), !=, old_refresh);
@@ -169,8 +154,8 @@ test_public_client_flow (void)
     g_autoptr(GError) e = NULL;
     gint64 revocations = stat_of ("revocation");
 
-    ag_session_logout_async (session, NULL, store_result, &result);
-    g_assert_true (ag_session_logout_finish (session, wait_for (&result), &error));
+    ag_session_logout_async (session, NULL, test_store_result, &result);
+    g_assert_true (ag_session_logout_finish (session, test_wait_for (&result), &error));
     g_clear_object (&result);
     g_assert_no_error (error);
     g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_NO_SESSION);
@@ -187,12 +172,12 @@ test_public_client_flow (void)
       g_autoptr(AgProvider) provider = ag_provider_new (http, issuer, cache_dir);
       g_autoptr(AgTokenSet) refreshed = NULL;
 
-      ag_provider_discover_async (provider, NULL, store_result, &result);
-      g_assert_true (ag_provider_discover_finish (provider, wait_for (&result), NULL));
+      ag_provider_discover_async (provider, NULL, test_store_result, &result);
+      g_assert_true (ag_provider_discover_finish (provider, test_wait_for (&result), NULL));
       g_clear_object (&result);
       client = ag_oidc_client_new (config, provider);
-      ag_oidc_client_refresh_async (client, before_logout, NULL, store_result, &result);
-      refreshed = ag_oidc_client_refresh_finish (client, wait_for (&result), &e);
+      ag_oidc_client_refresh_async (client, before_logout, NULL, test_store_result, &result);
+      refreshed = ag_oidc_client_refresh_finish (client, test_wait_for (&result), &e);
       g_clear_object (&result);
       g_assert_null (refreshed);
       g_assert_error (e, AG_ERROR, AG_ERROR_INVALID_GRANT);
@@ -224,18 +209,18 @@ test_single_flight_refresh (void)
   gint64 before;
   GAsyncResult *r = NULL;
 
-  ag_provider_discover_async (provider, NULL, store_result, &r);
-  g_assert_true (ag_provider_discover_finish (provider, wait_for (&r), NULL));
+  ag_provider_discover_async (provider, NULL, test_store_result, &r);
+  g_assert_true (ag_provider_discover_finish (provider, test_wait_for (&r), NULL));
   g_clear_object (&r);
   client = ag_oidc_client_new (config, provider);
 
   before = stat_of ("refresh");
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
-    ag_oidc_client_refresh_async (client, tokens, NULL, store_result, &results[i]);
+    ag_oidc_client_refresh_async (client, tokens, NULL, test_store_result, &results[i]);
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(AgTokenSet) t = ag_oidc_client_refresh_finish (client, wait_for (&results[i]), &error);
+      g_autoptr(AgTokenSet) t = ag_oidc_client_refresh_finish (client, test_wait_for (&results[i]), &error);
       g_assert_no_error (error);
       g_assert_nonnull (t);
       g_clear_object (&results[i]);
@@ -263,8 +248,8 @@ test_wrong_issuer_config (void)
     localhost = g_strconcat ("http://localhost", rest, NULL);
   }
   provider = ag_provider_new (http, localhost, NULL);
-  ag_provider_discover_async (provider, NULL, store_result, &r);
-  g_assert_false (ag_provider_discover_finish (provider, wait_for (&r), &error));
+  ag_provider_discover_async (provider, NULL, test_store_result, &r);
+  g_assert_false (ag_provider_discover_finish (provider, test_wait_for (&r), &error));
   g_clear_object (&r);
   g_assert_error (error, AG_ERROR, AG_ERROR_ISSUER_MISMATCH);
 }

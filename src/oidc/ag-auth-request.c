@@ -325,8 +325,9 @@ ag_auth_request_parse_redirect (AgAuthRequest  *self,
   if ((value != NULL && g_strcmp0 (value, self->issuer) != 0) ||
       (value == NULL && self->require_iss))
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_ISSUER_MISMATCH,
-                   _("The sign-in response names another issuer (iss)"));
+      g_set_error_literal (error, AG_ERROR, AG_ERROR_ISSUER_MISMATCH,
+                           value != NULL ? _("The sign-in response names another issuer (iss)")
+                                         : _("The sign-in response does not name its issuer (iss), though Authgear announces it"));
       return NULL;
     }
 

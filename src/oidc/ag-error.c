@@ -45,6 +45,8 @@ ag_error_code_summary (AgError code)
       return _("The address is not the redirect address");
     case AG_ERROR_NO_PENDING_SIGN_IN:
       return _("No sign-in is in progress");
+    case AG_ERROR_UNAUTHORIZED:
+      return _("Authgear did not accept the access token");
     default:
       return _("Unknown error");
     }

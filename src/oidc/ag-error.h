@@ -29,6 +29,7 @@ typedef enum
   AG_ERROR_KEYRING_UNAVAILABLE,
   AG_ERROR_NOT_REDIRECT,
   AG_ERROR_NO_PENDING_SIGN_IN,
+  AG_ERROR_UNAUTHORIZED,
 } AgError;
 
 GQuark       ag_error_quark           (void);

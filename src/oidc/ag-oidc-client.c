@@ -267,10 +267,14 @@ jwks_ready (GObject      *object,
       if (unknown_kid && !ex->refetched)
         {
           /* The provider may have rotated its keys: fetch them once more. */
+          GCancellable *cancellable = g_task_get_cancellable (task);
+
           g_debug ("Unknown key: fetching the key set again");
           g_clear_error (&error);
           ex->refetched = TRUE;
-          ag_provider_get_jwks_async (self->provider, TRUE, g_task_get_cancellable (task),
+          /* The cancellable is read before the task is handed on: the order
+           * in which arguments are evaluated is not defined. */
+          ag_provider_get_jwks_async (self->provider, TRUE, cancellable,
                                       jwks_ready, g_steal_pointer (&task));
           return;
         }
@@ -516,7 +520,7 @@ userinfo_answered (GObject      *object,
   status = soup_message_get_status (msg);
   if (status == SOUP_STATUS_UNAUTHORIZED)
     {
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_PROVIDER,
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_UNAUTHORIZED,
                                _("Authgear did not accept the access token for the profile (HTTP 401)"));
       return;
     }

@@ -313,6 +313,28 @@ with_discovery (AgSession      *self,
   ag_provider_discover_async (self->provider, g_task_get_cancellable (task), discovered_cb, task);
 }
 
+/* Starts @next (after discovery) for an operation that needs a signed-in
+ * session; without one the task fails with %AG_ERROR_INVALID_GRANT. */
+static void
+run_signed_in (AgSession           *self,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data,
+               gpointer             source_tag,
+               AfterDiscovery       next)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  if (self->tokens == NULL || self->state != AG_SESSION_STATE_SIGNED_IN)
+    {
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_GRANT, _("Nobody is signed in"));
+      g_object_unref (task);
+      return;
+    }
+  with_discovery (self, task, next);
+}
+
 /* Refresh. */
 
 static gboolean refresh_timeout_cb (gpointer user_data);
@@ -378,20 +400,9 @@ ag_session_refresh_async (AgSession           *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (AG_IS_SESSION (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ag_session_refresh_async);
-
-  if (self->tokens == NULL || self->state != AG_SESSION_STATE_SIGNED_IN)
-    {
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_GRANT, _("Nobody is signed in"));
-      g_object_unref (task);
-      return;
-    }
-  with_discovery (self, task, refresh_after_discovery);
+  run_signed_in (self, cancellable, callback, user_data, ag_session_refresh_async, refresh_after_discovery);
 }
 
 gboolean
@@ -443,6 +454,95 @@ schedule_refresh (AgSession *self)
   /* One timer for the next refresh; nothing wakes up in between. */
   self->refresh_source = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT_IDLE, (guint) delay,
                                                      refresh_timeout_cb, self, NULL);
+}
+
+/* Profile reload: userinfo, and on 401 one refresh and a second try. */
+
+static void profile_fetched_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+
+static void
+fetch_profile (AgSession *self,
+               GTask     *task)
+{
+  g_object_set_data (G_OBJECT (task), "generation", GUINT_TO_POINTER (self->generation));
+  ag_oidc_client_fetch_userinfo_async (self->client, self->tokens, g_task_get_cancellable (task),
+                                       profile_fetched_cb, task);
+}
+
+static void
+profile_refreshed_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (!ag_session_refresh_finish (AG_SESSION (object), result, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  fetch_profile (AG_SESSION (object), task);
+}
+
+static void
+profile_fetched_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GTask *task = user_data;
+  AgSession *self = g_task_get_source_object (task);
+  guint generation = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (task), "generation"));
+  g_autoptr(JsonObject) userinfo = NULL;
+  GError *error = NULL;
+
+  userinfo = ag_oidc_client_fetch_userinfo_finish (AG_OIDC_CLIENT (object), result, &error);
+  if (userinfo == NULL && g_error_matches (error, AG_ERROR, AG_ERROR_UNAUTHORIZED) &&
+      g_object_get_data (G_OBJECT (task), "refreshed") == NULL)
+    {
+      /* The access token was refused before its time: refresh once. */
+      g_debug ("Profile: access token refused, refreshing");
+      g_clear_error (&error);
+      g_object_set_data (G_OBJECT (task), "refreshed", GINT_TO_POINTER (TRUE));
+      ag_session_refresh_async (self, g_task_get_cancellable (task), profile_refreshed_cb, task);
+      return;
+    }
+  if (userinfo == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  if (generation != self->generation)
+    {
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_CANCELLED, _("The session changed while the profile was read"));
+      g_object_unref (task);
+      return;
+    }
+  ag_token_set_set_userinfo (self->tokens, userinfo);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKENS]);
+  save_tokens (self, task);
+}
+
+void
+ag_session_reload_profile_async (AgSession           *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (AG_IS_SESSION (self));
+
+  run_signed_in (self, cancellable, callback, user_data, ag_session_reload_profile_async, fetch_profile);
+}
+
+gboolean
+ag_session_reload_profile_finish (AgSession     *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* Restore. */

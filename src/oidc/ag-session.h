@@ -104,6 +104,16 @@ gboolean        ag_session_refresh_finish        (AgSession           *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
 
+/* Reads the profile (userinfo) again with the current access token. When
+ * Authgear answers 401 the tokens are refreshed once and the request
+ * repeated. The new profile is kept in the session and the keyring. */
+void            ag_session_reload_profile_async  (AgSession           *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean        ag_session_reload_profile_finish (AgSession           *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
 /* Ends the session locally at once, then revokes the refresh token, ends the
  * provider's session and clears the keyring. An error says what could not
  * be done at the provider; the local session is gone regardless. */

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// What each case of the hostile provider does. The name is the issuer path;
+// what the client should make of it is in tests/test-core-hostile.c.
+// A case with no field set behaves like a correct provider.
+
+const hour = 3600;
+
+const withClaims = (fn) => ({ claims: fn });
+const drop = (params, name) => params.filter(([k]) => k !== name);
+const replace = (params, name, value) => params.map(([k, v]) => [k, k === name ? value : v]);
+
+export const CASES = {
+  // ID token
+  'valid-rs256': {},
+  'valid-es256': { alg: 'ES256' },
+  'valid-ps256': { alg: 'PS256' },
+  'corrupt-signature': { sign: 'corrupt' },
+  'alg-none': { sign: 'none' },
+  'hs256-client-secret': { sign: 'hs256-secret' },
+  'hs256-public-key': { sign: 'hs256-pubkey' },
+  'wrong-iss': withClaims((c) => ({ ...c, iss: 'https://evil.example' })),
+  'wrong-aud': withClaims((c) => ({ ...c, aud: 'someone-else' })),
+  'missing-aud': withClaims(({ aud, ...c }) => c),
+  'several-aud-no-azp': withClaims((c, { clientId }) => ({ ...c, aud: [clientId, 'other-client'] })),
+  'azp-not-client': withClaims((c, { clientId }) => ({ ...c, aud: [clientId, 'other-client'], azp: 'other-client' })),
+  'several-aud-with-azp': withClaims((c, { clientId }) => ({ ...c, aud: [clientId, 'other-client'], azp: clientId })),
+  'missing-sub': withClaims(({ sub, ...c }) => c),
+  'missing-iat': withClaims(({ iat, ...c }) => c),
+  'iat-future': withClaims((c, { now }) => ({ ...c, iat: now + hour, exp: now + 2 * hour })),
+  'exp-past': withClaims((c, { now }) => ({ ...c, iat: now - 2 * hour, exp: now - 300 })),
+  'exp-within-skew': withClaims((c, { now }) => ({ ...c, exp: now - 20 })),
+  'wrong-nonce': withClaims((c) => ({ ...c, nonce: 'not-the-nonce-that-was-sent' })),
+  'missing-nonce': withClaims(({ nonce, ...c }) => c),
+  'no-id-token': { tokenBody: ({ id_token, ...b }) => b },
+
+  // Keys
+  'one-key-no-kid': { jwks: 'no-kid', sign: 'no-kid' },
+  'several-keys-no-kid': { jwks: 'several-no-kid', sign: 'no-kid' },
+  'rotated-key': { jwks: 'rotate', sign: 'rotated' },
+  'unknown-kid': { sign: 'unknown-kid' },
+  'jwks-down': { jwks: 'down' },
+
+  // Discovery
+  'discovery-issuer-differs': { discovery: (d) => ({ ...d, issuer: 'https://authgear.example' }) },
+  'discovery-http-endpoint': { discovery: (d) => ({ ...d, token_endpoint: 'http://authgear.example/oauth2/token' }) },
+  'discovery-no-jwks-uri': { discovery: ({ jwks_uri, ...d }) => d },
+  'discovery-not-json': { discoveryRaw: '<html><body>It works!</body></html>' },
+
+  // Authorization response
+  'wrong-state': { redirect: (p) => replace(p, 'state', 'forged-state') },
+  'missing-state': { redirect: (p) => drop(p, 'state') },
+  'duplicate-code': { redirect: (p, { code }) => [...p, ['code', code]] },
+  'duplicate-state': { redirect: (p, { state }) => [...p, ['state', state]] },
+  'access-denied': { redirect: (p, { state, issuer }) => [['error', 'access_denied'], ['state', state], ['iss', issuer]] },
+  'server-error': {
+    redirect: (p, { state, issuer }) => [['error', 'server_error'], ['error_description', 'The database is on fire'],
+      ['state', state], ['iss', issuer]],
+  },
+  'wrong-iss-param': { redirect: (p) => replace(p, 'iss', 'https://evil.example') },
+  'missing-iss-param': { redirect: (p) => drop(p, 'iss') },
+
+  // Token endpoint
+  'token-invalid-grant': { token: 'invalid_grant' },
+  'token-html': { token: 'html' },
+  'token-500': { token: 'server-error' },
+  'token-no-access-token': { tokenBody: ({ access_token, ...b }) => b },
+  'token-type-mac': { tokenBody: (b) => ({ ...b, token_type: 'MAC' }) },
+  'token-type-lowercase': { tokenBody: (b) => ({ ...b, token_type: 'bearer' }) },
+  'token-not-object': { tokenBody: () => ['access_token'] },
+  'token-oversize': { token: 'oversize' },
+  'token-endless': { token: 'endless' },
+  'token-hangs': { token: 'hang' },
+
+  // Userinfo
+  'userinfo-other-sub': { userinfo: 'other-sub' },
+  'userinfo-401': { userinfo: '401' },
+  'userinfo-not-json': { userinfo: 'html' },
+  'profile-401-then-refresh': { userinfo: '401-second' },
+
+  // Refresh (the sign-in itself is correct)
+  'refresh-rotates': {},
+  'refresh-invalid-grant': { refresh: 'invalid_grant' },
+  'refresh-network-down': { refresh: 'drop' },
+  'refresh-other-iss': { refreshClaims: (c) => ({ ...c, iss: 'https://evil.example' }) },
+  'refresh-other-sub': { refreshClaims: (c) => ({ ...c, sub: 'someone-else' }) },
+
+  // Logout
+  'revocation-down': { revoke: 'down' },
+};

@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// A hostile OpenID provider for tests: on loopback, one issuer per case at
+// http://127.0.0.1:PORT/<case>, each answering like a correct provider except
+// for the one thing its case breaks (a bad signature, a wrong nonce, a token
+// body that never ends, ...). The cases are in cases.mjs; the client under
+// test does not know which one it talks to.
+//
+//   node tests/hostile/server.mjs        prints "port: N" when ready
+//
+// /<case>/authorize answers at once with a redirect to the redirect URI (no
+// login page: the tests are about what comes back). /<case>/stats tells what
+// the case saw (requests per endpoint, PKCE checks), and /<case>/reset
+// forgets it. Nothing here is secret: the keys are made at start-up.
+
+import crypto from 'node:crypto';
+import http from 'node:http';
+
+import { CASES } from './cases.mjs';
+
+const CLIENT_ID = 'authgear-login';
+const CLIENT_SECRET = 'hostile-client-secret';
+
+// Signing keys, made fresh at each start.
+function makeKey(alg, kid) {
+  let pair;
+  if (alg === 'ES256')
+    pair = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  else
+    pair = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = { ...pair.publicKey.export({ format: 'jwk' }), alg, use: 'sig' };
+  if (kid)
+    jwk.kid = kid;
+  return { alg, kid, privateKey: pair.privateKey, publicKey: pair.publicKey, jwk };
+}
+const KEYS = {
+  RS256: makeKey('RS256', 'rs-1'),
+  ES256: makeKey('ES256', 'es-1'),
+  PS256: makeKey('PS256', 'ps-1'),
+  rotated: makeKey('RS256', 'rs-2'),
+  other: makeKey('RS256', 'rs-other'),
+};
+
+const b64url = (buf) => Buffer.from(buf).toString('base64url');
+
+function sign(alg, key, input) {
+  switch (alg) {
+    case 'RS256':
+      return crypto.sign('sha256', Buffer.from(input), key.privateKey);
+    case 'PS256':
+      return crypto.sign('sha256', Buffer.from(input), {
+        key: key.privateKey,
+        padding: crypto.constants.RSA_PKCS1_PSS_PADDING,
+        saltLength: 32,
+      });
+    case 'ES256':
+      return crypto.sign('sha256', Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
+    default:
+      throw new Error(`cannot sign ${alg}`);
+  }
+}
+
+// Makes a compact JWS. `header.alg` may be anything; `signWith` says how the
+// signature is really made: a key, 'none', or an HMAC secret.
+export function makeJws(header, claims, signWith) {
+  const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
+  let signature;
+  if (signWith === 'none')
+    signature = Buffer.alloc(0);
+  else if (signWith.hmac !== undefined)
+    signature = crypto.createHmac('sha256', signWith.hmac).update(input).digest();
+  else
+    signature = sign(signWith.alg, signWith, input);
+  return `${input}.${b64url(signature)}`;
+}
+
+const state = new Map();      // case name -> what the case has seen
+function caseState(name) {
+  if (!state.has(name))
+    state.set(name, {
+      counts: {},
+      pkce: [],
+      codes: new Map(),
+      refreshTokens: new Map(),
+      rotatedKeys: false,
+      lastState: null,
+    });
+  return state.get(name);
+}
+
+function count(st, what) {
+  st.counts[what] = (st.counts[what] ?? 0) + 1;
+}
+
+function send(res, status, body, type = 'application/json') {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
+  res.end(text);
+}
+
+function readBody(req) {
+  return new Promise((resolve) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
+}
+
+function metadata(issuer, origin, c) {
+  const base = `${origin}/${c.name}`;
+  const doc = {
+    issuer,
+    authorization_endpoint: `${base}/authorize`,
+    token_endpoint: `${base}/token`,
+    userinfo_endpoint: `${base}/userinfo`,
+    jwks_uri: `${base}/jwks`,
+    revocation_endpoint: `${base}/revoke`,
+    end_session_endpoint: `${base}/end_session`,
+    response_types_supported: ['code'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['RS256', 'ES256', 'PS256'],
+    code_challenge_methods_supported: ['S256'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'none'],
+    grant_types_supported: ['authorization_code', 'refresh_token'],
+    scopes_supported: ['openid', 'offline_access', 'email', 'profile'],
+    authorization_response_iss_parameter_supported: true,
+  };
+  return c.discovery ? c.discovery(doc, { base, issuer }) : doc;
+}
+
+function jwks(c, st) {
+  const mode = c.jwks ?? 'normal';
+  const key = KEYS[c.alg ?? 'RS256'] ?? KEYS.RS256;
+  switch (mode) {
+    case 'no-kid': {
+      const { kid, ...jwk } = key.jwk;
+      return { keys: [jwk] };
+    }
+    case 'several-no-kid':
+      return { keys: [KEYS.other.jwk, key.jwk].map(({ kid, ...jwk }) => jwk) };
+    case 'rotate':
+      // The first fetch has only the old key; later ones the new key too.
+      return { keys: st.counts.jwks > 1 ? [key.jwk, KEYS.rotated.jwk] : [key.jwk] };
+    default:
+      return { keys: [KEYS.RS256.jwk, KEYS.ES256.jwk, KEYS.PS256.jwk] };
+  }
+}
+
+function idToken(issuer, c, st, grant) {
+  const now = Math.floor(Date.now() / 1000);
+  let claims = {
+    iss: issuer,
+    sub: 'user-1',
+    aud: CLIENT_ID,
+    exp: now + 600,
+    iat: now,
+    auth_time: now,
+  };
+  if (grant.nonce !== undefined)
+    claims.nonce = grant.nonce;
+  if (c.claims && (grant.kind === 'code' || c.claimsOnRefresh))
+    claims = c.claims(claims, { issuer, now, clientId: CLIENT_ID });
+  if (grant.kind === 'refresh' && c.refreshClaims)
+    claims = c.refreshClaims(claims, { issuer, now, clientId: CLIENT_ID });
+
+  const alg = c.alg ?? 'RS256';
+  let key = KEYS[alg] ?? KEYS.RS256;
+  let header = { alg, typ: 'JWT', kid: key.kid };
+  let signWith = key;
+  switch (c.sign) {
+    case 'none':
+      header = { alg: 'none', typ: 'JWT' };
+      signWith = 'none';
+      break;
+    case 'hs256-secret':
+      header = { alg: 'HS256', typ: 'JWT' };
+      signWith = { hmac: CLIENT_SECRET };
+      break;
+    case 'hs256-pubkey':
+      header = { alg: 'HS256', typ: 'JWT', kid: key.kid };
+      signWith = { hmac: KEYS.RS256.publicKey.export({ format: 'pem', type: 'spki' }) };
+      break;
+    case 'no-kid':
+      delete header.kid;
+      break;
+    case 'rotated':
+      key = KEYS.rotated;
+      header.kid = key.kid;
+      signWith = key;
+      break;
+    case 'unknown-kid':
+      key = KEYS.other;
+      header.kid = key.kid;
+      signWith = key;
+      break;
+    default:
+      break;
+  }
+  let jws = makeJws(header, claims, signWith);
+  if (c.sign === 'corrupt') {
+    // Flip one bit in the middle of the signature.
+    const [h, p, s] = jws.split('.');
+    const sig = Buffer.from(s, 'base64url');
+    sig[sig.length >> 1] ^= 0x01;
+    jws = `${h}.${p}.${b64url(sig)}`;
+  }
+  return jws;
+}
+
+function randomToken(prefix) {
+  return `${prefix}-${crypto.randomBytes(24).toString('base64url')}`;
+}
+
+function authorize(url, c, st, issuer, res) {
+  count(st, 'authorize');
+  const q = url.searchParams;
+  const code = randomToken('code');
+  const challenge = q.get('code_challenge');
+  st.codes.set(code, {
+    nonce: q.get('nonce') ?? undefined,
+    challenge,
+    method: q.get('code_challenge_method'),
+    redirectUri: q.get('redirect_uri'),
+  });
+  st.lastState = q.get('state');
+  st.pkce.push({ method: q.get('code_challenge_method'), challenge_length: challenge ? challenge.length : 0 });
+
+  let params = [['code', code], ['state', q.get('state')], ['iss', issuer]];
+  if (c.redirect)
+    params = c.redirect(params, { code, state: q.get('state'), issuer });
+  const target = new URL(q.get('redirect_uri'));
+  target.search = params.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+  res.writeHead(302, { Location: target.toString() });
+  res.end();
+}
+
+function basicAuth(req) {
+  const header = req.headers.authorization ?? '';
+  if (!header.startsWith('Basic '))
+    return null;
+  const [id, secret] = Buffer.from(header.slice(6), 'base64').toString().split(':').map(decodeURIComponent);
+  return { id, secret };
+}
+
+async function token(req, c, st, issuer, res) {
+  count(st, 'token');
+  const form = new URLSearchParams(await readBody(req));
+  const grantType = form.get('grant_type');
+  const mode = grantType === 'refresh_token' ? (c.refresh ?? c.token) : c.token;
+
+  switch (mode) {
+    case 'hang':
+      return; // never answer
+    case 'endless': {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.write('{"access_token":"');
+      const timer = setInterval(() => res.write('a'.repeat(64)), 100);
+      res.on('close', () => clearInterval(timer));
+      return;
+    }
+    case 'oversize':
+      return send(res, 200, `{"access_token":"${'a'.repeat(2 * 1024 * 1024)}","token_type":"Bearer"}`);
+    case 'html':
+      return send(res, 200, '<html><body>Sign-in service unavailable</body></html>', 'text/html');
+    case 'invalid_grant':
+      return send(res, 400, { error: 'invalid_grant', error_description: 'grant is not valid' });
+    case 'server-error':
+      return send(res, 500, 'Internal Server Error', 'text/plain');
+    case 'drop':
+      req.socket.destroy();
+      return;
+    default:
+      break;
+  }
+
+  const auth = basicAuth(req);
+  if (auth && (auth.id !== CLIENT_ID || auth.secret !== CLIENT_SECRET))
+    return send(res, 401, { error: 'invalid_client' });
+  if (!auth && form.get('client_id') !== CLIENT_ID)
+    return send(res, 401, { error: 'invalid_client' });
+
+  let grant;
+  if (grantType === 'authorization_code') {
+    const code = form.get('code');
+    const entry = st.codes.get(code);
+    st.codes.delete(code);
+    if (!entry)
+      return send(res, 400, { error: 'invalid_grant' });
+    const verifier = form.get('code_verifier') ?? '';
+    const computed = crypto.createHash('sha256').update(verifier).digest('base64url');
+    const last = st.pkce[st.pkce.length - 1];
+    last.verifier_length = verifier.length;
+    last.challenge_matches = computed === entry.challenge;
+    last.verifier_hash = crypto.createHash('sha256').update(`seen:${verifier}`).digest('hex');
+    if (!last.challenge_matches || form.get('redirect_uri') !== entry.redirectUri)
+      return send(res, 400, { error: 'invalid_grant' });
+    grant = { kind: 'code', nonce: entry.nonce };
+  } else if (grantType === 'refresh_token') {
+    count(st, 'refresh');
+    const rt = form.get('refresh_token');
+    if (!st.refreshTokens.has(rt))
+      return send(res, 400, { error: 'invalid_grant' });
+    st.refreshTokens.delete(rt); // rotation: the old one is refused from now on
+    grant = { kind: 'refresh' };
+  } else {
+    return send(res, 400, { error: 'unsupported_grant_type' });
+  }
+
+  const refreshToken = randomToken('rt');
+  st.refreshTokens.set(refreshToken, true);
+  const accessToken = randomToken('at');
+  let body = {
+    access_token: accessToken,
+    token_type: 'Bearer',
+    expires_in: 600,
+    refresh_token: refreshToken,
+    scope: 'openid offline_access',
+    id_token: idToken(issuer, c, st, grant),
+  };
+  if (c.tokenBody)
+    body = c.tokenBody(body);
+  return send(res, 200, body);
+}
+
+function userinfo(req, c, st, res) {
+  count(st, 'userinfo');
+  const header = req.headers.authorization ?? '';
+  if (!header.startsWith('Bearer at-'))
+    return send(res, 401, { error: 'invalid_token' });
+  switch (c.userinfo) {
+    case '401':
+      return send(res, 401, { error: 'invalid_token' });
+    case '401-second':
+      // The sign-in's profile request works; the next one is refused once.
+      if (st.counts.userinfo === 2)
+        return send(res, 401, { error: 'invalid_token' });
+      break;
+    case 'html':
+      return send(res, 200, '<html>profile</html>', 'text/html');
+    case 'other-sub':
+      return send(res, 200, { sub: 'someone-else', name: 'Mallory', email: 'mallory@example.com' });
+    default:
+      break;
+  }
+  return send(res, 200, { sub: 'user-1', name: 'Hostile Tester', email: 'tester@example.com', email_verified: true });
+}
+
+async function handle(req, res) {
+  const origin = `http://${req.headers.host}`;
+  const url = new URL(req.url, origin);
+  const [, name, ...rest] = url.pathname.split('/');
+  const c = CASES[name];
+  if (!c)
+    return send(res, 404, { error: 'no such case' });
+  c.name = name;
+  const st = caseState(name);
+  const issuer = `${origin}/${name}`;
+  const path = rest.join('/');
+
+  switch (path) {
+    case '.well-known/openid-configuration':
+      count(st, 'discovery');
+      if (c.discoveryRaw !== undefined)
+        return send(res, 200, c.discoveryRaw, 'text/html');
+      return send(res, 200, metadata(issuer, origin, c));
+    case 'jwks':
+      count(st, 'jwks');
+      if (c.jwks === 'down')
+        return send(res, 503, 'Service Unavailable', 'text/plain');
+      return send(res, 200, jwks(c, st));
+    case 'authorize':
+      return authorize(url, c, st, issuer, res);
+    case 'token':
+      return token(req, c, st, issuer, res);
+    case 'userinfo':
+      return userinfo(req, c, st, res);
+    case 'revoke':
+      count(st, 'revoke');
+      if (c.revoke === 'down')
+        return send(res, 503, 'Service Unavailable', 'text/plain');
+      {
+        const form = new URLSearchParams(await readBody(req));
+        st.refreshTokens.delete(form.get('token'));
+      }
+      return send(res, 200, '');
+    case 'end_session':
+      count(st, 'end_session');
+      return send(res, 200, '<html>Signed out</html>', 'text/html');
+    case 'stats':
+      return send(res, 200, {
+        counts: st.counts,
+        pkce: st.pkce,
+        refresh_tokens: st.refreshTokens.size,
+      });
+    case 'reset':
+      state.delete(name);
+      return send(res, 200, {});
+    default:
+      return send(res, 404, { error: 'not found' });
+  }
+}
+
+const server = http.createServer((req, res) => {
+  handle(req, res).catch((e) => {
+    console.error(e);
+    if (!res.headersSent)
+      send(res, 500, 'error', 'text/plain');
+  });
+});
+server.keepAliveTimeout = 1000;
+server.listen(Number(process.env.AG_HOSTILE_PORT ?? 0), '127.0.0.1', () => {
+  console.log(`port: ${server.address().port}`);
+});
+for (const sig of ['SIGTERM', 'SIGINT'])
+  process.on(sig, () => process.exit(0));
+// The test closes our stdin when it ends: go with it.
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();

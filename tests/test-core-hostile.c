@@ -1,0 +1,643 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The OIDC core against a hostile provider (tests/hostile/server.mjs, started
+ * here on a free loopback port): one full sign-in per case through the real
+ * AgSession, the real HTTP stack and the test session's gnome-keyring. A
+ * rejection must carry the right AG_ERROR code, leave nothing in the keyring
+ * and, after a bad ID token, make no userinfo request. The matrix (case,
+ * expected, got) is printed at the end and written to the build directory. */
+#include "config.h"
+
+#include <string.h>
+
+#include "ag-error.h"
+#include "ag-http.h"
+#include "ag-oidc-client.h"
+#include "ag-session.h"
+#include "ag-token-store.h"
+#include "test-util.h"
+
+#define SCHEMA "io.github.authgearlogin.AuthgearLogin.Test"
+#define CLIENT_ID "authgear-login"
+#define CLIENT_SECRET "hostile-client-secret"
+#define ACCEPT (-1)
+
+static char *base_url;          /* http://127.0.0.1:PORT */
+static SoupSession *http;       /* the core's */
+static SoupSession *browser;    /* plays the browser and reads the stats */
+static AgTokenStore *store;
+static char *cache_dir;
+static GString *matrix;
+static guint n_rows, n_failed_rows;
+
+static const char *
+code_name (int code)
+{
+  static const char * const names[] = {
+    [AG_ERROR_CANCELLED] = "CANCELLED",
+    [AG_ERROR_NETWORK] = "NETWORK",
+    [AG_ERROR_TIMEOUT] = "TIMEOUT",
+    [AG_ERROR_CONFIGURATION] = "CONFIGURATION",
+    [AG_ERROR_DISCOVERY] = "DISCOVERY",
+    [AG_ERROR_PROVIDER] = "PROVIDER",
+    [AG_ERROR_ACCESS_DENIED] = "ACCESS_DENIED",
+    [AG_ERROR_STATE_MISMATCH] = "STATE_MISMATCH",
+    [AG_ERROR_ISSUER_MISMATCH] = "ISSUER_MISMATCH",
+    [AG_ERROR_INVALID_RESPONSE] = "INVALID_RESPONSE",
+    [AG_ERROR_INVALID_ID_TOKEN] = "INVALID_ID_TOKEN",
+    [AG_ERROR_USERINFO_MISMATCH] = "USERINFO_MISMATCH",
+    [AG_ERROR_INVALID_GRANT] = "INVALID_GRANT",
+    [AG_ERROR_KEYRING_UNAVAILABLE] = "KEYRING_UNAVAILABLE",
+    [AG_ERROR_NOT_REDIRECT] = "NOT_REDIRECT",
+    [AG_ERROR_NO_PENDING_SIGN_IN] = "NO_PENDING_SIGN_IN",
+    [AG_ERROR_UNAUTHORIZED] = "UNAUTHORIZED",
+  };
+
+  if (code == ACCEPT)
+    return "signed in";
+  if (code >= 0 && code < (int) G_N_ELEMENTS (names) && names[code] != NULL)
+    return names[code];
+  return "?";
+}
+
+static void
+record (const char   *name,
+        const char   *does,
+        int           expected,
+        const GError *got)
+{
+  g_autofree char *got_text = NULL;
+  int got_code = got == NULL ? ACCEPT : got->domain == AG_ERROR ? got->code : -2;
+  gboolean ok = got_code == expected;
+
+  if (got == NULL)
+    got_text = g_strdup ("signed in");
+  else if (got->domain == AG_ERROR)
+    got_text = g_strdup_printf ("%s: %s", code_name (got->code), got->message);
+  else
+    got_text = g_strdup_printf ("%s %d: %s", g_quark_to_string (got->domain), got->code, got->message);
+
+  g_string_append_printf (matrix, "| %s | %s | %s | %s%s |\n", name, does, code_name (expected),
+                          ok ? "" : "**MISMATCH** ", got_text);
+  n_rows++;
+  if (!ok)
+    n_failed_rows++;
+}
+
+static char *
+issuer_of (const char *name)
+{
+  return g_strconcat (base_url, "/", name, NULL);
+}
+
+static JsonObject *
+stats_of (const char *name)
+{
+  g_autofree char *url = g_strconcat (base_url, "/", name, "/stats", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = soup_session_send_and_read (browser, msg, NULL, NULL);
+  JsonObject *object = ag_http_parse_json_object (body, "stats", NULL);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+static gint64
+count_of (const char *name,
+          const char *what)
+{
+  g_autoptr(JsonObject) stats = stats_of (name);
+  JsonObject *counts = json_object_get_object_member (stats, "counts");
+
+  return json_object_has_member (counts, what) ? json_object_get_int_member (counts, what) : 0;
+}
+
+static AgSession *
+new_session (const char *name,
+             gboolean    confidential)
+{
+  g_autofree char *issuer = issuer_of (name);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgConfig) config = ag_config_new (issuer, CLIENT_ID, confidential ? CLIENT_SECRET : NULL,
+                                              NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return ag_session_new (config, store, http, cache_dir);
+}
+
+/* The browser: the hostile authorization endpoint redirects at once. */
+static char *
+follow_authorization (const char *url)
+{
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *location;
+
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+  body = soup_session_send_and_read (browser, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 302);
+  location = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Location");
+  g_assert_nonnull (location);
+  return g_strdup (location);
+}
+
+static AgTokenSet *
+stored_tokens (const char *name)
+{
+  g_autofree char *issuer = issuer_of (name);
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *result = NULL;
+  AgTokenSet *tokens;
+
+  ag_token_store_load_async (store, issuer, CLIENT_ID, NULL, test_store_result, &result);
+  tokens = ag_token_store_load_finish (store, test_wait_for (&result), &error);
+  g_object_unref (result);
+  g_assert_no_error (error);
+  return tokens;
+}
+
+static void
+clear_store (void)
+{
+  GAsyncResult *result = NULL;
+
+  ag_token_store_clear_async (store, NULL, test_store_result, &result);
+  g_assert_true (ag_token_store_clear_finish (store, test_wait_for (&result), NULL));
+  g_object_unref (result);
+}
+
+/* A whole sign-in; the redirect it got back in *redirect_out. */
+static gboolean
+sign_in (AgSession  *session,
+         char      **redirect_out,
+         GError    **error)
+{
+  GAsyncResult *result = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *redirect = NULL;
+  gboolean ok;
+
+  ag_session_begin_sign_in_async (session, NULL, NULL, test_store_result, &result);
+  url = ag_session_begin_sign_in_finish (session, test_wait_for (&result), error);
+  g_clear_object (&result);
+  if (url == NULL)
+    return FALSE;
+
+  redirect = follow_authorization (url);
+  g_assert_true (ag_session_is_redirect (session, redirect));
+  ag_session_complete_sign_in_async (session, redirect, NULL, test_store_result, &result);
+  ok = ag_session_complete_sign_in_finish (session, test_wait_for (&result), error);
+  g_clear_object (&result);
+  if (redirect_out)
+    *redirect_out = g_steal_pointer (&redirect);
+  return ok;
+}
+
+static void
+reset_case (const char *name)
+{
+  g_autofree char *url = g_strconcat (base_url, "/", name, "/reset", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = soup_session_send_and_read (browser, msg, NULL, NULL);
+
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  clear_store ();
+}
+
+/* What the window would show, checked after every case. */
+static void
+assert_outcome (AgSession    *session,
+                const char   *name,
+                int           expected,
+                const GError *error)
+{
+  g_autoptr(AgTokenSet) stored = NULL;
+
+  if (expected == ACCEPT)
+    {
+      g_assert_no_error ((GError *) error);
+      g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_SIGNED_IN);
+      return;
+    }
+  g_assert_error ((GError *) error, AG_ERROR, expected);
+  g_assert_cmpint (ag_session_get_state (session), !=, AG_SESSION_STATE_SIGNED_IN);
+  g_assert_null (ag_session_get_tokens (session));
+  stored = stored_tokens (name);
+  g_assert_null (stored);
+}
+
+enum
+{
+  CONFIDENTIAL = 1 << 0,     /* client_secret_basic */
+  BAD_ID_TOKEN = 1 << 1,     /* no userinfo request may follow */
+  BAD_RESPONSE = 1 << 2,     /* no token request may follow */
+};
+
+typedef struct
+{
+  const char *name;
+  const char *does;
+  int expected;
+  guint flags;
+} Case;
+
+static const Case sign_in_cases[] = {
+  /* ID token */
+  { "valid-rs256", "RS256 ID token", ACCEPT, 0 },
+  { "valid-es256", "ES256 ID token", ACCEPT, 0 },
+  { "valid-ps256", "PS256 ID token", ACCEPT, 0 },
+  { "corrupt-signature", "one bit of the signature flipped", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "alg-none", "alg none, empty signature", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "hs256-client-secret", "HS256 keyed with the client secret", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN | CONFIDENTIAL },
+  { "hs256-public-key", "HS256 keyed with the RSA public key", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "wrong-iss", "iss of another issuer", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "wrong-aud", "aud another client", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "missing-aud", "no aud", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "several-aud-no-azp", "two audiences, no azp", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "azp-not-client", "two audiences, azp another client", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "several-aud-with-azp", "two audiences, azp this client", ACCEPT, 0 },
+  { "missing-sub", "no sub", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "missing-iat", "no iat", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "iat-future", "iat an hour ahead", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "exp-past", "exp 5 minutes ago", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "exp-within-skew", "exp 20 s ago (inside the 60 s skew)", ACCEPT, 0 },
+  { "wrong-nonce", "nonce of another request", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "missing-nonce", "no nonce", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "no-id-token", "token response without id_token", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  /* Keys */
+  { "one-key-no-kid", "one key, no kid anywhere", ACCEPT, 0 },
+  { "several-keys-no-kid", "two keys, no kid", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "rotated-key", "signed with a key the cached JWKS lacks", ACCEPT, 0 },
+  { "unknown-kid", "kid that stays unknown", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "jwks-down", "JWKS endpoint answers 503", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  /* Discovery */
+  { "discovery-issuer-differs", "issuer differs from the domain", AG_ERROR_ISSUER_MISMATCH, BAD_RESPONSE },
+  { "discovery-http-endpoint", "token endpoint on plain http, not loopback", AG_ERROR_DISCOVERY, BAD_RESPONSE },
+  { "discovery-no-jwks-uri", "no jwks_uri", AG_ERROR_DISCOVERY, BAD_RESPONSE },
+  { "discovery-not-json", "HTML instead of JSON", AG_ERROR_DISCOVERY, BAD_RESPONSE },
+  /* Authorization response */
+  { "wrong-state", "state of another request", AG_ERROR_STATE_MISMATCH, BAD_RESPONSE },
+  { "missing-state", "no state", AG_ERROR_STATE_MISMATCH, BAD_RESPONSE },
+  { "duplicate-code", "code twice", AG_ERROR_INVALID_RESPONSE, BAD_RESPONSE },
+  { "duplicate-state", "state twice", AG_ERROR_INVALID_RESPONSE, BAD_RESPONSE },
+  { "access-denied", "error=access_denied", AG_ERROR_ACCESS_DENIED, BAD_RESPONSE },
+  { "server-error", "error=server_error with a description", AG_ERROR_PROVIDER, BAD_RESPONSE },
+  { "wrong-iss-param", "iss parameter of another issuer", AG_ERROR_ISSUER_MISMATCH, BAD_RESPONSE },
+  { "missing-iss-param", "no iss though advertised", AG_ERROR_ISSUER_MISMATCH, BAD_RESPONSE },
+  /* Token endpoint */
+  { "token-invalid-grant", "400 invalid_grant", AG_ERROR_INVALID_GRANT, BAD_ID_TOKEN },
+  { "token-html", "200 with HTML", AG_ERROR_INVALID_RESPONSE, BAD_ID_TOKEN },
+  { "token-500", "500 with text", AG_ERROR_PROVIDER, BAD_ID_TOKEN },
+  { "token-no-access-token", "no access_token", AG_ERROR_INVALID_RESPONSE, BAD_ID_TOKEN },
+  { "token-type-mac", "token_type MAC", AG_ERROR_INVALID_RESPONSE, BAD_ID_TOKEN },
+  { "token-type-lowercase", "token_type bearer (any case is Bearer)", ACCEPT, 0 },
+  { "token-not-object", "a JSON array", AG_ERROR_INVALID_RESPONSE, BAD_ID_TOKEN },
+  { "token-oversize", "a 2 MiB body", AG_ERROR_INVALID_RESPONSE, BAD_ID_TOKEN },
+  { "token-endless", "a body that never ends", AG_ERROR_TIMEOUT, BAD_ID_TOKEN },
+  { "token-hangs", "no answer at all", AG_ERROR_TIMEOUT, BAD_ID_TOKEN },
+  /* Userinfo */
+  { "userinfo-other-sub", "profile of another sub", AG_ERROR_USERINFO_MISMATCH, 0 },
+  { "userinfo-401", "401 for the new access token", AG_ERROR_UNAUTHORIZED, 0 },
+  { "userinfo-not-json", "HTML instead of JSON", AG_ERROR_INVALID_RESPONSE, 0 },
+};
+
+static void
+test_sign_in_case (gconstpointer data)
+{
+  const Case *c = data;
+  g_autoptr(AgSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reset_case (c->name);
+  session = new_session (c->name, (c->flags & CONFIDENTIAL) != 0);
+  sign_in (session, NULL, &error);
+  record (c->name, c->does, c->expected, error);
+  assert_outcome (session, c->name, c->expected, error);
+
+  if (c->flags & BAD_ID_TOKEN)
+    g_assert_cmpint (count_of (c->name, "userinfo"), ==, 0);
+  if (c->flags & BAD_RESPONSE)
+    g_assert_cmpint (count_of (c->name, "token"), ==, 0);
+  if (g_str_equal (c->name, "rotated-key") || g_str_equal (c->name, "unknown-kid"))
+    g_assert_cmpint (count_of (c->name, "jwks"), ==, 2);
+  if (g_str_equal (c->name, "server-error"))
+    g_assert_nonnull (strstr (error->message, "The database is on fire"));
+  if (c->expected == ACCEPT)
+    {
+      g_autoptr(AgTokenSet) stored = stored_tokens (c->name);
+      g_assert_nonnull (stored);
+      g_assert_cmpstr (ag_token_set_get_display_name (ag_session_get_tokens (session)), ==, "Hostile Tester");
+    }
+}
+
+/* A callback replayed after success, and one nobody asked for. */
+static void
+test_replay_and_unsolicited (void)
+{
+  g_autoptr(AgSession) session = NULL;
+  g_autoptr(AgSession) fresh = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *redirect = NULL;
+  g_autofree char *refresh_before = NULL;
+  GAsyncResult *result = NULL;
+
+  reset_case ("valid-rs256");
+  session = new_session ("valid-rs256", FALSE);
+  g_assert_true (sign_in (session, &redirect, &error));
+  g_assert_no_error (error);
+  refresh_before = g_strdup (ag_token_set_get_refresh_token (ag_session_get_tokens (session)));
+
+  ag_session_complete_sign_in_async (session, redirect, NULL, test_store_result, &result);
+  g_assert_false (ag_session_complete_sign_in_finish (session, test_wait_for (&result), &error));
+  g_clear_object (&result);
+  record ("replayed-callback", "the same callback URL again after success", AG_ERROR_NO_PENDING_SIGN_IN, error);
+  g_assert_error (error, AG_ERROR, AG_ERROR_NO_PENDING_SIGN_IN);
+  g_clear_error (&error);
+  /* The good session is untouched. */
+  g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_SIGNED_IN);
+  g_assert_cmpstr (ag_token_set_get_refresh_token (ag_session_get_tokens (session)), ==, refresh_before);
+  g_assert_cmpint (count_of ("valid-rs256", "token"), ==, 1);
+
+  fresh = new_session ("valid-rs256", FALSE);
+  ag_session_complete_sign_in_async (fresh, redirect, NULL, test_store_result, &result);
+  g_assert_false (ag_session_complete_sign_in_finish (fresh, test_wait_for (&result), &error));
+  g_clear_object (&result);
+  record ("unsolicited-callback", "a callback with no sign-in pending", AG_ERROR_NO_PENDING_SIGN_IN, error);
+  g_assert_error (error, AG_ERROR, AG_ERROR_NO_PENDING_SIGN_IN);
+  g_assert_cmpint (ag_session_get_state (fresh), !=, AG_SESSION_STATE_SIGNED_IN);
+}
+
+/* PKCE as the provider saw it, over two attempts. */
+static void
+test_pkce_as_seen (void)
+{
+  g_autoptr(JsonObject) stats = NULL;
+  JsonArray *pkce;
+  const char *hashes[2];
+
+  reset_case ("valid-es256");
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(AgSession) session = new_session ("valid-es256", FALSE);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (sign_in (session, NULL, &error));
+    }
+  stats = stats_of ("valid-es256");
+  pkce = json_object_get_array_member (stats, "pkce");
+  g_assert_cmpuint (json_array_get_length (pkce), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      JsonObject *seen = json_array_get_object_element (pkce, i);
+      gint64 length = json_object_get_int_member (seen, "verifier_length");
+
+      g_assert_cmpstr (json_object_get_string_member (seen, "method"), ==, "S256");
+      g_assert_true (json_object_get_boolean_member (seen, "challenge_matches"));
+      g_assert_cmpint (length, >=, 43);
+      g_assert_cmpint (length, <=, 128);
+      hashes[i] = json_object_get_string_member (seen, "verifier_hash");
+    }
+  g_assert_cmpstr (hashes[0], !=, hashes[1]);
+  record ("pkce", "provider checks S256, challenge, verifier length, freshness", ACCEPT, NULL);
+}
+
+static gboolean
+refresh (AgSession *session,
+         GError   **error)
+{
+  GAsyncResult *result = NULL;
+  gboolean ok;
+
+  ag_session_refresh_async (session, NULL, test_store_result, &result);
+  ok = ag_session_refresh_finish (session, test_wait_for (&result), error);
+  g_object_unref (result);
+  return ok;
+}
+
+/* Signs in on @name (a correct sign-in), then refreshes. */
+static AgSession *
+signed_in_then_refresh (const char  *name,
+                        char       **refresh_before,
+                        GError     **error)
+{
+  AgSession *session;
+  g_autoptr(GError) sign_in_error = NULL;
+
+  reset_case (name);
+  session = new_session (name, FALSE);
+  g_assert_true (sign_in (session, NULL, &sign_in_error));
+  g_assert_no_error (sign_in_error);
+  *refresh_before = g_strdup (ag_token_set_get_refresh_token (ag_session_get_tokens (session)));
+  refresh (session, error);
+  return session;
+}
+
+static void
+test_refresh_rotates (void)
+{
+  g_autofree char *before = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgSession) session = signed_in_then_refresh ("refresh-rotates", &before, &error);
+  g_autoptr(AgTokenSet) stored = stored_tokens ("refresh-rotates");
+  const char *now = ag_token_set_get_refresh_token (ag_session_get_tokens (session));
+
+  record ("refresh-rotates", "a new refresh token on every refresh", ACCEPT, error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (now, !=, before);
+  g_assert_cmpstr (ag_token_set_get_refresh_token (stored), ==, now);
+  /* The provider now refuses the old one. */
+  {
+    g_autofree char *url = g_strconcat (base_url, "/refresh-rotates/token", NULL);
+    g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+    g_autoptr(GBytes) form = ag_http_form_encode ("grant_type", "refresh_token", "refresh_token", before,
+                                                  "client_id", CLIENT_ID, NULL);
+    g_autoptr(GBytes) body = NULL;
+
+    soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", form);
+    body = soup_session_send_and_read (browser, msg, NULL, NULL);
+    g_assert_cmpuint (soup_message_get_status (msg), ==, 400);
+  }
+}
+
+static void
+test_refresh_invalid_grant (void)
+{
+  g_autofree char *before = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgSession) session = signed_in_then_refresh ("refresh-invalid-grant", &before, &error);
+  g_autoptr(AgTokenSet) stored = NULL;
+
+  record ("refresh-invalid-grant", "refresh answered invalid_grant: session over", AG_ERROR_INVALID_GRANT, error);
+  g_assert_error (error, AG_ERROR, AG_ERROR_INVALID_GRANT);
+  g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_NO_SESSION);
+  g_assert_cmpint (ag_session_get_reason (session), ==, AG_SESSION_REASON_INVALID);
+  /* The keyring is cleared in the background. */
+  for (guint i = 0; i < 50; i++)
+    {
+      g_autoptr(AgTokenSet) tokens = stored_tokens ("refresh-invalid-grant");
+      if (tokens == NULL)
+        break;
+      g_usleep (20000);
+    }
+  stored = stored_tokens ("refresh-invalid-grant");
+  g_assert_null (stored);
+}
+
+/* Refresh failures that must keep the session as it was. */
+static void
+test_refresh_kept (gconstpointer data)
+{
+  const Case *c = data;
+  g_autofree char *before = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgSession) session = signed_in_then_refresh (c->name, &before, &error);
+  g_autoptr(AgTokenSet) stored = stored_tokens (c->name);
+
+  record (c->name, c->does, c->expected, error);
+  g_assert_error (error, AG_ERROR, c->expected);
+  g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_SIGNED_IN);
+  g_assert_cmpstr (ag_token_set_get_refresh_token (ag_session_get_tokens (session)), ==, before);
+  g_assert_cmpstr (ag_token_set_get_subject (ag_session_get_tokens (session)), ==, "user-1");
+  g_assert_nonnull (stored);
+  g_assert_cmpstr (ag_token_set_get_refresh_token (stored), ==, before);
+}
+
+static const Case refresh_kept_cases[] = {
+  { "refresh-network-down", "connection dropped during refresh: session kept", AG_ERROR_NETWORK, 0 },
+  { "refresh-other-iss", "refreshed ID token of another iss: rejected, old kept", AG_ERROR_INVALID_ID_TOKEN, 0 },
+  { "refresh-other-sub", "refreshed ID token of another sub: rejected, old kept", AG_ERROR_INVALID_ID_TOKEN, 0 },
+};
+
+static void
+test_profile_401_refreshes (void)
+{
+  const char *name = "profile-401-then-refresh";
+  g_autoptr(AgSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  GAsyncResult *result = NULL;
+
+  reset_case (name);
+  session = new_session (name, FALSE);
+  g_assert_true (sign_in (session, NULL, &error));
+  before = g_strdup (ag_token_set_get_access_token (ag_session_get_tokens (session)));
+
+  ag_session_reload_profile_async (session, NULL, test_store_result, &result);
+  ag_session_reload_profile_finish (session, test_wait_for (&result), &error);
+  g_clear_object (&result);
+  record (name, "profile request answered 401: one refresh, then the profile", ACCEPT, error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_of (name, "refresh"), ==, 1);
+  g_assert_cmpint (count_of (name, "userinfo"), ==, 3);
+  g_assert_cmpstr (ag_token_set_get_access_token (ag_session_get_tokens (session)), !=, before);
+  g_assert_cmpstr (ag_token_set_get_display_name (ag_session_get_tokens (session)), ==, "Hostile Tester");
+}
+
+static void
+test_revocation_down (void)
+{
+  const char *name = "revocation-down";
+  g_autoptr(AgSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgTokenSet) stored = NULL;
+  GAsyncResult *result = NULL;
+
+  reset_case (name);
+  session = new_session (name, FALSE);
+  g_assert_true (sign_in (session, NULL, &error));
+  ag_session_logout_async (session, NULL, test_store_result, &result);
+  ag_session_logout_finish (session, test_wait_for (&result), &error);
+  g_clear_object (&result);
+  record (name, "revocation endpoint 503: local session cleared anyway", AG_ERROR_PROVIDER, error);
+  g_assert_error (error, AG_ERROR, AG_ERROR_PROVIDER);
+  g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_NO_SESSION);
+  stored = stored_tokens (name);
+  g_assert_null (stored);
+  g_assert_cmpint (count_of (name, "revoke"), ==, 1);
+}
+
+static GSubprocess *
+start_server (void)
+{
+  g_autofree char *script = g_build_filename (g_getenv ("AG_SOURCE_ROOT"), "tests", "hostile", "server.mjs", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  GSubprocess *server;
+
+  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                             "node", script, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "port: "));
+  base_url = g_strconcat ("http://127.0.0.1:", line + strlen ("port: "), NULL);
+  return server;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GSubprocess) server = NULL;
+  g_autofree char *node = g_find_program_in_path ("node");
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  if (node == NULL || g_getenv ("AG_TEST_SESSION") == NULL)
+    {
+      g_test_message ("needs node and the test session's keyring: run under build-aux/test-session");
+      return 77;
+    }
+  /* Short enough that the hanging cases end quickly. */
+  g_setenv ("AG_HTTP_TIMEOUT", "3", TRUE);
+
+  server = start_server ();
+  http = ag_http_session_new ();
+  browser = soup_session_new ();
+  store = ag_token_store_new (SCHEMA);
+  cache_dir = g_dir_make_tmp ("ag-hostile-cache-XXXXXX", NULL);
+  matrix = g_string_new ("| case | the provider does | expected | got |\n|---|---|---|---|\n");
+
+  for (guint i = 0; i < G_N_ELEMENTS (sign_in_cases); i++)
+    {
+      g_autofree char *path = g_strconcat ("/hostile/sign-in/", sign_in_cases[i].name, NULL);
+      g_test_add_data_func (path, &sign_in_cases[i], test_sign_in_case);
+    }
+  g_test_add_func ("/hostile/callback/replay-and-unsolicited", test_replay_and_unsolicited);
+  g_test_add_func ("/hostile/pkce", test_pkce_as_seen);
+  g_test_add_func ("/hostile/refresh/rotates", test_refresh_rotates);
+  g_test_add_func ("/hostile/refresh/invalid-grant", test_refresh_invalid_grant);
+  for (guint i = 0; i < G_N_ELEMENTS (refresh_kept_cases); i++)
+    {
+      g_autofree char *path = g_strconcat ("/hostile/refresh/", refresh_kept_cases[i].name, NULL);
+      g_test_add_data_func (path, &refresh_kept_cases[i], test_refresh_kept);
+    }
+  g_test_add_func ("/hostile/userinfo/401-refreshes", test_profile_401_refreshes);
+  g_test_add_func ("/hostile/logout/revocation-down", test_revocation_down);
+
+  status = g_test_run ();
+
+  /* The matrix: on stderr (the test log) and as Markdown in the build dir. */
+  {
+    g_autofree char *path = g_test_build_filename (G_TEST_BUILT, "conformance-matrix.md", NULL);
+    g_autofree char *summary = g_strdup_printf ("\n%u cases, %u not as expected\n", n_rows, n_failed_rows);
+
+    g_string_append (matrix, summary);
+    g_printerr ("%s", matrix->str);
+    g_file_set_contents (path, matrix->str, -1, NULL);
+  }
+
+  g_subprocess_force_exit (server);
+  g_subprocess_wait (server, NULL, NULL);
+  g_clear_object (&store);
+  g_clear_object (&browser);
+  g_clear_object (&http);
+  g_string_free (matrix, TRUE);
+  g_free (base_url);
+  g_free (cache_dir);
+  return status;
+}

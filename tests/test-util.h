@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Small helpers shared by the C tests. */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* An async callback that keeps the result in *(GAsyncResult **) user_data. */
+void      test_store_result (GObject      *object,
+                             GAsyncResult *result,
+                             gpointer      user_data);
+
+/* Runs the main context until *slot is set; returns it. */
+gpointer  test_wait_for     (GAsyncResult **slot);
+
+G_END_DECLS
