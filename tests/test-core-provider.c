@@ -4,13 +4,20 @@
  * code flow, userinfo, refresh with rotation, single-flight, revocation,
  * logout and the keyring. The browser part is played by
  * tests/provider/signin.mjs. */
+#define _GNU_SOURCE
 #include "config.h"
 
+#include <gio/gunixinputstream.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <utime.h>
 
 #include "ag-error.h"
 #include "ag-http.h"
 #include "ag-oidc-client.h"
+#include "ag-secure.h"
 #include "ag-session.h"
 #include "ag-token-store.h"
 #include "test-util.h"
@@ -291,6 +298,266 @@ test_no_keyring_child (void)
   g_print ("keyring error ok\n");
 }
 
+/* Discovery and the JWKS come from the disk cache while fresh, and from the
+ * network again once stale or unreadable. */
+static void
+discover_and_keys (const char *dir)
+{
+  g_autoptr(AgProvider) provider = ag_provider_new (http, issuer, dir);
+  g_autoptr(AgJwks) jwks = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *r = NULL;
+
+  ag_provider_discover_async (provider, NULL, test_store_result, &r);
+  g_assert_true (ag_provider_discover_finish (provider, test_wait_for (&r), &error));
+  g_clear_object (&r);
+  g_assert_no_error (error);
+  ag_provider_get_jwks_async (provider, FALSE, NULL, test_store_result, &r);
+  jwks = ag_provider_get_jwks_finish (provider, test_wait_for (&r), &error);
+  g_clear_object (&r);
+  g_assert_no_error (error);
+  g_assert_nonnull (jwks);
+}
+
+static char *
+cached_file (const char *dir,
+             const char *name)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *hash = g_dir_read_name (d);
+
+  g_assert_nonnull (hash);
+  g_assert_null (g_dir_read_name (d));   /* one folder per issuer */
+  return g_build_filename (dir, hash, name, NULL);
+}
+
+static void
+test_disk_cache (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("ag-disk-cache-XXXXXX", NULL);
+  g_autofree char *discovery = NULL;
+  g_autofree char *keys = NULL;
+  gint64 d0 = stat_of ("discovery"), j0 = stat_of ("jwks");
+  struct utimbuf old;
+
+  discover_and_keys (dir);
+  g_assert_cmpint (stat_of ("discovery") - d0, ==, 1);
+  g_assert_cmpint (stat_of ("jwks") - j0, ==, 1);
+
+  /* A new process (a new provider object) reads both from disk. */
+  discover_and_keys (dir);
+  g_assert_cmpint (stat_of ("discovery") - d0, ==, 1);
+  g_assert_cmpint (stat_of ("jwks") - j0, ==, 1);
+
+  /* Older than the freshness limit: fetched again. */
+  discovery = cached_file (dir, "openid-configuration.json");
+  keys = cached_file (dir, "jwks.json");
+  old.actime = old.modtime = time (NULL) - AG_PROVIDER_CACHE_LIFETIME - 60;
+  g_assert_cmpint (utime (discovery, &old), ==, 0);
+  g_assert_cmpint (utime (keys, &old), ==, 0);
+  discover_and_keys (dir);
+  g_assert_cmpint (stat_of ("discovery") - d0, ==, 2);
+  g_assert_cmpint (stat_of ("jwks") - j0, ==, 2);
+
+  /* Damaged: fetched again, never trusted. */
+  g_assert_true (g_file_set_contents (discovery, "{\"issuer\": \"https://evil.example\"", -1, NULL));
+  g_assert_true (g_file_set_contents (keys, "not json", -1, NULL));
+  discover_and_keys (dir);
+  g_assert_cmpint (stat_of ("discovery") - d0, ==, 3);
+  g_assert_cmpint (stat_of ("jwks") - j0, ==, 3);
+
+  /* Only public documents are kept, readable by the user alone. */
+  {
+    GStatBuf st;
+    g_assert_cmpint (g_stat (discovery, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0077, ==, 0);
+  }
+  test_rm_rf (dir);
+}
+
+/* Every secret of a full flow, written by the child to fd 3, never to its
+ * output: the parent then looks for each in what the child printed. */
+static void
+leak_child_emit (GString    *secrets,
+                 const char *value)
+{
+  if (value != NULL && *value != '\0')
+    {
+      g_string_append (secrets, value);
+      g_string_append_c (secrets, '\n');
+    }
+}
+
+static void
+test_leak_child (void)
+{
+  g_autoptr(GString) secrets = g_string_new (NULL);
+  g_autoptr(AgTokenStore) store = NULL;
+  g_autoptr(AgSession) session = NULL;
+  g_autoptr(AgProvider) provider = ag_provider_new (http, issuer, cache_dir);
+  g_autoptr(AgConfig) config = ag_config_new (issuer, "authgear-login-confidential", "dev-client-secret-change-me",
+                                              NULL, NULL, NULL);
+  g_autoptr(AgOidcClient) client = NULL;
+  g_autoptr(AgAuthRequest) request = NULL;
+  g_autoptr(AgTokenSet) tokens = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *redirect = NULL;
+  g_autofree char *code = NULL;
+  GAsyncResult *r = NULL;
+
+  if (g_getenv ("AG_TEST_LEAK_CHILD") == NULL)
+    {
+      g_test_skip ("run by /leak/debug-output");
+      return;
+    }
+  leak_child_emit (secrets, "dev-client-secret-change-me");
+
+  /* The client level, where the code and the verifier are visible. */
+  ag_provider_discover_async (provider, NULL, test_store_result, &r);
+  g_assert_true (ag_provider_discover_finish (provider, test_wait_for (&r), NULL));
+  g_clear_object (&r);
+  client = ag_oidc_client_new (config, provider);
+  request = ag_auth_request_new (ag_provider_get_authorization_endpoint (provider), issuer,
+                                 ag_provider_get_iss_parameter_supported (provider),
+                                 "authgear-login-confidential", AG_DEFAULT_REDIRECT_URI, AG_DEFAULT_SCOPES, NULL);
+  leak_child_emit (secrets, ag_auth_request_get_verifier (request));
+  redirect = browser_sign_in (ag_auth_request_get_url (request));
+  code = ag_auth_request_parse_redirect (request, redirect, &error);
+  g_assert_no_error (error);
+  leak_child_emit (secrets, code);
+  ag_oidc_client_exchange_code_async (client, request, code, NULL, test_store_result, &r);
+  tokens = ag_oidc_client_exchange_code_finish (client, test_wait_for (&r), &error);
+  g_clear_object (&r);
+  g_assert_no_error (error);
+  leak_child_emit (secrets, ag_token_set_get_access_token (tokens));
+  leak_child_emit (secrets, ag_token_set_get_refresh_token (tokens));
+  leak_child_emit (secrets, ag_token_set_get_id_token (tokens));
+
+  /* The session level: sign-in, keyring, refresh, profile, logout. */
+  store = ag_token_store_new (SCHEMA);
+  session = new_session ("authgear-login-confidential", "dev-client-secret-change-me", store);
+  sign_in (session);
+  leak_child_emit (secrets, ag_token_set_get_access_token (ag_session_get_tokens (session)));
+  leak_child_emit (secrets, ag_token_set_get_refresh_token (ag_session_get_tokens (session)));
+  leak_child_emit (secrets, ag_token_set_get_id_token (ag_session_get_tokens (session)));
+  ag_session_refresh_async (session, NULL, test_store_result, &r);
+  g_assert_true (ag_session_refresh_finish (session, test_wait_for (&r), &error));
+  g_clear_object (&r);
+  leak_child_emit (secrets, ag_token_set_get_access_token (ag_session_get_tokens (session)));
+  leak_child_emit (secrets, ag_token_set_get_refresh_token (ag_session_get_tokens (session)));
+  leak_child_emit (secrets, ag_token_set_get_id_token (ag_session_get_tokens (session)));
+  ag_session_reload_profile_async (session, NULL, test_store_result, &r);
+  g_assert_true (ag_session_reload_profile_finish (session, test_wait_for (&r), &error));
+  g_clear_object (&r);
+  ag_session_logout_async (session, NULL, test_store_result, &r);
+  g_assert_true (ag_session_logout_finish (session, test_wait_for (&r), &error));
+  g_clear_object (&r);
+
+  g_assert_true (write (3, secrets->str, secrets->len) == (gssize) secrets->len);
+  close (3);
+  g_print ("leak child done\n");
+}
+
+/* Looks for every line of @secrets in the files under @dir. */
+static void
+assert_no_secret_in_files (const char  *dir,
+                           char       **secrets,
+                           const char  *skip)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (d == NULL)
+    return;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize len;
+
+      if (skip != NULL && g_str_equal (path, skip))
+        continue;
+      if (g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        continue;
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          assert_no_secret_in_files (path, secrets, skip);
+          continue;
+        }
+      if (!g_file_get_contents (path, &contents, &len, NULL))
+        continue;
+      for (guint i = 0; secrets[i] != NULL; i++)
+        if (*secrets[i] != '\0' && memmem (contents, len, secrets[i], strlen (secrets[i])) != NULL)
+          g_error ("a secret (%zu characters, line %u) was written to %s", strlen (secrets[i]), i, path);
+    }
+}
+
+static void
+test_leak_debug_output (void)
+{
+  g_autofree char *exe = g_test_build_filename (G_TEST_BUILT, "test-core-provider", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) secret_stream = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *secret_text = NULL;
+  g_auto(GStrv) secrets = NULL;
+  g_autofree char *keyrings = NULL;
+  int fds[2];
+
+  g_assert_cmpint (pipe (fds), ==, 0);
+  g_subprocess_launcher_setenv (launcher, "AG_TEST_LEAK_CHILD", "1", TRUE);
+  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LIBSOUP_DEBUG", "", TRUE);
+  g_subprocess_launcher_take_fd (launcher, fds[1], 3);
+  child = g_subprocess_launcher_spawn (launcher, &error, exe, "-p", "/leak/child", NULL);
+  g_assert_no_error (error);
+  /* Our copy of the write end goes with the launcher, so the read below
+   * ends when the child closes its copy. */
+  g_clear_object (&launcher);
+
+  /* Read the secrets while the child runs (the pipe could fill up). */
+  secret_stream = g_unix_input_stream_new (fds[0], TRUE);
+  {
+    g_autoptr(GByteArray) bytes = g_byte_array_new ();
+    guint8 buf[4096];
+    gssize n;
+
+    while ((n = g_input_stream_read (secret_stream, buf, sizeof buf, NULL, &error)) > 0)
+      g_byte_array_append (bytes, buf, (guint) n);
+    g_assert_no_error (error);
+    g_byte_array_append (bytes, (const guint8 *) "", 1);
+    secret_text = (char *) g_byte_array_free (g_steal_pointer (&bytes), FALSE);
+  }
+  g_assert_true (g_subprocess_communicate_utf8 (child, NULL, NULL, &output, NULL, &error));
+  g_assert_no_error (error);
+  if (!g_subprocess_get_successful (child))
+    g_error ("the child failed:\n%s", output);
+  g_assert_nonnull (strstr (output, "leak child done"));
+  /* The debug log really was on. */
+  g_assert_nonnull (strstr (output, "ag-session-DEBUG"));
+
+  secrets = g_strsplit (secret_text, "\n", -1);
+  g_assert_cmpuint (g_strv_length (secrets), >=, 10);
+  for (guint i = 0; secrets[i] != NULL; i++)
+    if (*secrets[i] != '\0' && strstr (output, secrets[i]) != NULL)
+      g_error ("secret line %u (%zu characters) appears in the debug output", i, strlen (secrets[i]));
+
+  /* Nor in any file of the test HOME, except inside the keyring's own. */
+  keyrings = g_build_filename (g_get_user_data_dir (), "keyrings", NULL);
+  assert_no_secret_in_files (g_get_home_dir (), secrets, keyrings);
+  assert_no_secret_in_files (g_get_user_config_dir (), secrets, keyrings);
+  assert_no_secret_in_files (g_get_user_cache_dir (), secrets, keyrings);
+  assert_no_secret_in_files (g_get_user_data_dir (), secrets, keyrings);
+  assert_no_secret_in_files (cache_dir, secrets, NULL);
+  assert_no_secret_in_files (g_get_tmp_dir (), secrets, NULL);
+  ag_secure_strv_free (g_steal_pointer (&secrets));
+  ag_secure_free (g_steal_pointer (&secret_text));
+  ag_secure_free (g_steal_pointer (&output));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -302,13 +569,16 @@ main (int   argc,
   cache_dir = g_dir_make_tmp ("ag-cache-XXXXXX", NULL);
 
   g_test_add_func ("/store/no-keyring-child", test_no_keyring_child);
+  g_test_add_func ("/leak/child", test_leak_child);
   if (issuer == NULL && g_getenv ("AG_TEST_NO_KEYRING_CHILD") == NULL)
     {
       g_test_message ("AG_TEST_PROVIDER is not set: run under build-aux/test-session");
       return 77;
     }
-  if (g_getenv ("AG_TEST_NO_KEYRING_CHILD") == NULL)
+  if (g_getenv ("AG_TEST_NO_KEYRING_CHILD") == NULL && g_getenv ("AG_TEST_LEAK_CHILD") == NULL)
     {
+      g_test_add_func ("/discovery/disk-cache", test_disk_cache);
+      g_test_add_func ("/leak/debug-output", test_leak_debug_output);
       g_test_add_func ("/flow/public-client", test_public_client_flow);
       g_test_add_func ("/flow/confidential-client", test_confidential_client);
       g_test_add_func ("/flow/single-flight-refresh", test_single_flight_refresh);

@@ -14,4 +14,7 @@ void      test_store_result (GObject      *object,
 /* Runs the main context until *slot is set; returns it. */
 gpointer  test_wait_for     (GAsyncResult **slot);
 
+/* Removes @path and everything under it. */
+void      test_rm_rf        (const char    *path);
+
 G_END_DECLS
