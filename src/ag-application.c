@@ -8,6 +8,7 @@
 #include <webkit/webkit.h>
 
 #include "ag-application.h"
+#include "ag-preferences.h"
 #include "ag-window.h"
 
 struct _AgApplication
@@ -77,48 +78,23 @@ about_activated (GSimpleAction *action,
                          NULL);
 }
 
-/* Preferences: the domain, client ID and redirect URI live in GSettings;
- * the environment and a .env file override them (said in the window). */
+/* Preferences: the domain, client ID and redirect URI live in GSettings,
+ * the client secret in the keyring; the window reloads its configuration
+ * when the Preferences window closes after a change. */
 static void
 preferences_activated (GSimpleAction *action,
                        GVariant      *param,
                        gpointer       user_data)
 {
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
-  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-  AdwPreferencesWindow *window;
-  AdwPreferencesPage *page;
-  AdwPreferencesGroup *group;
-  struct { const char *key; const char *title; const char *variable; } rows[] = {
-    { "authgear-domain", N_("Authgear domain"), "AUTHGEAR_DOMAIN" },
-    { "client-id", N_("Client ID"), "AUTHGEAR_CLIENT_ID" },
-    { "redirect-uri", N_("Redirect URI"), "AUTHGEAR_REDIRECT_URI" },
-  };
+  AgPreferencesWindow *preferences;
 
-  window = ADW_PREFERENCES_WINDOW (adw_preferences_window_new ());
-  gtk_window_set_transient_for (GTK_WINDOW (window), parent);
-  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
-  page = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
-  group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (group, _("Authgear Project"));
-  adw_preferences_group_set_description (group, _("Changes apply the next time Authgear Login starts. Values set in the environment or a .env file take precedence."));
-  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
-    {
-      GtkWidget *row = adw_entry_row_new ();
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(rows[i].title));
-      g_settings_bind (settings, rows[i].key, row, "text", G_SETTINGS_BIND_DEFAULT);
-      if (g_getenv (rows[i].variable) != NULL)
-        {
-          g_autofree char *tip = g_strdup_printf (_("%s in the environment overrides this"), rows[i].variable);
-          gtk_widget_set_tooltip_text (row, tip);
-          gtk_widget_add_css_class (row, "warning");
-        }
-      adw_preferences_group_add (group, row);
-    }
-  adw_preferences_page_add (page, group);
-  adw_preferences_window_add (window, page);
-  gtk_window_present (GTK_WINDOW (window));
+  if (!AG_IS_WINDOW (parent))
+    return;
+  preferences = ag_preferences_window_new (parent, ag_window_get_config (AG_WINDOW (parent)));
+  g_signal_connect_object (preferences, "configuration-changed",
+                           G_CALLBACK (ag_window_reload_configuration), parent, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (preferences));
 }
 
 static const GActionEntry app_actions[] = {
@@ -137,6 +113,9 @@ ag_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", (const char *[]) { "<Control>comma", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.login", (const char *[]) { "<Control>l", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.cancel-sign-in", (const char *[]) { "Escape", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.logout", (const char *[]) { "<Control><Shift>l", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.reload-profile", (const char *[]) { "<Control>r", "F5", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.back", (const char *[]) { "<Alt>Left", NULL });
 }
 
 static void

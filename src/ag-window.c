@@ -37,7 +37,11 @@ struct _AgWindow
 
   GSettings *settings;
   SoupSession *http;
+  AgTokenStore *store;
+  AgConfig *config;              /* NULL when missing or not valid */
   AgSession *session;
+  GCancellable *setup_cancellable;
+  char *guest_description;
   GCancellable *cancellable;     /* cancelled when the window closes */
   GCancellable *sign_in_cancellable;
   gboolean reveal;
@@ -162,6 +166,7 @@ sync_state (AgWindow *self)
   AgSessionState state = ag_session_get_state (self->session);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.logout", state == AG_SESSION_STATE_SIGNED_IN);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reload-profile", state == AG_SESSION_STATE_SIGNED_IN);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.login", !self->signing_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.signup", !self->signing_in);
 
@@ -188,8 +193,10 @@ sync_state (AgWindow *self)
 }
 
 static void
-session_notify_cb (AgWindow *self)
+session_notify_cb (AgWindow   *self,
+                   GParamSpec *pspec)
 {
+  /* state, tokens, persistent and last-error all change what is shown. */
   sync_state (self);
 }
 
@@ -418,6 +425,36 @@ copy_activated (GtkWidget  *widget,
 }
 
 static void
+profile_reloaded_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  AgWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (ag_session_reload_profile_finish (AG_SESSION (object), result, &error))
+    toast (self, _("Profile reloaded"));
+  else if (!ag_error_is_cancelled (error))
+    {
+      g_autofree char *text = g_strdup_printf (_("The profile could not be reloaded: %s"), error->message);
+      toast (self, text);
+    }
+  g_object_unref (self);
+}
+
+static void
+reload_profile_activated (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *param)
+{
+  AgWindow *self = AG_WINDOW (widget);
+
+  if (self->session == NULL || ag_session_get_state (self->session) != AG_SESSION_STATE_SIGNED_IN)
+    return;
+  ag_session_reload_profile_async (self->session, self->cancellable, profile_reloaded_cb, g_object_ref (self));
+}
+
+static void
 restored_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
@@ -432,38 +469,133 @@ restored_cb (GObject      *object,
 }
 
 static void
+start_session (AgWindow *self,
+               AgConfig *config)
+{
+  g_autofree char *cache_dir = g_build_filename (g_get_user_cache_dir (), PACKAGE_NAME, NULL);
+
+  if (self->http == NULL)
+    self->http = ag_http_session_new ();
+  self->session = ag_session_new (config, self->store, self->http, cache_dir);
+  g_signal_connect_object (self->session, "notify", G_CALLBACK (session_notify_cb), self, G_CONNECT_SWAPPED);
+  sync_state (self);
+  ag_session_restore_async (self->session, self->setup_cancellable, restored_cb, g_object_ref (self));
+}
+
+static void
+client_secret_loaded_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  AgWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgConfig) config = NULL;
+  char *secret;
+
+  secret = ag_token_store_load_client_secret_finish (AG_TOKEN_STORE (object), result, &error);
+  if (ag_error_is_cancelled (error))
+    {
+      g_object_unref (self);
+      return;
+    }
+  /* No keyring: a public client, which is what a desktop app should be. */
+  if (error != NULL)
+    g_debug ("Client secret: %s", error->message);
+  config = secret ? ag_config_with_client_secret (self->config, secret) : g_object_ref (self->config);
+  ag_secure_free (secret);
+  start_session (self, config);
+  g_object_unref (self);
+}
+
+static gboolean
+open_preferences_cb (gpointer user_data)
+{
+  AgWindow *self = user_data;
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "app.preferences", NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+show_configuration_error (AgWindow     *self,
+                          const GError *error)
+{
+  g_autofree char *domain = g_settings_get_string (self->settings, "authgear-domain");
+  g_autofree char *client_id = g_settings_get_string (self->settings, "client-id");
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.login", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.signup", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.logout", FALSE);
+  adw_status_page_set_description (self->guest_page,
+                                   _("Set AUTHGEAR_DOMAIN and AUTHGEAR_CLIENT_ID in the environment or a .env file, or open Preferences."));
+  show_error (self, error);
+  gtk_widget_set_visible (self->preferences_button, TRUE);
+  show_page (self, "guest");
+
+  /* Nothing configured anywhere: a first start. Preferences is where to go. */
+  if (*domain == '\0' && *client_id == '\0' &&
+      g_getenv ("AUTHGEAR_DOMAIN") == NULL && g_getenv ("AUTHGEAR_CLIENT_ID") == NULL)
+    g_idle_add_full (G_PRIORITY_LOW, open_preferences_cb, g_object_ref (self), g_object_unref);
+}
+
+static void
 setup_session (AgWindow *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(AgConfig) config = NULL;
-  g_autoptr(AgTokenStore) store = NULL;
-  g_autofree char *cache_dir = NULL;
   g_autofree char *dotenv = g_build_filename (g_get_current_dir (), ".env", NULL);
 
-  config = ag_config_load (self->settings, dotenv, &error);
-  if (config == NULL)
+  self->setup_cancellable = g_cancellable_new ();
+  self->config = ag_config_load (self->settings, dotenv, &error);
+  if (self->config == NULL)
     {
-      gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.login", FALSE);
-      gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.signup", FALSE);
-      gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.logout", FALSE);
-      adw_status_page_set_description (self->guest_page,
-                                       _("Set AUTHGEAR_DOMAIN and AUTHGEAR_CLIENT_ID in the environment or a .env file, or open Preferences."));
-      show_error (self, error);
-      gtk_widget_set_visible (self->preferences_button, TRUE);
-      show_page (self, "guest");
+      show_configuration_error (self, error);
       return;
     }
+  adw_status_page_set_description (self->guest_page, self->guest_description);
+  gtk_widget_set_visible (self->preferences_button, FALSE);
 
-  self->http = ag_http_session_new ();
-  cache_dir = g_build_filename (g_get_user_cache_dir (), PACKAGE_NAME, NULL);
-  store = ag_token_store_new (APP_ID);
-  self->session = ag_session_new (config, store, self->http, cache_dir);
-  g_signal_connect_object (self->session, "notify::state", G_CALLBACK (session_notify_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->session, "notify::tokens", G_CALLBACK (session_notify_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->session, "notify::persistent", G_CALLBACK (session_notify_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->session, "notify::last-error", G_CALLBACK (session_notify_cb), self, G_CONNECT_SWAPPED);
-  sync_state (self);
-  ag_session_restore_async (self->session, self->cancellable, restored_cb, g_object_ref (self));
+  if (ag_config_get_client_secret (self->config) != NULL)
+    {
+      start_session (self, self->config);
+      return;
+    }
+  /* A client secret given in Preferences lives in the keyring. */
+  ag_token_store_load_client_secret_async (self->store,
+                                           ag_config_get_issuer (self->config),
+                                           ag_config_get_client_id (self->config),
+                                           self->setup_cancellable,
+                                           client_secret_loaded_cb, g_object_ref (self));
+}
+
+AgConfig *
+ag_window_get_config (AgWindow *self)
+{
+  g_return_val_if_fail (AG_IS_WINDOW (self), NULL);
+  return self->session ? ag_session_get_config (self->session) : self->config;
+}
+
+void
+ag_window_reload_configuration (AgWindow *self)
+{
+  g_return_if_fail (AG_IS_WINDOW (self));
+
+  if (self->signing_in)
+    {
+      g_cancellable_cancel (self->sign_in_cancellable);
+      self->signing_in = FALSE;
+      ag_auth_view_stop (self->auth_view);
+    }
+  g_cancellable_cancel (self->setup_cancellable);
+  g_clear_object (&self->setup_cancellable);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
+  g_clear_object (&self->config);
+  show_error (self, NULL);
+  self->store = ag_token_store_new (APP_ID);
+  self->guest_description = g_strdup (adw_status_page_get_description (self->guest_page));
+  show_page (self, "loading");
+  setup_session (self);
 }
 
 static gboolean
@@ -487,7 +619,10 @@ ag_window_dispose (GObject *object)
   AgWindow *self = AG_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->setup_cancellable);
   g_clear_object (&self->session);
+  g_clear_object (&self->config);
+  g_clear_object (&self->store);
   g_clear_object (&self->http);
   gtk_widget_dispose_template (GTK_WIDGET (self), AG_TYPE_WINDOW);
   G_OBJECT_CLASS (ag_window_parent_class)->dispose (object);
@@ -501,6 +636,8 @@ ag_window_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->sign_in_cancellable);
+  g_clear_object (&self->setup_cancellable);
+  g_free (self->guest_description);
   G_OBJECT_CLASS (ag_window_parent_class)->finalize (object);
 }
 
@@ -548,6 +685,7 @@ ag_window_class_init (AgWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.logout", NULL, logout_activated);
   gtk_widget_class_install_action (widget_class, "win.reveal-tokens", NULL, reveal_activated);
   gtk_widget_class_install_action (widget_class, "win.copy-tokens", NULL, copy_activated);
+  gtk_widget_class_install_action (widget_class, "win.reload-profile", NULL, reload_profile_activated);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel-sign-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
@@ -572,6 +710,8 @@ ag_window_init (AgWindow *self)
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 #endif
 
+  self->store = ag_token_store_new (APP_ID);
+  self->guest_description = g_strdup (adw_status_page_get_description (self->guest_page));
   show_page (self, "loading");
   setup_session (self);
 }

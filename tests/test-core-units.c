@@ -249,6 +249,46 @@ test_dotenv (void)
   }
 }
 
+/* What the Preferences window checks as a person types. */
+static void
+test_config_check_setting (void)
+{
+  struct { const char *variable, *value, *result; } cases[] = {
+    { "AUTHGEAR_DOMAIN", "myapp.authgear.cloud", "https://myapp.authgear.cloud" },
+    { "AUTHGEAR_DOMAIN", "https://myapp.authgear.cloud/", "https://myapp.authgear.cloud" },
+    { "AUTHGEAR_DOMAIN", "http://127.0.0.1:4000", "http://127.0.0.1:4000" },
+    { "AUTHGEAR_DOMAIN", "http://myapp.authgear.cloud", NULL },
+    { "AUTHGEAR_DOMAIN", "", NULL },
+    { "AUTHGEAR_DOMAIN", "my app", NULL },
+    { "AUTHGEAR_CLIENT_ID", "abc123", "abc123" },
+    { "AUTHGEAR_CLIENT_ID", "", NULL },
+    { "AUTHGEAR_CLIENT_ID", "a b", NULL },
+    { "AUTHGEAR_CLIENT_SECRET", "", "" },
+    { "AUTHGEAR_CLIENT_SECRET", "s3cret", "s3cret" },
+    { "AUTHGEAR_CLIENT_SECRET", "s3 cret", NULL },
+    { "AUTHGEAR_REDIRECT_URI", "", AG_DEFAULT_REDIRECT_URI },
+    { "AUTHGEAR_REDIRECT_URI", "http://localhost:3000/callback", "http://localhost:3000/callback" },
+    { "AUTHGEAR_REDIRECT_URI", "http://example.com/callback", NULL },
+    { "AUTHGEAR_REDIRECT_URI", "http://localhost:3000/cb#x", NULL },
+    { "AUTHGEAR_SCOPES_TYPO", "openid", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *result = ag_config_check_setting (cases[i].variable, cases[i].value, &error);
+
+      g_assert_cmpstr (result, ==, cases[i].result);
+      if (cases[i].result == NULL)
+        {
+          g_assert_error (error, AG_ERROR, AG_ERROR_CONFIGURATION);
+          /* The message names what to fix. */
+          if (!g_str_equal (cases[i].variable, "AUTHGEAR_REDIRECT_URI"))
+            g_assert_nonnull (strstr (error->message, cases[i].variable));
+        }
+    }
+}
+
 static void
 test_config_sources (void)
 {
@@ -699,6 +739,7 @@ main (int   argc,
   g_test_add_func ("/config/validation", test_config_validation);
   g_test_add_func ("/config/dotenv", test_dotenv);
   g_test_add_func ("/config/sources", test_config_sources);
+  g_test_add_func ("/config/check-setting", test_config_check_setting);
   g_test_add_func ("/jwt/valid-algorithms", test_jwt_valid_algorithms);
   g_test_add_func ("/jwt/bad-signatures", test_jwt_bad_signatures);
   g_test_add_func ("/jwt/claims", test_jwt_claims);

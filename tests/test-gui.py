@@ -4,6 +4,7 @@
 labels in the accessibility tree, text typed into the provider's page with
 xdotool, the code read from the provider's outbox. Screenshots of each step
 go to the build directory (gui-screenshots/)."""
+import hashlib
 import json
 import os
 import subprocess
@@ -25,8 +26,8 @@ os.makedirs(SHOTS, exist_ok=True)
 results = []
 
 
-def http_json(path, method="GET"):
-    req = urllib.request.Request(ISSUER + path, method=method)
+def http_json(path, method="GET", issuer=None):
+    req = urllib.request.Request((issuer or ISSUER) + path, method=method)
     with urllib.request.urlopen(req, timeout=10) as r:
         return json.load(r)
 
@@ -86,15 +87,20 @@ def press(label):
     b.queryAction().doAction(0)
 
 
-def start_app(env_extra=None):
+def start_app(env_extra=None, unset=()):
     env = dict(os.environ, AUTHGEAR_DOMAIN=ISSUER, AUTHGEAR_CLIENT_ID="authgear-login",
                GTK_A11Y="atspi", NO_AT_BRIDGE="0")
     env.pop("NO_AT_BRIDGE")
     env.update(env_extra or {})
+    for name in unset:
+        env.pop(name, None)
     return subprocess.Popen([APP], env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(SHOTS, "app.log"), "a"))
 
 
 def stop_app(proc):
+    if sys.exc_info()[0] is not None:
+        # Called from a finally while a check fails: the screen as it was.
+        shot(f"failure-{int(time.time())}")
     proc.terminate()
     proc.wait(timeout=10)
 
@@ -113,16 +119,16 @@ def type_into_page(value):
     subprocess.run(["xdotool", "key", "Return"], check=True)
 
 
-def sign_in_with_email(email="alice@example.com"):
-    before = len(http_json("/dev/outbox"))
+def sign_in_with_email(email="alice@example.com", issuer=None):
+    before = len(http_json("/dev/outbox", issuer=issuer))
     assert find(lambda a: a.getRoleName() == "label" and a.name.startswith("127.0.0.1")), "the provider's host is not shown"
     time.sleep(1.5)  # the page's own focus
     shot("2-sign-in")
     type_into_page(email)
     deadline = time.time() + 10
-    while len(http_json("/dev/outbox")) == before and time.time() < deadline:
+    while len(http_json("/dev/outbox", issuer=issuer)) == before and time.time() < deadline:
         time.sleep(0.2)
-    code = http_json("/dev/outbox")[-1]["code"]
+    code = http_json("/dev/outbox", issuer=issuer)[-1]["code"]
     time.sleep(1)
     type_into_page(code)
 
@@ -212,11 +218,147 @@ def scenario_signup():
         stop_app(proc)
 
 
+def frame(title, timeout=20):
+    return find(lambda a: a.getRoleName() in ("frame", "dialog") and a.name == title, timeout)
+
+
+def within(root, predicate, timeout=10):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        hit = pyatspi.findDescendant(root, lambda a: a is not None and predicate(a) and showing(a))
+        if hit is not None:
+            return hit
+        time.sleep(0.3)
+    return None
+
+
+def type_into_row(root, title, value):
+    # GTK 4.8 does not let AT-SPI move the focus; it does let it edit text,
+    # which reaches the row as the same "changed" signal as typing.
+    row = within(root, lambda a: a.getRoleName() == "text" and a.name == title)
+    assert row is not None, f"no {title!r} field"
+    row.queryEditableText().setTextContents(value)
+    time.sleep(0.3)
+    return row
+
+
+def secret_tool(*args):
+    return subprocess.run(["secret-tool", *args], capture_output=True, text=True).stdout
+
+
+def wait_for(condition, timeout=10):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return condition()
+
+
+def scenario_preferences():
+    # Nothing configured: the window says what to set and opens Preferences.
+    proc = start_app(unset=("AUTHGEAR_DOMAIN", "AUTHGEAR_CLIENT_ID"))
+    try:
+        prefs = frame("Preferences")
+        assert prefs is not None, "Preferences did not open on a first start"
+        assert text(lambda t: t.startswith("AUTHGEAR_DOMAIN is not set")) is not None
+        # Checked as typed: plain http for another host is refused.
+        type_into_row(prefs, "Authgear domain", "http://authgear.example")
+        assert within(prefs, lambda a: a.getRoleName() == "label" and "must use https://" in (a.name or "")), \
+            "no error for a plain http domain"
+        shot("7-preferences-error")
+        type_into_row(prefs, "Authgear domain", ISSUER)
+        assert within(prefs, lambda a: a.getRoleName() == "label" and (a.name or "").startswith("AUTHGEAR_CLIENT_ID is not set")), \
+            "the domain was not accepted"
+        # The confidential client: its secret goes to the keyring, never GSettings.
+        type_into_row(prefs, "Client ID", "authgear-login-confidential")
+        assert within(prefs, lambda a: a.getRoleName() == "label" and "No client secret is stored" in (a.name or "")), \
+            "the secret status does not follow the client ID"
+        type_into_row(prefs, "Client secret (optional)", "dev-client-secret-change-me")
+        shot("7-preferences")
+        # Closing saves what was typed: the secret to the keyring.
+        close = within(prefs, lambda a: a.getRoleName() == "push button" and a.name == "Close")
+        close.queryAction().doAction(0)
+        assert wait_for(lambda: secret_tool("search", "--all", "kind", "client-secret").count("[/") == 1), \
+            "the client secret is not in the keyring"
+        # The window starts over with the new settings and the stored secret.
+        # (Xvfb has no window manager to give the keyboard back to the main
+        # window when Preferences goes away: the test does what one would.)
+        time.sleep(0.5)
+        subprocess.run(["xdotool", "search", "--name", "^Authgear Login$", "windowfocus"], check=False)
+        press("Login")
+        sign_in_with_email()
+        assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "the confidential client did not sign in"
+        press("Logout")
+        assert text(lambda t: t == "Welcome Guest") is not None
+    finally:
+        stop_app(proc)
+        secret_tool("clear", "kind", "client-secret")
+
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def scenario_token_refresh():
+    # A provider whose access tokens live 10 s: the app refreshes by itself.
+    port = free_port()
+    provider = subprocess.Popen(["node", os.path.join(os.environ["AG_SOURCE_ROOT"], "tests", "provider", "server.mjs"),
+                                 "--port", str(port), "--access-token-ttl", "10", "--stats", "--quiet"],
+                                stdout=subprocess.PIPE, text=True)
+    issuer = f"http://127.0.0.1:{port}"
+    proc = None
+    try:
+        line = provider.stdout.readline()
+        assert line.startswith("issuer:"), f"the 10 s provider did not start: {line!r}"
+        proc = start_app({"AUTHGEAR_DOMAIN": issuer})
+        press("Login")
+        sign_in_with_email(issuer=issuer)
+        assert text(lambda t: t == "Welcome Alice Liddell!") is not None
+        lookup = ("lookup", "kind", "session", "issuer", issuer, "client_id", "authgear-login")
+        assert wait_for(lambda: secret_tool(*lookup) != ""), "not stored"
+        first = hashlib.sha256(secret_tool(*lookup).encode()).hexdigest()
+        assert wait_for(lambda: http_json("/dev/stats", issuer=issuer)["refresh"] >= 1, 30), "no refresh in 30 s"
+        assert wait_for(lambda: hashlib.sha256(secret_tool(*lookup).encode()).hexdigest() != first), "the keyring item did not change"
+        assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "Welcome is gone after the refresh"
+        assert wait_for(lambda: http_json("/dev/stats", issuer=issuer)["refresh"] >= 2, 30), "no second refresh"
+        shot("8-refreshed")
+    finally:
+        if proc is not None:
+            stop_app(proc)
+        provider.terminate()
+        provider.wait(timeout=10)
+        secret_tool("clear", "kind", "session", "issuer", issuer)
+
+
+def scenario_shortcuts_and_single_instance():
+    proc = start_app()
+    try:
+        assert text(lambda t: t == "Welcome Guest") is not None
+        subprocess.run(["xdotool", "key", "ctrl+question"], check=True)
+        assert frame("Keyboard Shortcuts", 10) is not None, "Ctrl+? did not open the shortcuts window"
+        shot("9-shortcuts")
+        subprocess.run(["xdotool", "key", "Escape"], check=True)
+        # A second launch hands over to the first and leaves.
+        second = start_app()
+        assert second.wait(timeout=15) == 0, "the second launch did not exit"
+        frames = [a for a in find_app() if a is not None and a.getRoleName() == "frame" and a.name == "Authgear Login"]
+        assert len(frames) == 1, f"{len(frames)} main windows"
+    finally:
+        stop_app(proc)
+
+
 check("launch, Login, email and code: Welcome Alice Liddell! and the keyring holds it", scenario_login)
 check("restart: Welcome without a sign-in or a token request", scenario_restart)
 check("Logout: Welcome Guest, keyring cleared, refresh token revoked", scenario_logout)
 check("Cancel returns to Guest; an unreachable provider shows an error", scenario_cancel_and_provider_down)
 check("Sign up opens the provider's Create account page", scenario_signup)
+check("first start opens Preferences; values checked as typed; a client secret in the keyring signs in", scenario_preferences)
+check("10 s access token: refreshed by itself, keyring updated, still Welcome", scenario_token_refresh)
+check("Ctrl+? shows the shortcuts; a second launch presents the first window", scenario_shortcuts_and_single_instance)
 
 print(f"1..{len(results)}")
 failed = 0

@@ -185,6 +185,61 @@ validate_redirect_uri (const char  *redirect_uri,
   return TRUE;
 }
 
+static gboolean
+validate_client_id (const char  *client_id,
+                    GError     **error)
+{
+  if (client_id == NULL || *client_id == '\0')
+    {
+      g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION,
+                   _("AUTHGEAR_CLIENT_ID is not set: copy it from your application in the Authgear portal"));
+      return FALSE;
+    }
+  if (has_bad_chars (client_id) || strlen (client_id) > 256)
+    {
+      g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION,
+                   _("AUTHGEAR_CLIENT_ID contains spaces or control characters"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+validate_client_secret (const char  *client_secret,
+                        GError     **error)
+{
+  if (client_secret != NULL && *client_secret != '\0' && has_bad_chars (client_secret))
+    {
+      g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION,
+                   _("AUTHGEAR_CLIENT_SECRET contains spaces or control characters"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+ag_config_check_setting (const char  *variable,
+                         const char  *value,
+                         GError     **error)
+{
+  g_return_val_if_fail (variable != NULL, NULL);
+
+  if (g_str_equal (variable, "AUTHGEAR_DOMAIN"))
+    return validate_domain (value, error);
+  if (g_str_equal (variable, "AUTHGEAR_CLIENT_ID"))
+    return validate_client_id (value, error) ? g_strdup (value) : NULL;
+  if (g_str_equal (variable, "AUTHGEAR_CLIENT_SECRET"))
+    return validate_client_secret (value, error) ? g_strdup (value ? value : "") : NULL;
+  if (g_str_equal (variable, "AUTHGEAR_REDIRECT_URI"))
+    {
+      if (value == NULL || *value == '\0')
+        value = AG_DEFAULT_REDIRECT_URI;
+      return validate_redirect_uri (value, error) ? g_strdup (value) : NULL;
+    }
+  g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION, _("%s is not a setting of Authgear Login"), variable);
+  return NULL;
+}
+
 AgConfig *
 ag_config_new (const char  *domain,
                const char  *client_id,
@@ -202,24 +257,8 @@ ag_config_new (const char  *domain,
   if (!(issuer = validate_domain (domain, error)))
     return NULL;
 
-  if (client_id == NULL || *client_id == '\0')
-    {
-      g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION,
-                   _("AUTHGEAR_CLIENT_ID is not set: copy it from your application in the Authgear portal"));
-      return NULL;
-    }
-  if (has_bad_chars (client_id) || strlen (client_id) > 256)
-    {
-      g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION,
-                   _("AUTHGEAR_CLIENT_ID contains spaces or control characters"));
-      return NULL;
-    }
-  if (client_secret != NULL && *client_secret != '\0' && has_bad_chars (client_secret))
-    {
-      g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION,
-                   _("AUTHGEAR_CLIENT_SECRET contains spaces or control characters"));
-      return NULL;
-    }
+  if (!validate_client_id (client_id, error) || !validate_client_secret (client_secret, error))
+    return NULL;
 
   if (redirect_uri == NULL || *redirect_uri == '\0')
     redirect_uri = AG_DEFAULT_REDIRECT_URI;

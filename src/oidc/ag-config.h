@@ -38,6 +38,17 @@ AgConfig    *ag_config_load               (GSettings   *settings,
                                            const char  *dotenv_path,
                                            GError     **error);
 
+/**
+ * ag_config_check_setting:
+ * Checks one setting by its variable name (AUTHGEAR_DOMAIN, AUTHGEAR_CLIENT_ID,
+ * AUTHGEAR_CLIENT_SECRET, AUTHGEAR_REDIRECT_URI) as a person types it. Returns
+ * the value as it will be used (for the domain: the issuer URL; for an empty
+ * redirect URI: the default), or %NULL with the same error ag_config_new()
+ * would give.
+ */
+char        *ag_config_check_setting      (const char  *variable,
+                                           const char  *value,
+                                           GError     **error);
 /* Returns a copy of @self with @client_secret (which may be %NULL). */
 AgConfig    *ag_config_with_client_secret (AgConfig    *self,
                                            const char  *client_secret);
