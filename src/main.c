@@ -12,8 +12,16 @@ main (int   argc,
 {
   g_autoptr(AgApplication) app = NULL;
 
+  const char *localedir = LOCALEDIR;
+
+#if DEVELOPMENT
+  /* A development build can run its translations from the build tree. */
+  if (g_getenv ("AUTHGEAR_LOGIN_LOCALEDIR") != NULL)
+    localedir = g_getenv ("AUTHGEAR_LOGIN_LOCALEDIR");
+#endif
+
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -350,8 +350,21 @@ async function handleInteraction(req, res, url) {
   return sendHtml(res, 404, renderPage('Not found', '<h1>Not found</h1>'));
 }
 
+// What the last authorization request asked for (no secrets: the
+// challenge is public, and state and nonce are left out).
+let lastAuthorization = null;
+
 function countRequest(url, method) {
   const p = url.pathname;
+  if (p === '/oauth2/authorize') {
+    const q = url.searchParams;
+    lastAuthorization = {
+      ui_locales: q.get('ui_locales'),
+      x_color_scheme: q.get('x_color_scheme'),
+      x_page: q.get('x_page'),
+      code_challenge_method: q.get('code_challenge_method'),
+    };
+  }
   if (p === '/.well-known/openid-configuration') stats.discovery += 1;
   else if (p === '/oauth2/jwks') stats.jwks += 1;
   else if (p === '/oauth2/authorize') stats.authorization += 1;
@@ -371,7 +384,7 @@ const server = http.createServer(async (req, res) => {
         if (req.method === 'POST' || req.method === 'DELETE') {
           for (const k of Object.keys(stats)) stats[k] = 0;
         }
-        return sendJson(res, 200, stats);
+        return sendJson(res, 200, { ...stats, last_authorization: lastAuthorization });
       }
       return sendJson(res, 404, { error: 'not found' });
     }
