@@ -25,6 +25,38 @@ os.makedirs(SHOTS, exist_ok=True)
 results = []
 
 
+class PortCanary:
+    """Listens on 127.0.0.1:3000 and [::1]:3000 for the whole run: the
+    embedded view catches the redirect, so nothing may ever connect there."""
+
+    def __init__(self):
+        import socket
+        import threading
+        self.sockets, self.hits, self.unbound = [], [], []
+        for family, host in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
+            try:
+                s = socket.socket(family, socket.SOCK_STREAM)
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                s.bind((host, 3000))
+                s.listen(8)
+                self.sockets.append(s)
+                threading.Thread(target=self._accept, args=(s, host), daemon=True).start()
+            except OSError as e:
+                self.unbound.append(f"{host}: {e}")
+
+    def _accept(self, s, host):
+        while True:
+            try:
+                conn, peer = s.accept()
+            except OSError:
+                return
+            self.hits.append(f"{host} from {peer}")
+            conn.close()
+
+
+canary = PortCanary()
+
+
 def http_json(path, method="GET", issuer=None):
     req = urllib.request.Request((issuer or ISSUER) + path, method=method)
     with urllib.request.urlopen(req, timeout=10) as r:
@@ -379,6 +411,15 @@ check("first start opens Preferences; values checked as typed; a client secret i
 check("10 s access token: refreshed by itself, keyring updated, still Welcome", scenario_token_refresh)
 check("Ctrl+? shows the shortcuts; a second launch presents the first window", scenario_shortcuts_and_single_instance)
 check("LANGUAGE=de: German window, Anmelden, and ui_locales=de for Authgear", scenario_german)
+
+
+
+def canary_check():
+    assert not canary.unbound, f"could not listen on port 3000: {canary.unbound}"
+    assert not canary.hits, f"something connected to port 3000: {canary.hits}"
+
+
+check("nothing connected to port 3000 (127.0.0.1 and ::1) during the whole run", canary_check)
 
 print(f"1..{len(results)}")
 failed = 0
