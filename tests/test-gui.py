@@ -402,6 +402,39 @@ def scenario_german():
         stop_app(proc)
 
 
+
+def scenario_hostile_page():
+    # A sign-in page that tries to leave the view every way it can.
+    hostile = subprocess.Popen(["node", os.path.join(os.environ["AG_SOURCE_ROOT"], "tests", "hostile", "server.mjs")],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    proc = None
+    try:
+        line = hostile.stdout.readline()
+        assert line.startswith("port: "), f"the hostile provider did not start: {line!r}"
+        issuer = f"http://127.0.0.1:{line.split()[1]}/webview-hostile"
+        proc = start_app({"AUTHGEAR_DOMAIN": issuer})
+        assert text(lambda t: t == "Welcome Guest") is not None
+        press("Login")
+        assert text(lambda t: "does not belong to this sign-in" in t, 30) is not None, \
+            "the forged callback was not refused in the window"
+        shot("11-hostile-page")
+        assert text(lambda t: t == "Welcome Guest") is not None
+        stats = http_json("/stats", issuer=issuer)
+        steps = sorted(b["step"] for b in stats["beacons"])
+        assert steps == [0, 1, 2, 3, 4, 5], f"the page did not report every step: {stats['beacons']}"
+        moved = [b for b in stats["beacons"] if not b["href"].startswith(issuer + "/authorize")]
+        assert not moved, f"the page was navigated away: {moved}"
+        assert stats["counts"].get("target", 0) == 0, "a pop-up or _blank target was loaded in the view"
+        frames = [a for a in find_app() if a is not None and a.getRoleName() == "frame"]
+        assert len(frames) == 1, f"{len(frames)} windows: a pop-up opened one"
+        assert secret_tool("search", "--all", "kind", "session", "issuer", issuer).count("[/") == 0
+    finally:
+        if proc is not None:
+            stop_app(proc)
+        hostile.terminate()
+        hostile.wait(timeout=10)
+
+
 check("launch, Login, email and code: Welcome Alice Liddell! and the keyring holds it", scenario_login)
 check("restart: Welcome without a sign-in or a token request", scenario_restart)
 check("Logout: Welcome Guest, keyring cleared, refresh token revoked", scenario_logout)
@@ -411,6 +444,7 @@ check("first start opens Preferences; values checked as typed; a client secret i
 check("10 s access token: refreshed by itself, keyring updated, still Welcome", scenario_token_refresh)
 check("Ctrl+? shows the shortcuts; a second launch presents the first window", scenario_shortcuts_and_single_instance)
 check("LANGUAGE=de: German window, Anmelden, and ui_locales=de for Authgear", scenario_german)
+check("a hostile sign-in page: pop-up, _blank, file:, data:, custom scheme and a forged callback all fail", scenario_hostile_page)
 
 
 

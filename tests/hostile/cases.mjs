@@ -87,4 +87,39 @@ export const CASES = {
 
   // Logout
   'revocation-down': { revoke: 'down' },
+
+  // The web view (tests/test-gui.py): a sign-in page that tries, one after
+  // the other, a pop-up and a target=_blank link to another origin, then
+  // top-level navigations to file:, data: and a custom scheme, reporting
+  // where it is after each; then it sends the view to the callback with a
+  // state of its own.
+  'webview-hostile': { page: webviewHostilePage },
 };
+
+function webviewHostilePage({ redirectUri, issuer, port }) {
+  const elsewhere = `http://localhost:${port}/webview-hostile/target`;
+  const forged = `${redirectUri}?code=forged-code&state=forged-state&iss=${encodeURIComponent(issuer)}`;
+  return `<!doctype html><html><head><title>Sign in</title></head><body><h1>Sign in</h1>
+<script>
+const steps = [
+  () => window.open(${JSON.stringify(elsewhere + '?via=window.open')}),
+  () => { const a = document.createElement('a'); a.href = ${JSON.stringify(elsewhere + '?via=blank')};
+          a.target = '_blank'; a.textContent = 'x'; document.body.appendChild(a); a.click(); },
+  () => { location.href = 'file:///etc/passwd'; },
+  () => { location.href = 'data:text/html,<h1>data</h1>'; },
+  () => { location.href = 'evil-scheme://steal'; },
+];
+let i = 0;
+function next() {
+  fetch('beacon?step=' + i + '&href=' + encodeURIComponent(location.href));
+  if (i < steps.length) {
+    try { steps[i](); } catch (e) {}
+    i++;
+    setTimeout(next, 800);
+  } else {
+    setTimeout(() => { location.href = ${JSON.stringify(forged)}; }, 300);
+  }
+}
+setTimeout(next, 500);
+</script></body></html>`;
+}

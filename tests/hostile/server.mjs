@@ -369,7 +369,17 @@ async function handle(req, res) {
         return send(res, 503, 'Service Unavailable', 'text/plain');
       return send(res, 200, jwks(c, st));
     case 'authorize':
+      if (c.page)
+        return send(res, 200, c.page({ redirectUri: url.searchParams.get('redirect_uri'), issuer, port: req.socket.localPort }),
+                    'text/html; charset=utf-8');
       return authorize(url, c, st, issuer, res);
+    case 'beacon':
+      st.beacons = st.beacons ?? [];
+      st.beacons.push({ step: Number(url.searchParams.get('step')), href: url.searchParams.get('href') });
+      return send(res, 204, '');
+    case 'target':
+      count(st, 'target');
+      return send(res, 200, '<h1>You should not see this</h1>', 'text/html');
     case 'token':
       return token(req, c, st, issuer, res);
     case 'userinfo':
@@ -390,6 +400,7 @@ async function handle(req, res) {
       return send(res, 200, {
         counts: st.counts,
         pkce: st.pkce,
+        beacons: st.beacons ?? [],
         refresh_tokens: st.refreshTokens.size,
       });
     case 'reset':
