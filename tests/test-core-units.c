@@ -13,6 +13,7 @@
 #include "ag-auth-request.h"
 #include "ag-config.h"
 #include "ag-error.h"
+#include "ag-http.h"
 #include "ag-jwt.h"
 #include "ag-secure.h"
 #include "ag-token-set.h"
@@ -723,6 +724,42 @@ test_secrets_are_wiped (void)
   g_clear_object (&r);
   /* verifier, state, nonce and URL */
   g_assert_cmpuint (ag_secure_wipe_count (), >=, before + 4);
+
+  /* A token set: its three tokens, and the same three inside the kept
+   * response that json-glib owns. */
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    AgTokenSet *tokens;
+
+    g_assert_true (json_parser_load_from_data (parser,
+                   "{\"access_token\":\"at\",\"token_type\":\"Bearer\",\"expires_in\":60,"
+                   "\"refresh_token\":\"rt\",\"id_token\":\"a.b.c\"}", -1, NULL));
+    tokens = ag_token_set_new_from_response (json_node_get_object (json_parser_get_root (parser)),
+                                             "https://auth.example", "client", 1700000000, NULL);
+    g_assert_nonnull (tokens);
+    g_clear_object (&parser);
+    before = ag_secure_wipe_count ();
+    g_object_unref (tokens);
+    g_assert_cmpuint (ag_secure_wipe_count (), >=, before + 6);
+  }
+
+  /* The client secret in a configuration. */
+  {
+    AgConfig *config = ag_config_new ("https://auth.example", "client", "s3cret", NULL, NULL, NULL);
+
+    before = ag_secure_wipe_count ();
+    g_object_unref (config);
+    g_assert_cmpuint (ag_secure_wipe_count (), >, before);
+  }
+
+  /* A request body with a refresh token in it. */
+  {
+    GBytes *form = ag_http_form_encode ("grant_type", "refresh_token", "refresh_token", "rt", NULL);
+
+    before = ag_secure_wipe_count ();
+    g_bytes_unref (form);
+    g_assert_cmpuint (ag_secure_wipe_count (), >, before);
+  }
 }
 
 int

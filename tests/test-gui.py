@@ -118,14 +118,46 @@ def press(label):
     b.queryAction().doAction(0)
 
 
-def start_app(env_extra=None, unset=()):
+def token_values(obj):
+    """Every access, refresh and ID token in the keyring item's JSON."""
+    found = []
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if k in ("access_token", "refresh_token", "id_token") and isinstance(v, str) and v:
+                found.append(v)
+            else:
+                found += token_values(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            found += token_values(v)
+    return found
+
+
+def files_containing(root, secrets, skip):
+    hits = []
+    for dirpath, _, names in os.walk(root):
+        if dirpath.startswith(skip):
+            continue
+        for n in names:
+            path = os.path.join(dirpath, n)
+            try:
+                with open(path, "rb") as f:
+                    data = f.read()
+            except OSError:
+                continue
+            hits += [path for v in secrets if v.encode() in data]
+    return hits
+
+
+def start_app(env_extra=None, unset=(), log=None):
     env = dict(os.environ, AUTHGEAR_DOMAIN=ISSUER, AUTHGEAR_CLIENT_ID="authgear-login",
                GTK_A11Y="atspi", NO_AT_BRIDGE="0")
     env.pop("NO_AT_BRIDGE")
     env.update(env_extra or {})
     for name in unset:
         env.pop(name, None)
-    return subprocess.Popen([APP], env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(SHOTS, "app.log"), "a"))
+    out = open(log or os.path.join(SHOTS, "app.log"), "a")
+    return subprocess.Popen([APP], env=env, stdout=out if log else subprocess.DEVNULL, stderr=out)
 
 
 def stop_app(proc):
@@ -146,6 +178,9 @@ def check(name, fn):
 
 
 def type_into_page(value):
+    # Xvfb has no window manager: make sure the keyboard goes to our window
+    # (the last one to close may have taken the X focus with it).
+    subprocess.run(["xdotool", "search", "--name", "^Authgear Login$", "windowfocus"], check=False)
     subprocess.run(["xdotool", "type", "--delay", "40", value], check=True)
     subprocess.run(["xdotool", "key", "Return"], check=True)
 
@@ -168,7 +203,11 @@ def sign_in_with_email(email="alice@example.com", issuer=None):
 
 
 def scenario_login():
-    proc = start_app()
+    # With every debug log of the app and of WebKit on: none may show a token.
+    log = os.path.join(SHOTS, "login-debug.log")
+    if os.path.exists(log):
+        os.remove(log)
+    proc = start_app({"G_MESSAGES_DEBUG": "all", "WEBKIT_DEBUG": "Network,Loading,Process"}, log=log)
     try:
         assert text(lambda t: t == "Welcome Guest") is not None, "no Welcome Guest"
         shot("1-guest")
@@ -181,8 +220,22 @@ def scenario_login():
         while keyring_items() != 1 and time.time() < deadline:
             time.sleep(0.2)
         assert keyring_items() == 1, "the keyring does not hold the session"
+        stored = secret_tool("lookup", "kind", "session", "issuer", ISSUER, "client_id", "authgear-login")
+        secrets = token_values(json.loads(stored))
     finally:
         stop_app(proc)
+    assert len(secrets) >= 3, "the stored session has no tokens"
+    with open(log, "rb") as f:
+        output = f.read()
+    assert b"ag-session-DEBUG" in output, "the debug log was not on"
+    leaked = [len(v) for v in secrets if v.encode() in output]
+    assert not leaked, f"tokens ({leaked} characters long) in the app's debug output"
+    home = os.environ["HOME"]
+    keyrings = os.path.join(os.environ.get("XDG_DATA_HOME", os.path.join(home, ".local", "share")), "keyrings")
+    roots = {home, os.environ.get("XDG_CONFIG_HOME", home), os.environ.get("XDG_CACHE_HOME", home),
+             os.environ.get("XDG_DATA_HOME", home)}
+    hits = [h for r in roots for h in files_containing(r, secrets, keyrings)]
+    assert not hits, f"tokens written to {hits}"
 
 
 def scenario_restart():
@@ -403,15 +456,67 @@ def scenario_german():
 
 
 
-def scenario_hostile_page():
-    # A sign-in page that tries to leave the view every way it can.
+def start_hostile():
+    """tests/hostile/server.mjs: returns the process and its base URL."""
     hostile = subprocess.Popen(["node", os.path.join(os.environ["AG_SOURCE_ROOT"], "tests", "hostile", "server.mjs")],
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    line = hostile.stdout.readline()
+    assert line.startswith("port: "), f"the hostile provider did not start: {line!r}"
+    return hostile, f"http://127.0.0.1:{line.split()[1]}"
+
+
+def stop_hostile(hostile):
+    hostile.terminate()
+    hostile.wait(timeout=10)
+
+
+def scenario_tls_page():
+    # The sign-in page on a self-signed certificate: not opened, said so.
+    hostile, base = start_hostile()
     proc = None
     try:
-        line = hostile.stdout.readline()
-        assert line.startswith("port: "), f"the hostile provider did not start: {line!r}"
-        issuer = f"http://127.0.0.1:{line.split()[1]}/webview-hostile"
+        assert hostile.stdout.readline().startswith("tls-port: "), "no TLS listener (openssl missing?)"
+        issuer = base + "/webview-tls"
+        proc = start_app({"AUTHGEAR_DOMAIN": issuer})
+        press("Login")
+        assert text(lambda t: "certificate is not valid" in t, 30) is not None, "no certificate error in the window"
+        assert text(lambda t: t == "Welcome Guest") is not None
+        shot("12-tls-error")
+        assert http_json("/stats", issuer=issuer)["counts"].get("authorize", 0) == 0, "the page was served anyway"
+    finally:
+        if proc is not None:
+            stop_app(proc)
+        stop_hostile(hostile)
+
+
+def scenario_token_endpoint_hangs():
+    # The token endpoint never answers: the window keeps working, then says so.
+    hostile, base = start_hostile()
+    proc = None
+    try:
+        issuer = base + "/token-hangs"
+        proc = start_app({"AUTHGEAR_DOMAIN": issuer, "AG_HTTP_TIMEOUT": "6"})
+        press("Login")
+        assert wait_for(lambda: http_json("/stats", issuer=issuer)["counts"].get("token", 0) == 1), "no token request"
+        # While it waits, the window answers: the shortcuts window opens.
+        subprocess.run(["xdotool", "key", "ctrl+question"], check=True)
+        assert frame("Keyboard Shortcuts", 3) is not None, "the window did not respond while waiting"
+        subprocess.run(["xdotool", "key", "Escape"], check=True)
+        assert text(lambda t: "did not answer in time" in t, 20) is not None, "no timeout message"
+        assert text(lambda t: t == "Welcome Guest") is not None
+        assert secret_tool("search", "--all", "kind", "session", "issuer", issuer).count("[/") == 0
+    finally:
+        if proc is not None:
+            stop_app(proc)
+        stop_hostile(hostile)
+
+
+def scenario_hostile_page():
+    # A sign-in page that tries to leave the view every way it can.
+    hostile, base = start_hostile()
+    proc = None
+    try:
+        issuer = base + "/webview-hostile"
         proc = start_app({"AUTHGEAR_DOMAIN": issuer})
         assert text(lambda t: t == "Welcome Guest") is not None
         press("Login")
@@ -431,8 +536,7 @@ def scenario_hostile_page():
     finally:
         if proc is not None:
             stop_app(proc)
-        hostile.terminate()
-        hostile.wait(timeout=10)
+        stop_hostile(hostile)
 
 
 check("launch, Login, email and code: Welcome Alice Liddell! and the keyring holds it", scenario_login)
@@ -445,6 +549,8 @@ check("10 s access token: refreshed by itself, keyring updated, still Welcome", 
 check("Ctrl+? shows the shortcuts; a second launch presents the first window", scenario_shortcuts_and_single_instance)
 check("LANGUAGE=de: German window, Anmelden, and ui_locales=de for Authgear", scenario_german)
 check("a hostile sign-in page: pop-up, _blank, file:, data:, custom scheme and a forged callback all fail", scenario_hostile_page)
+check("a sign-in page on a self-signed certificate is not opened, and the window says why", scenario_tls_page)
+check("a token endpoint that never answers: the window stays responsive, then says so", scenario_token_endpoint_hangs)
 
 
 

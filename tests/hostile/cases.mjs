@@ -94,6 +94,10 @@ export const CASES = {
   // where it is after each; then it sends the view to the callback with a
   // state of its own.
   'webview-hostile': { page: webviewHostilePage },
+  // The sign-in page on a self-signed certificate.
+  'webview-tls': {
+    discovery: (d, { tlsPort, name }) => ({ ...d, authorization_endpoint: `https://localhost:${tlsPort}/${name}/authorize` }),
+  },
 };
 
 function webviewHostilePage({ redirectUri, issuer, port }) {

@@ -13,12 +13,18 @@
 // the case saw (requests per endpoint, PKCE checks), and /<case>/reset
 // forgets it. Nothing here is secret: the keys are made at start-up.
 
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
 
 import { CASES } from './cases.mjs';
 
 const CLIENT_ID = 'authgear-login';
+let tlsPort = null;          // the self-signed listener, once started
 const CLIENT_SECRET = 'hostile-client-secret';
 
 // Signing keys, made fresh at each start.
@@ -125,7 +131,7 @@ function metadata(issuer, origin, c) {
     scopes_supported: ['openid', 'offline_access', 'email', 'profile'],
     authorization_response_iss_parameter_supported: true,
   };
-  return c.discovery ? c.discovery(doc, { base, issuer }) : doc;
+  return c.discovery ? c.discovery(doc, { base, issuer, tlsPort, name: c.name }) : doc;
 }
 
 function jwks(c, st) {
@@ -411,16 +417,41 @@ async function handle(req, res) {
   }
 }
 
-const server = http.createServer((req, res) => {
+function serve(req, res) {
   handle(req, res).catch((e) => {
     console.error(e);
     if (!res.headersSent)
       send(res, 500, 'error', 'text/plain');
   });
-});
+}
+
+// A second listener with TLS on a self-signed certificate (made here with
+// openssl, for localhost), for the cases about certificate errors.
+function selfSignedCertificate() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ag-hostile-tls-'));
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost',
+      '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
+    return { key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) };
+  } catch {
+    return null;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const server = http.createServer(serve);
 server.keepAliveTimeout = 1000;
 server.listen(Number(process.env.AG_HOSTILE_PORT ?? 0), '127.0.0.1', () => {
   console.log(`port: ${server.address().port}`);
+  const tls = selfSignedCertificate();
+  if (!tls)
+    return;
+  const secure = https.createServer(tls, serve);
+  secure.listen(0, '127.0.0.1', () => {
+    tlsPort = secure.address().port;
+    console.log(`tls-port: ${tlsPort}`);
+  });
 });
 for (const sig of ['SIGTERM', 'SIGINT'])
   process.on(sig, () => process.exit(0));
