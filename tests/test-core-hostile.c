@@ -53,7 +53,7 @@ code_name (int code)
   };
 
   if (code == ACCEPT)
-    return "signed in";
+    return "no error";
   if (code >= 0 && code < (int) G_N_ELEMENTS (names) && names[code] != NULL)
     return names[code];
   return "?";
@@ -70,7 +70,7 @@ record (const char   *name,
   gboolean ok = got_code == expected;
 
   if (got == NULL)
-    got_text = g_strdup ("signed in");
+    got_text = g_strdup ("no error");
   else if (got->domain == AG_ERROR)
     got_text = g_strdup_printf ("%s: %s", code_name (got->code), got->message);
   else
@@ -557,6 +557,37 @@ test_revocation_down (void)
   g_assert_cmpint (count_of (name, "revoke"), ==, 1);
 }
 
+/* The end-session endpoint answers with a redirect carrying a wrong or no
+ * state: logout is not thrown by it. */
+static void
+test_end_session_redirect (gconstpointer data)
+{
+  const Case *c = data;
+  g_autoptr(AgSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgTokenSet) stored = NULL;
+  GAsyncResult *result = NULL;
+
+  reset_case (c->name);
+  session = new_session (c->name, FALSE);
+  g_assert_true (sign_in (session, NULL, &error));
+  ag_session_logout_async (session, NULL, test_store_result, &result);
+  ag_session_logout_finish (session, test_wait_for (&result), &error);
+  g_clear_object (&result);
+  record (c->name, c->does, c->expected, error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_NO_SESSION);
+  stored = stored_tokens (c->name);
+  g_assert_null (stored);
+  g_assert_cmpint (count_of (c->name, "end_session"), ==, 1);
+  g_assert_cmpint (count_of (c->name, "revoke"), ==, 1);
+}
+
+static const Case end_session_cases[] = {
+  { "end-session-wrong-state", "end session redirects back with another state: logged out, no crash", ACCEPT, 0 },
+  { "end-session-no-state", "end session redirects back without state: logged out, no crash", ACCEPT, 0 },
+};
+
 static GSubprocess *
 start_server (void)
 {
@@ -618,6 +649,11 @@ main (int   argc,
     }
   g_test_add_func ("/hostile/userinfo/401-refreshes", test_profile_401_refreshes);
   g_test_add_func ("/hostile/logout/revocation-down", test_revocation_down);
+  for (guint i = 0; i < G_N_ELEMENTS (end_session_cases); i++)
+    {
+      g_autofree char *path = g_strconcat ("/hostile/logout/", end_session_cases[i].name, NULL);
+      g_test_add_data_func (path, &end_session_cases[i], test_end_session_redirect);
+    }
 
   status = g_test_run ();
 

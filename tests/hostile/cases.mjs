@@ -87,6 +87,8 @@ export const CASES = {
 
   // Logout
   'revocation-down': { revoke: 'down' },
+  'end-session-wrong-state': { endSession: () => 'not-the-state-that-was-sent' },
+  'end-session-no-state': { endSession: () => null },
 
   // The web view (tests/test-gui.py): a sign-in page that tries, one after
   // the other, a pop-up and a target=_blank link to another origin, then

@@ -401,6 +401,15 @@ async function handle(req, res) {
       return send(res, 200, '');
     case 'end_session':
       count(st, 'end_session');
+      if (c.endSession) {
+        // Back to the post-logout URI with a state of the case's choosing.
+        const target = new URL(url.searchParams.get('post_logout_redirect_uri') ?? 'http://localhost:3000/');
+        const state = c.endSession(url.searchParams.get('state'));
+        if (state !== null)
+          target.searchParams.set('state', state);
+        res.writeHead(302, { Location: target.toString() });
+        return res.end();
+      }
       return send(res, 200, '<html>Signed out</html>', 'text/html');
     case 'stats':
       return send(res, 200, {
