@@ -176,6 +176,16 @@ ag_auth_view_stop (AgAuthView *self)
   if (self->web_view == NULL)
     return;
   g_signal_handlers_disconnect_by_data (self->web_view, self);
+  /* The page may hold the keyboard focus: hand it back to the window before
+   * the view goes, so that nothing in GTK points at it afterwards. */
+  {
+    GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+    GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+
+    if (focus != NULL && (focus == GTK_WIDGET (self->web_view) ||
+                          gtk_widget_is_ancestor (focus, GTK_WIDGET (self->web_view))))
+      gtk_root_set_focus (root, NULL);
+  }
   webkit_web_view_stop_loading (self->web_view);
   /* Ends the web process (and so the network process) now, not when WebKit
    * would reuse them. */

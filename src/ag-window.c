@@ -8,6 +8,7 @@
 #include "ag-auth-view.h"
 #include "ag-error.h"
 #include "ag-http.h"
+#include "ag-loopback.h"
 #include "ag-resources.h"
 #include "ag-secure.h"
 #include "ag-session.h"
@@ -34,6 +35,10 @@ struct _AgWindow
   GtkToggleButton *reveal_button;
   GtkLabel *profile_json;
   GtkLabel *token_json;
+  GtkWidget *browser_button;
+  AdwStatusPage *browser_page;
+  GtkLabel *browser_status;
+  AdwEntryRow *paste_row;
 
   GSettings *settings;
   SoupSession *http;
@@ -46,7 +51,17 @@ struct _AgWindow
   GCancellable *sign_in_cancellable;
   gboolean reveal;
   gboolean signing_in;
+
+  /* The browser path (while the "browser" page shows). */
+  AgLoopback *loopback;
+  char *browser_url;
+  gpointer browser_reply;        /* the loopback request waiting for the result */
+  guint browser_timeout;
 };
+
+/* How long the browser path waits: 10 minutes (AG_BROWSER_WAIT_SECONDS in
+ * tests). */
+#define BROWSER_WAIT_SECONDS 600
 
 G_DEFINE_FINAL_TYPE (AgWindow, ag_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -148,11 +163,14 @@ show_page (AgWindow   *self,
            const char *name)
 {
   gboolean signin = g_strcmp0 (name, "signin") == 0;
+  gboolean browser = g_strcmp0 (name, "browser") == 0;
 
   gtk_stack_set_visible_child_name (self->stack, name);
-  gtk_widget_set_visible (self->cancel_button, signin);
+  gtk_widget_set_visible (self->cancel_button, signin || browser);
+  gtk_widget_set_visible (self->browser_button, signin);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.paste-callback", browser);
   gtk_widget_set_visible (self->back_button, signin);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-sign-in", signin);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-sign-in", signin || browser);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back", signin);
   if (g_strcmp0 (name, "guest") == 0)
     gtk_window_set_default_widget (GTK_WINDOW (self), self->login_button);
@@ -277,9 +295,27 @@ start_sign_in (AgWindow *self,
 }
 
 static void
+stop_browser_path (AgWindow *self)
+{
+  if (self->loopback != NULL)
+    {
+      if (self->browser_reply != NULL)
+        ag_loopback_reply (self->loopback, self->browser_reply, FALSE, _("The sign-in was cancelled in Authgear Login."));
+      ag_loopback_stop (self->loopback);
+      g_signal_handlers_disconnect_by_data (self->loopback, self);
+      g_clear_object (&self->loopback);
+    }
+  self->browser_reply = NULL;
+  g_clear_handle_id (&self->browser_timeout, g_source_remove);
+  g_clear_pointer (&self->browser_url, ag_secure_free);
+  gtk_editable_set_text (GTK_EDITABLE (self->paste_row), "");
+}
+
+static void
 end_sign_in (AgWindow     *self,
              const GError *error)
 {
+  stop_browser_path (self);
   self->signing_in = FALSE;
   ag_session_cancel_sign_in (self->session);
   show_error (self, error);
@@ -329,6 +365,281 @@ auth_view_load_failed_cb (AgAuthView *view,
 
   g_cancellable_cancel (self->sign_in_cancellable);
   end_sign_in (self, error);
+}
+
+/* The browser path (issue: a way out of the web view). */
+
+static void
+set_browser_status (AgWindow   *self,
+                    const char *text,
+                    gboolean    is_error)
+{
+  gtk_label_set_text (self->browser_status, text ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->browser_status), text != NULL);
+  if (is_error)
+    gtk_widget_add_css_class (GTK_WIDGET (self->browser_status), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->browser_status), "error");
+}
+
+static void
+browser_completed_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  AgWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = ag_session_complete_sign_in_finish (AG_SESSION (object), result, &error);
+
+  if (self->loopback != NULL && self->browser_reply != NULL)
+    ag_loopback_reply (self->loopback, self->browser_reply, ok, error ? error->message : NULL);
+  self->browser_reply = NULL;
+  if (!ok && ag_error_is_cancelled (error))
+    {
+      g_object_unref (self);
+      return;
+    }
+  /* Back from the browser: this window has the news. */
+  gtk_window_present (GTK_WINDOW (self));
+  end_sign_in (self, error);
+  g_object_unref (self);
+}
+
+/* A redirect from the loopback listener (@reply set) or pasted (NULL). */
+static void
+handle_browser_return (AgWindow   *self,
+                       const char *uri,
+                       gpointer    reply)
+{
+  const char *problem = NULL;
+
+  if (!self->signing_in || self->browser_url == NULL || self->browser_reply != NULL)
+    problem = _("Authgear Login is not waiting for a sign-in from the browser.");
+  else if (uri == NULL || !ag_session_is_redirect (self->session, uri))
+    problem = _("That is not the address Authgear sends you back to. Copy the whole address from the browser’s address bar.");
+  else if (!ag_session_redirect_is_pending (self->session, uri))
+    problem = _("That answer does not belong to this sign-in (state). Authgear Login is still waiting for the right one.");
+
+  if (problem != NULL)
+    {
+      if (reply != NULL)
+        ag_loopback_reply (self->loopback, reply, FALSE, problem);
+      set_browser_status (self, problem, TRUE);
+      return;
+    }
+
+  /* The one answer: stop waiting, finish exactly as the embedded path does. */
+  g_clear_handle_id (&self->browser_timeout, g_source_remove);
+  self->browser_reply = reply;
+  set_browser_status (self, _("Signing in…"), FALSE);
+  ag_session_complete_sign_in_async (self->session, uri, self->sign_in_cancellable,
+                                     browser_completed_cb, g_object_ref (self));
+}
+
+static void
+loopback_callback_cb (AgLoopback *loopback,
+                      const char *uri,
+                      gpointer    reply,
+                      AgWindow   *self)
+{
+  handle_browser_return (self, uri, reply);
+}
+
+static void
+paste_activated (AgWindow *self)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->paste_row))));
+
+  handle_browser_return (self, text, NULL);
+  ag_secure_wipe (text, strlen (text));
+}
+
+static void
+paste_activated_cb (AgWindow *self)
+{
+  paste_activated (self);
+}
+
+static void
+paste_callback_activated (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *param)
+{
+  paste_activated (AG_WINDOW (widget));
+}
+
+static gboolean
+browser_timeout_cb (gpointer user_data)
+{
+  AgWindow *self = user_data;
+  g_autoptr(GError) error = g_error_new_literal (AG_ERROR, AG_ERROR_CANCELLED,
+                                                 _("Authgear Login stopped waiting for your browser. Press Login to start again."));
+
+  self->browser_timeout = 0;
+  g_cancellable_cancel (self->sign_in_cancellable);
+  end_sign_in (self, error);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+browser_launched_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  AgWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_app_info_launch_default_for_uri_finish (result, &error) && !ag_error_is_cancelled (error) &&
+      self->browser_url != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("No browser could be opened (%s). Copy the link into a browser instead."),
+                                               error->message);
+      set_browser_status (self, text, TRUE);
+    }
+  g_object_unref (self);
+}
+
+static void
+copy_browser_link (AgWindow *self)
+{
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), self->browser_url);
+  toast (self, _("Link copied: open it in a browser"));
+}
+
+static void
+browser_sign_in_begun (AgWindow     *self,
+                       GAsyncResult *result,
+                       gboolean      launch)
+{
+  GObject *object = G_OBJECT (self->session);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GUri) parsed = NULL;
+  g_autofree char *description = NULL;
+  const char *redirect_uri;
+  char *url;
+
+  url = ag_session_begin_sign_in_finish (AG_SESSION (object), result, &error);
+  if (url == NULL)
+    {
+      if (!ag_error_is_cancelled (error))
+        end_sign_in (self, error);
+      g_object_unref (self);
+      return;
+    }
+  self->browser_url = url;
+  parsed = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  description = g_strdup_printf (_("Sign in on %s in your browser. This window waits for you to come back."),
+                                 parsed ? g_uri_get_host (parsed) : "");
+  adw_status_page_set_description (self->browser_page, description);
+
+  /* Listen on the redirect URI's port only now, only while this page shows. */
+  redirect_uri = ag_config_get_redirect_uri (ag_session_get_config (self->session));
+  if (ag_loopback_supports (redirect_uri))
+    {
+      g_autoptr(GError) listen_error = NULL;
+
+      self->loopback = ag_loopback_new (redirect_uri);
+      g_signal_connect (self->loopback, "callback", G_CALLBACK (loopback_callback_cb), self);
+      if (!ag_loopback_start (self->loopback, &listen_error))
+        {
+          g_autoptr(GUri) redirect = g_uri_parse (redirect_uri, G_URI_FLAGS_NONE, NULL);
+          g_autofree char *text = NULL;
+
+          if (g_error_matches (listen_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
+            text = g_strdup_printf (_("Another program is using port %d, so your browser cannot come back here by itself. Copy the link, sign in, then paste the address you were sent back to."),
+                                    g_uri_get_port (redirect));
+          else
+            text = g_strdup_printf (_("Authgear Login cannot wait for your browser (%s). Copy the link, sign in, then paste the address you were sent back to."),
+                                    listen_error->message);
+          set_browser_status (self, text, TRUE);
+          g_clear_object (&self->loopback);
+        }
+    }
+  else
+    set_browser_status (self, _("Sign in in your browser, then paste the address you were sent back to."), FALSE);
+
+  {
+    const char *env = g_getenv ("AG_BROWSER_WAIT_SECONDS");
+    guint64 seconds = BROWSER_WAIT_SECONDS;
+
+    if (env != NULL)
+      g_ascii_string_to_unsigned (env, 10, 1, BROWSER_WAIT_SECONDS, &seconds, NULL);
+    self->browser_timeout = g_timeout_add_seconds ((guint) seconds, browser_timeout_cb, self);
+  }
+
+  if (launch)
+    g_app_info_launch_default_for_uri_async (self->browser_url, NULL, self->sign_in_cancellable,
+                                             browser_launched_cb, g_object_ref (self));
+  else
+    copy_browser_link (self);
+  g_object_unref (self);
+}
+
+static void
+browser_sign_in_begun_launch_cb (GObject      *object,
+                                 GAsyncResult *result,
+                                 gpointer      user_data)
+{
+  browser_sign_in_begun (user_data, result, TRUE);
+}
+
+static void
+browser_sign_in_begun_copy_cb (GObject      *object,
+                               GAsyncResult *result,
+                               gpointer      user_data)
+{
+  browser_sign_in_begun (user_data, result, FALSE);
+}
+
+/* Leaves the embedded view for the browser: a fresh authorization request. */
+static void
+go_to_browser (AgWindow *self,
+               gboolean  launch)
+{
+  g_autofree char *locales = NULL;
+  AgAuthOptions options = { 0 };
+
+  if (!self->signing_in || self->session == NULL)
+    return;
+  if (gtk_stack_get_visible_child_name (self->stack) != NULL &&
+      g_str_equal (gtk_stack_get_visible_child_name (self->stack), "browser"))
+    {
+      if (self->browser_url == NULL)
+        return;
+      if (launch)
+        g_app_info_launch_default_for_uri_async (self->browser_url, NULL, self->sign_in_cancellable,
+                                                 browser_launched_cb, g_object_ref (self));
+      else
+        copy_browser_link (self);
+      return;
+    }
+
+  ag_auth_view_stop (self->auth_view);
+  stop_browser_path (self);
+  set_browser_status (self, NULL, FALSE);
+  show_page (self, "browser");
+  locales = ui_locales ();
+  options.ui_locales = locales;
+  options.color_scheme = adw_style_manager_get_dark (adw_style_manager_get_default ()) ? "dark" : "light";
+  ag_session_begin_sign_in_async (self->session, &options, self->sign_in_cancellable,
+                                  launch ? browser_sign_in_begun_launch_cb : browser_sign_in_begun_copy_cb,
+                                  g_object_ref (self));
+}
+
+static void
+open_in_browser_activated (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *param)
+{
+  go_to_browser (AG_WINDOW (widget), TRUE);
+}
+
+static void
+copy_link_activated (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  go_to_browser (AG_WINDOW (widget), FALSE);
 }
 
 static void
@@ -620,6 +931,8 @@ ag_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->setup_cancellable);
+  if (self->paste_row != NULL)
+    stop_browser_path (self);
   g_clear_object (&self->session);
   g_clear_object (&self->config);
   g_clear_object (&self->store);
@@ -675,6 +988,11 @@ ag_window_class_init (AgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgWindow, reveal_button);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, profile_json);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, token_json);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, browser_button);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, browser_page);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, browser_status);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, paste_row);
+  gtk_widget_class_bind_template_callback (widget_class, paste_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, auth_view_redirect_cb);
   gtk_widget_class_bind_template_callback (widget_class, auth_view_load_failed_cb);
 
@@ -686,6 +1004,9 @@ ag_window_class_init (AgWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.reveal-tokens", NULL, reveal_activated);
   gtk_widget_class_install_action (widget_class, "win.copy-tokens", NULL, copy_activated);
   gtk_widget_class_install_action (widget_class, "win.reload-profile", NULL, reload_profile_activated);
+  gtk_widget_class_install_action (widget_class, "win.open-in-browser", NULL, open_in_browser_activated);
+  gtk_widget_class_install_action (widget_class, "win.copy-link", NULL, copy_link_activated);
+  gtk_widget_class_install_action (widget_class, "win.paste-callback", NULL, paste_callback_activated);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel-sign-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);

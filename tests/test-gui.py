@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 APP = os.environ["AG_TEST_APP"]
@@ -30,9 +31,26 @@ class PortCanary:
     embedded view catches the redirect, so nothing may ever connect there."""
 
     def __init__(self):
+        self.sockets, self.hits, self.unbound = [], [], []
+        self.start()
+
+    def stop(self):
+        # The browser-path scenarios need the port for the app's listener.
+        import socket
+        for s in self.sockets:
+            # shutdown() wakes the thread blocked in accept(); close() alone
+            # would leave the port held until accept() returned.
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
+        self.sockets = []
+        time.sleep(0.2)
+
+    def start(self):
         import socket
         import threading
-        self.sockets, self.hits, self.unbound = [], [], []
         for family, host in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
             try:
                 s = socket.socket(family, socket.SOCK_STREAM)
@@ -76,9 +94,19 @@ def shot(name):
 def find_app():
     desktop = pyatspi.Registry.getDesktop(0)
     for app in desktop:
-        if app is not None and app.name and "authgear-login" in app.name:
+        try:
+            if app is None or not app.name or "authgear-login" not in app.name or app.childCount == 0:
+                continue
+            # The app this check started, not one that is still going away.
+            if CURRENT["pid"] is not None and app.get_process_id() != CURRENT["pid"]:
+                continue
             return app
+        except Exception:  # noqa: BLE001 - an app that just went away
+            continue
     return None
+
+
+CURRENT = {"pid": None}
 
 
 def showing(acc):
@@ -94,7 +122,10 @@ def find(predicate, timeout=20):
     while time.time() < deadline:
         app = find_app()
         if app is not None:
-            hit = pyatspi.findDescendant(app, lambda a: a is not None and predicate(a) and showing(a))
+            try:
+                hit = pyatspi.findDescendant(app, lambda a: a is not None and predicate(a) and showing(a))
+            except Exception:  # noqa: BLE001 - the tree changed under us: look again
+                hit = None
             if hit is not None:
                 return hit
         time.sleep(0.3)
@@ -104,8 +135,10 @@ def find(predicate, timeout=20):
 def button(label, timeout=20):
     # GTK 4.8 joins a button's accessible label and its child label's text
     # ("Login Login"); later GTK versions give just "Login".
-    names = {label, f"{label} {label}", f"_{label} {label}"}
-    return find(lambda a: a.getRoleName() in ("push button", "toggle button") and a.name in names, timeout)
+    # With a mnemonic the first half keeps its underscore ("Open in _Browser").
+    names = {label, f"{label} {label}"}
+    return find(lambda a: a.getRoleName() in ("push button", "toggle button")
+                and (a.name or "").replace("_", "") in names, timeout)
 
 
 def text(predicate_text, timeout=20):
@@ -157,7 +190,13 @@ def start_app(env_extra=None, unset=(), log=None):
     for name in unset:
         env.pop(name, None)
     out = open(log or os.path.join(SHOTS, "app.log"), "a")
-    return subprocess.Popen([APP], env=env, stdout=out if log else subprocess.DEVNULL, stderr=out)
+    argv = [APP]
+    if os.environ.get("AG_GUI_GDB"):  # for a developer: a backtrace in app.log on a crash
+        argv = ["gdb", "-batch", "-ex", "run", "-ex", "bt", "--args", APP]
+    proc = subprocess.Popen(argv, env=env, stdout=out if log or os.environ.get("AG_GUI_GDB") else subprocess.DEVNULL,
+                            stderr=out)
+    CURRENT["pid"] = None if os.environ.get("AG_GUI_GDB") else proc.pid
+    return proc
 
 
 def stop_app(proc):
@@ -169,6 +208,9 @@ def stop_app(proc):
 
 
 def check(name, fn):
+    only = os.environ.get("AG_GUI_ONLY")  # for a developer: a part of the names
+    if only and not any(part in name for part in only.split(",")):
+        return
     try:
         fn()
         results.append((name, None))
@@ -430,7 +472,9 @@ def scenario_shortcuts_and_single_instance():
         shot("9-shortcuts")
         subprocess.run(["xdotool", "key", "Escape"], check=True)
         # A second launch hands over to the first and leaves.
+        first_pid = CURRENT["pid"]
         second = start_app()
+        CURRENT["pid"] = first_pid
         assert second.wait(timeout=15) == 0, "the second launch did not exit"
         frames = [a for a in find_app() if a is not None and a.getRoleName() == "frame" and a.name == "Authgear Login"]
         assert len(frames) == 1, f"{len(frames)} main windows"
@@ -539,6 +583,160 @@ def scenario_hostile_page():
         stop_hostile(hostile)
 
 
+
+BROWSER_LOG = os.path.join(SHOTS, "browser.log")
+
+
+def setup_fake_browser():
+    """Makes tests/provider/browser.mjs the session's default web browser."""
+    data = os.environ.get("XDG_DATA_HOME", os.path.join(os.environ["HOME"], ".local", "share"))
+    config = os.environ.get("XDG_CONFIG_HOME", os.path.join(os.environ["HOME"], ".config"))
+    os.makedirs(os.path.join(data, "applications"), exist_ok=True)
+    os.makedirs(config, exist_ok=True)
+    script = os.path.join(os.environ["AG_SOURCE_ROOT"], "tests", "provider", "browser.mjs")
+    with open(os.path.join(data, "applications", "ag-test-browser.desktop"), "w") as f:
+        f.write("[Desktop Entry]\nType=Application\nName=Test Browser\nNoDisplay=true\n"
+                f"Exec=node {script} %u\nMimeType=x-scheme-handler/http;x-scheme-handler/https;\n")
+    with open(os.path.join(config, "mimeapps.list"), "w") as f:
+        f.write("[Default Applications]\nx-scheme-handler/http=ag-test-browser.desktop\n"
+                "x-scheme-handler/https=ag-test-browser.desktop\n")
+
+
+def browser_notes():
+    try:
+        with open(BROWSER_LOG) as f:
+            return [json.loads(line) for line in f if line.strip()]
+    except OSError:
+        return []
+
+
+def browser_note(key, timeout=30):
+    assert wait_for(lambda: any(key in n for n in browser_notes()), timeout), \
+        f"the browser did not get to {key!r}: {browser_notes()}"
+    return [n for n in browser_notes() if key in n][-1]
+
+
+def port_3000_open():
+    import socket
+    try:
+        socket.create_connection(("127.0.0.1", 3000), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def get_3000(path):
+    try:
+        with urllib.request.urlopen("http://127.0.0.1:3000" + path, timeout=10) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+def start_browser_app(mode="follow", extra=None):
+    if os.path.exists(BROWSER_LOG):
+        os.remove(BROWSER_LOG)
+    env = {"AG_TEST_BROWSER_LOG": BROWSER_LOG, "AG_TEST_BROWSER_MODE": mode}
+    env.update(extra or {})
+    proc = start_app(env)
+    try:
+        assert text(lambda t: t == "Welcome Guest") is not None, "no Welcome Guest"
+        press("Login")
+        assert find(lambda a: a.getRoleName() == "label" and a.name.startswith("127.0.0.1")) is not None, \
+            "the sign-in page did not open"
+        press("Open in Browser")
+    except BaseException:
+        stop_app(proc)
+        raise
+    assert text(lambda t: t == "Continue in your browser") is not None, "no Continue in your browser page"
+    return proc
+
+
+def logout_again():
+    press("Logout")
+    assert text(lambda t: t == "Welcome Guest") is not None
+    assert wait_for(lambda: keyring_items() == 0), "Logout left the session in the keyring"
+
+
+def scenario_browser_path():
+    canary.stop()
+    proc = start_browser_app()
+    try:
+        shot("13-browser")
+        note = browser_note("status")
+        assert note["status"] == 200 and "You are signed in to Authgear Login" in note["body"], note
+        assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "no Welcome after the browser came back"
+        assert wait_for(lambda: keyring_items() == 1), "not stored"
+        assert wait_for(lambda: not port_3000_open()), "still listening on port 3000 after the sign-in"
+        logout_again()
+    finally:
+        stop_app(proc)
+        canary.start()
+
+
+def scenario_paste_and_hostile_returns():
+    canary.stop()
+    proc = start_browser_app("print")
+    try:
+        redirect = browser_note("redirect")["redirect"]
+        os.remove(BROWSER_LOG)  # it holds a code: not left on disk
+        assert port_3000_open(), "not listening while the browser page shows"
+        status, _ = get_3000("/other")
+        assert status == 404, f"/other answered {status}"
+        status, body = get_3000("/callback?code=forged&state=forged")
+        assert status == 400 and "does not belong to this sign-in" in body, (status, body)
+        assert text(lambda t: "does not belong to this sign-in" in t) is not None, "no error in the window"
+        assert port_3000_open(), "a wrong state ended the wait"
+        # The person pastes the address their browser could not open.
+        window = frame("Authgear Login")
+        type_into_row(window, "Paste the address you were sent back to", redirect)
+        press("Continue")
+        assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "the pasted address did not sign in"
+        assert wait_for(lambda: not port_3000_open()), "still listening after the sign-in"
+        logout_again()
+    finally:
+        stop_app(proc)
+        canary.start()
+
+
+def scenario_port_taken_cancel_and_timeout():
+    # The canary holds port 3000: the app says so; the paste path still works.
+    proc = start_browser_app("print")
+    try:
+        assert text(lambda t: "Another program is using port 3000" in t) is not None, "no port-in-use message"
+        shot("14-port-taken")
+        redirect = browser_note("redirect")["redirect"]
+        os.remove(BROWSER_LOG)
+        type_into_row(frame("Authgear Login"), "Paste the address you were sent back to", redirect)
+        press("Continue")
+        assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "paste did not sign in with the port taken"
+        logout_again()
+    finally:
+        stop_app(proc)
+    assert not canary.hits, f"the app connected to port 3000: {canary.hits}"
+    canary.stop()
+    # Cancel closes the listener.
+    proc = start_browser_app("print")
+    try:
+        assert wait_for(port_3000_open), "not listening"
+        press("Cancel")
+        assert text(lambda t: t == "Welcome Guest") is not None
+        assert wait_for(lambda: not port_3000_open()), "Cancel left the listener open"
+    finally:
+        stop_app(proc)
+    # The wait ends by itself (10 minutes; 4 s here).
+    proc = start_browser_app("print", {"AG_BROWSER_WAIT_SECONDS": "4"})
+    try:
+        assert text(lambda t: "stopped waiting for your browser" in t, 20) is not None, "the wait did not end"
+        assert text(lambda t: t == "Welcome Guest") is not None
+        assert not port_3000_open(), "the listener outlived the wait"
+    finally:
+        stop_app(proc)
+        if os.path.exists(BROWSER_LOG):
+            os.remove(BROWSER_LOG)
+        canary.start()
+
+
 check("launch, Login, email and code: Welcome Alice Liddell! and the keyring holds it", scenario_login)
 check("restart: Welcome without a sign-in or a token request", scenario_restart)
 check("Logout: Welcome Guest, keyring cleared, refresh token revoked", scenario_logout)
@@ -551,6 +749,10 @@ check("LANGUAGE=de: German window, Anmelden, and ui_locales=de for Authgear", sc
 check("a hostile sign-in page: pop-up, _blank, file:, data:, custom scheme and a forged callback all fail", scenario_hostile_page)
 check("a sign-in page on a self-signed certificate is not opened, and the window says why", scenario_tls_page)
 check("a token endpoint that never answers: the window stays responsive, then says so", scenario_token_endpoint_hangs)
+setup_fake_browser()
+check("Open in Browser: the browser signs in and comes back to port 3000; Welcome; the listener closes", scenario_browser_path)
+check("paste the callback; /other is 404, a wrong state is refused and the wait goes on", scenario_paste_and_hostile_returns)
+check("port 3000 taken: said, paste still signs in; Cancel and the time limit close the listener", scenario_port_taken_cancel_and_timeout)
 
 
 

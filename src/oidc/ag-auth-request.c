@@ -218,24 +218,6 @@ ag_redirect_uri_matches (const char *configured,
          strcmp (g_uri_get_path (a), g_uri_get_path (b)) == 0;
 }
 
-static gboolean
-constant_time_equal (const char *a,
-                     const char *b)
-{
-  gsize la, lb;
-  guint8 diff = 0;
-
-  if (a == NULL || b == NULL)
-    return FALSE;
-  la = strlen (a);
-  lb = strlen (b);
-  if (la != lb)
-    return FALSE;
-  for (gsize i = 0; i < la; i++)
-    diff |= (guint8) a[i] ^ (guint8) b[i];
-  return diff == 0;
-}
-
 /* Splits the query into a table, rejecting repeated names (RFC 6749 §3.1). */
 static GHashTable *
 parse_query (const char  *query,
@@ -313,7 +295,7 @@ ag_auth_request_parse_redirect (AgAuthRequest  *self,
 
   /* state first: an error response for another sign-in is not ours either. */
   value = g_hash_table_lookup (params, "state");
-  if (!constant_time_equal (value, self->state))
+  if (!ag_secure_equal (value, self->state))
     {
       g_set_error (error, AG_ERROR, AG_ERROR_STATE_MISMATCH,
                    value ? _("The sign-in response does not belong to this sign-in (state)")

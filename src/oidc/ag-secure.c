@@ -126,3 +126,21 @@ ag_secure_random_b64url (gsize n_bytes)
   ag_secure_wipe (buf, n_bytes);
   return out;
 }
+
+gboolean
+ag_secure_equal (const char *a,
+                 const char *b)
+{
+  gsize la, lb;
+  guint8 diff = 0;
+
+  if (a == NULL || b == NULL)
+    return FALSE;
+  la = strlen (a);
+  lb = strlen (b);
+  if (la != lb)
+    return FALSE;
+  for (gsize i = 0; i < la; i++)
+    diff |= (guint8) a[i] ^ (guint8) b[i];
+  return diff == 0;
+}

@@ -29,4 +29,8 @@ guint8 *ag_base64url_decode (const char   *text,
 guint  ag_secure_wipe_count (void);
 
 
+/* Compares two strings in time that depends on their length only. */
+gboolean ag_secure_equal   (const char *a,
+                            const char *b);
+
 G_END_DECLS

@@ -82,6 +82,11 @@ char           *ag_session_begin_sign_in_finish  (AgSession           *self,
 gboolean        ag_session_is_redirect           (AgSession           *self,
                                                   const char          *uri);
 
+/* Whether @uri (a redirect) carries the state of the pending sign-in. A
+ * redirect that does not can be refused without ending the sign-in: the
+ * browser path keeps waiting for the right one. */
+gboolean        ag_session_redirect_is_pending   (AgSession           *self,
+                                                  const char          *uri);
 /* Completes the pending sign-in with the redirect @uri. A failure leaves the
  * previous session as it was. */
 void            ag_session_complete_sign_in_async (AgSession          *self,

@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ag-loopback"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "ag-loopback.h"
+#include "ag-secure.h"
+
+struct _AgLoopback
+{
+  GObject parent_instance;
+
+  GUri *redirect;              /* the configured redirect URI */
+  SoupServer *server;          /* non-NULL while listening */
+  GPtrArray *waiting;          /* SoupServerMessage, paused */
+};
+
+G_DEFINE_FINAL_TYPE (AgLoopback, ag_loopback, G_TYPE_OBJECT)
+
+enum { CALLBACK, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void
+ag_loopback_dispose (GObject *object)
+{
+  ag_loopback_stop (AG_LOOPBACK (object));
+  G_OBJECT_CLASS (ag_loopback_parent_class)->dispose (object);
+}
+
+static void
+ag_loopback_finalize (GObject *object)
+{
+  AgLoopback *self = AG_LOOPBACK (object);
+
+  g_clear_pointer (&self->redirect, g_uri_unref);
+  g_clear_pointer (&self->waiting, g_ptr_array_unref);
+  G_OBJECT_CLASS (ag_loopback_parent_class)->finalize (object);
+}
+
+static void
+ag_loopback_class_init (AgLoopbackClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ag_loopback_dispose;
+  object_class->finalize = ag_loopback_finalize;
+
+  /**
+   * AgLoopback::callback:
+   * @uri: the redirect URI with the query the browser brought
+   * @reply: pass to ag_loopback_reply(), exactly once
+   */
+  signals[CALLBACK] = g_signal_new ("callback", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                    0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_POINTER);
+}
+
+static void
+ag_loopback_init (AgLoopback *self)
+{
+  self->waiting = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+static gboolean
+host_is_loopback_name (const char *host)
+{
+  return host != NULL &&
+         (g_ascii_strcasecmp (host, "localhost") == 0 || strcmp (host, "127.0.0.1") == 0 ||
+          strcmp (host, "::1") == 0 || strcmp (host, "[::1]") == 0);
+}
+
+gboolean
+ag_loopback_supports (const char *redirect_uri)
+{
+  g_autoptr(GUri) uri = redirect_uri ? g_uri_parse (redirect_uri, G_URI_FLAGS_NONE, NULL) : NULL;
+
+  return uri != NULL && g_strcmp0 (g_uri_get_scheme (uri), "http") == 0 &&
+         host_is_loopback_name (g_uri_get_host (uri)) && g_uri_get_port (uri) > 0;
+}
+
+AgLoopback *
+ag_loopback_new (const char *redirect_uri)
+{
+  AgLoopback *self;
+
+  g_return_val_if_fail (ag_loopback_supports (redirect_uri), NULL);
+
+  self = g_object_new (AG_TYPE_LOOPBACK, NULL);
+  self->redirect = g_uri_parse (redirect_uri, G_URI_FLAGS_NONE, NULL);
+  return self;
+}
+
+/* The page the browser shows: short, translated, light and dark. */
+static char *
+page (gboolean    signed_in,
+      const char *message)
+{
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+  const char *title = signed_in ? _("Signed in") : _("Not signed in");
+
+  return g_strdup_printf ("<!doctype html><html><head><meta charset=\"utf-8\">"
+                          "<meta name=\"color-scheme\" content=\"light dark\">"
+                          "<title>%s — Authgear Login</title>"
+                          "<style>body{font-family:sans-serif;max-width:32em;margin:4em auto;padding:0 1em;"
+                          "color:#241f31;background:#fafafa}"
+                          "@media (prefers-color-scheme: dark){body{color:#fff;background:#242424}}"
+                          "h1{font-size:1.4em}</style></head>"
+                          "<body><h1>%s</h1><p>%s</p></body></html>",
+                          title, title, escaped);
+}
+
+static void
+respond (SoupServerMessage *msg,
+         guint              status,
+         const char        *html)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Cache-Control", "no-store");
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Referrer-Policy", "no-referrer");
+  soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_COPY, html, strlen (html));
+}
+
+static void
+handler (SoupServer        *server,
+         SoupServerMessage *msg,
+         const char        *path,
+         GHashTable        *query,
+         gpointer           user_data)
+{
+  AgLoopback *self = user_data;
+  GUri *uri = soup_server_message_get_uri (msg);
+  const char *raw_query = g_uri_get_query (uri);
+  g_autofree char *full = NULL;
+
+  if (g_strcmp0 (soup_server_message_get_method (msg), SOUP_METHOD_GET) != 0 ||
+      g_strcmp0 (g_uri_get_path (uri), g_uri_get_path (self->redirect)) != 0)
+    {
+      g_autofree char *html = page (FALSE, _("There is nothing here. Authgear Login is waiting for your sign-in to finish."));
+      respond (msg, SOUP_STATUS_NOT_FOUND, html);
+      return;
+    }
+
+  /* The redirect URI exactly as configured, with what the browser brought. */
+  full = g_uri_join (G_URI_FLAGS_ENCODED, g_uri_get_scheme (self->redirect), NULL,
+                     g_uri_get_host (self->redirect), g_uri_get_port (self->redirect),
+                     g_uri_get_path (self->redirect), raw_query, NULL);
+  soup_server_message_pause (msg);
+  g_ptr_array_add (self->waiting, g_object_ref (msg));
+  g_debug ("Callback request on the loopback listener");
+  g_signal_emit (self, signals[CALLBACK], 0, full, msg);
+  ag_secure_wipe (full, strlen (full));
+}
+
+/* A reply still being written keeps the server (and its connection) alive;
+ * a stopped server disconnects once the last one is out. */
+static gboolean
+release_server_cb (gpointer user_data)
+{
+  SoupServer *server = user_data;
+  guint n = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (server), "ag-in-flight")) - 1;
+
+  g_object_set_data (G_OBJECT (server), "ag-in-flight", GUINT_TO_POINTER (n));
+  if (n == 0 && g_object_get_data (G_OBJECT (server), "ag-stopping") != NULL)
+    soup_server_disconnect (server);
+  g_object_unref (server);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+message_finished_cb (SoupServerMessage *msg,
+                     SoupServer        *server)
+{
+  /* Not from inside libsoup's own emission: the server may go with it. */
+  g_signal_handlers_disconnect_by_func (msg, message_finished_cb, server);
+  g_idle_add (release_server_cb, server);
+}
+
+void
+ag_loopback_reply (AgLoopback *self,
+                   gpointer    reply,
+                   gboolean    signed_in,
+                   const char *error_message)
+{
+  SoupServerMessage *msg = reply;
+  g_autofree char *html = NULL;
+
+  g_return_if_fail (AG_IS_LOOPBACK (self));
+
+  if (!g_ptr_array_find (self->waiting, msg, NULL))
+    return;   /* answered already, or the listener stopped */
+  html = page (signed_in, signed_in ? _("You are signed in to Authgear Login. You can close this tab.")
+                                    : error_message);
+  respond (msg, signed_in ? SOUP_STATUS_OK : SOUP_STATUS_BAD_REQUEST, html);
+  if (self->server != NULL)
+    {
+      guint n = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (self->server), "ag-in-flight"));
+
+      g_object_set_data (G_OBJECT (self->server), "ag-in-flight", GUINT_TO_POINTER (n + 1));
+      g_signal_connect (msg, "finished", G_CALLBACK (message_finished_cb), g_object_ref (self->server));
+    }
+  soup_server_message_unpause (msg);
+  g_ptr_array_remove (self->waiting, msg);
+}
+
+gboolean
+ag_loopback_start (AgLoopback  *self,
+                   GError     **error)
+{
+  g_autoptr(SoupServer) server = NULL;
+  const char *hosts[] = { "127.0.0.1", "::1" };
+  guint n_listening = 0;
+  GError *first_error = NULL;
+
+  g_return_val_if_fail (AG_IS_LOOPBACK (self), FALSE);
+
+  if (self->server != NULL)
+    return TRUE;
+  server = soup_server_new ("server-header", NULL, NULL);
+  soup_server_add_handler (server, NULL, handler, self, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (hosts); i++)
+    {
+      g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string (hosts[i], (guint) g_uri_get_port (self->redirect));
+      GError *local_error = NULL;
+
+      if (soup_server_listen (server, address, 0, &local_error))
+        n_listening++;
+      else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE) || first_error == NULL)
+        {
+          /* In use beats any other reason (::1 may be missing altogether). */
+          g_clear_error (&first_error);
+          first_error = local_error;
+        }
+      else
+        g_error_free (local_error);
+    }
+  if (n_listening == 0 ||
+      (first_error != NULL && g_error_matches (first_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE)))
+    {
+      soup_server_disconnect (server);
+      g_propagate_error (error, first_error);
+      return FALSE;
+    }
+  g_clear_error (&first_error);
+  self->server = g_steal_pointer (&server);
+  return TRUE;
+}
+
+void
+ag_loopback_stop (AgLoopback *self)
+{
+  g_return_if_fail (AG_IS_LOOPBACK (self));
+
+  while (self->waiting->len > 0)
+    ag_loopback_reply (self, g_ptr_array_index (self->waiting, 0), FALSE,
+                       _("Authgear Login is no longer waiting for this sign-in."));
+  if (self->server != NULL)
+    {
+      /* No new connection from now on; answers on their way still arrive. */
+      if (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (self->server), "ag-in-flight")) == 0)
+        soup_server_disconnect (self->server);
+      else
+        g_object_set_data (G_OBJECT (self->server), "ag-stopping", GINT_TO_POINTER (TRUE));
+      g_clear_object (&self->server);
+    }
+}
+
+gboolean
+ag_loopback_is_listening (AgLoopback *self)
+{
+  g_return_val_if_fail (AG_IS_LOOPBACK (self), FALSE);
+  return self->server != NULL;
+}
