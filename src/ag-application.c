@@ -37,6 +37,10 @@ ag_application_handle_local_options (GApplication *app,
       print_version ();
       return 0;
     }
+  if (g_variant_dict_contains (options, "bench-exit-after-first-frame"))
+    ag_window_set_bench_mode (AG_BENCH_EXIT_AFTER_FIRST_FRAME);
+  if (g_variant_dict_contains (options, "bench-exit-when-signed-in"))
+    ag_window_set_bench_mode (AG_BENCH_EXIT_WHEN_SIGNED_IN);
 
   return -1;
 }
@@ -135,6 +139,9 @@ ag_application_init (AgApplication *self)
 {
   static const GOptionEntry entries[] = {
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version of the program and of its libraries"), NULL },
+    /* For build-aux/run-bench. */
+    { "bench-exit-after-first-frame", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, NULL, NULL, NULL },
+    { "bench-exit-when-signed-in", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, NULL, NULL, NULL },
     { NULL }
   };
 

@@ -57,7 +57,18 @@ struct _AgWindow
   char *browser_url;
   gpointer browser_reply;        /* the loopback request waiting for the result */
   guint browser_timeout;
+
+  gint64 bench_callback_at;      /* monotonic µs of the last redirect (AG_BENCH) */
+  gboolean bench_done;
 };
+
+static AgBenchMode bench_mode;
+
+void
+ag_window_set_bench_mode (AgBenchMode mode)
+{
+  bench_mode = mode;
+}
 
 /* How long the browser path waits: 10 minutes (AG_BROWSER_WAIT_SECONDS in
  * tests). */
@@ -342,11 +353,47 @@ sign_in_completed_cb (GObject      *object,
   g_object_unref (self);
 }
 
+/* Benchmark reports, after a frame is painted (so what they time is on
+ * screen). Only connected when a benchmark asks. */
+static void
+bench_after_paint_cb (GdkFrameClock *clock,
+                      AgWindow      *self)
+{
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+  gboolean user = g_strcmp0 (page, "user") == 0;
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->bench_callback_at != 0 && user)
+    {
+      g_printerr ("bench: callback-to-welcome-us %" G_GINT64_FORMAT "\n", now - self->bench_callback_at);
+      self->bench_callback_at = 0;
+    }
+  if (self->bench_done)
+    return;
+  if (bench_mode == AG_BENCH_EXIT_AFTER_FIRST_FRAME ||
+      (bench_mode == AG_BENCH_EXIT_WHEN_SIGNED_IN && user))
+    {
+      self->bench_done = TRUE;
+      g_print ("bench: first-frame-monotonic-us %" G_GINT64_FORMAT " page %s\n", now, page);
+      g_application_quit (g_application_get_default ());
+    }
+}
+
+static void
+bench_map_cb (GtkWidget *widget)
+{
+  if (bench_mode != AG_BENCH_NONE || g_getenv ("AG_BENCH") != NULL)
+    g_signal_connect_object (gtk_widget_get_frame_clock (widget), "after-paint",
+                             G_CALLBACK (bench_after_paint_cb), widget, 0);
+}
+
 static void
 auth_view_redirect_cb (AgAuthView *view,
                        const char *uri,
                        AgWindow   *self)
 {
+  if (g_getenv ("AG_BENCH") != NULL)
+    self->bench_callback_at = g_get_monotonic_time ();
   ag_auth_view_stop (self->auth_view);
   if (!self->signing_in)
     return;
@@ -903,6 +950,7 @@ ag_window_reload_configuration (AgWindow *self)
   g_clear_object (&self->session);
   g_clear_object (&self->config);
   show_error (self, NULL);
+  g_signal_connect_after (self, "map", G_CALLBACK (bench_map_cb), NULL);
   self->store = ag_token_store_new (APP_ID);
   self->guest_description = g_strdup (adw_status_page_get_description (self->guest_page));
   show_page (self, "loading");
@@ -1031,6 +1079,7 @@ ag_window_init (AgWindow *self)
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 #endif
 
+  g_signal_connect_after (self, "map", G_CALLBACK (bench_map_cb), NULL);
   self->store = ag_token_store_new (APP_ID);
   self->guest_description = g_strdup (adw_status_page_get_description (self->guest_page));
   show_page (self, "loading");

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The OIDC core's part of build-aux/run-bench, against the development
+ * provider:
+ *   bench-core sign-in ISSUER SCHEMA      a sign-in stored in the keyring
+ *   bench-core refresh ISSUER SCHEMA N    N refreshes, each timed whole
+ *                                         (request, ID token check, keyring)
+ *   bench-core floor ISSUER N             N bare token requests on one
+ *                                         kept-alive connection
+ * Prints "bench: NAME min median max" in milliseconds. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ag-http.h"
+#include "ag-session.h"
+#include "ag-token-store.h"
+#include "test-util.h"
+
+static char *
+browser_sign_in (const char *url)
+{
+  g_autofree char *script = g_build_filename (g_getenv ("AG_SOURCE_ROOT"), "tests", "provider", "signin.mjs", NULL);
+  const char *argv[] = { "node", script, url, NULL };
+  g_autofree char *out = NULL;
+  int status;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, &status, NULL) ||
+      !g_spawn_check_wait_status (status, NULL))
+    g_error ("signin.mjs failed");
+  return g_strstrip (g_steal_pointer (&out));
+}
+
+static AgSession *
+signed_in_session (const char *issuer,
+                   const char *schema,
+                   SoupSession *http)
+{
+  g_autoptr(AgConfig) config = ag_config_new (issuer, "authgear-login", NULL, NULL, NULL, NULL);
+  g_autoptr(AgTokenStore) store = schema ? ag_token_store_new (schema) : NULL;
+  g_autofree char *cache = g_dir_make_tmp ("ag-bench-XXXXXX", NULL);
+  AgSession *session = ag_session_new (config, store, http, cache);
+  GAsyncResult *r = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *redirect = NULL;
+
+  ag_session_begin_sign_in_async (session, NULL, NULL, test_store_result, &r);
+  url = ag_session_begin_sign_in_finish (session, test_wait_for (&r), &error);
+  g_clear_object (&r);
+  if (url == NULL)
+    g_error ("begin: %s", error->message);
+  redirect = browser_sign_in (url);
+  ag_session_complete_sign_in_async (session, redirect, NULL, test_store_result, &r);
+  if (!ag_session_complete_sign_in_finish (session, test_wait_for (&r), &error))
+    g_error ("complete: %s", error->message);
+  g_clear_object (&r);
+  return session;
+}
+
+static int
+compare (gconstpointer a,
+         gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+static void
+report (const char *name,
+        GArray     *ms)
+{
+  g_array_sort (ms, compare);
+  g_print ("bench: %s %.3f %.3f %.3f\n", name, g_array_index (ms, double, 0),
+           g_array_index (ms, double, ms->len / 2), g_array_index (ms, double, ms->len - 1));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(SoupSession) http = ag_http_session_new ();
+  g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
+
+  if (argc >= 4 && g_str_equal (argv[1], "sign-in"))
+    {
+      g_autoptr(AgSession) session = signed_in_session (argv[2], argv[3], http);
+      /* The keyring write runs in the background: let it finish. */
+      for (int i = 0; i < 50 && !ag_session_get_persistent (session); i++)
+        g_main_context_iteration (NULL, TRUE);
+      g_print ("bench: signed-in persistent=%d\n", ag_session_get_persistent (session));
+      return 0;
+    }
+  if (argc >= 5 && g_str_equal (argv[1], "refresh"))
+    {
+      g_autoptr(AgSession) session = signed_in_session (argv[2], argv[3], http);
+      int n = atoi (argv[4]);
+
+      for (int i = 0; i < n + 1; i++)
+        {
+          GAsyncResult *r = NULL;
+          gint64 t0 = g_get_monotonic_time ();
+
+          ag_session_refresh_async (session, NULL, test_store_result, &r);
+          if (!ag_session_refresh_finish (session, test_wait_for (&r), NULL))
+            g_error ("refresh failed");
+          g_object_unref (r);
+          if (i > 0)   /* the first one warms up */
+            {
+              double v = (double) (g_get_monotonic_time () - t0) / 1000.0;
+              g_array_append_val (ms, v);
+            }
+        }
+      report ("refresh-ms", ms);
+      return 0;
+    }
+  if (argc >= 4 && g_str_equal (argv[1], "floor"))
+    {
+      g_autofree char *url = g_strconcat (argv[2], "/oauth2/token", NULL);
+      int n = atoi (argv[3]);
+
+      for (int i = 0; i < n + 1; i++)
+        {
+          g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+          g_autoptr(GBytes) form = ag_http_form_encode ("grant_type", "refresh_token", "refresh_token", "not-a-token",
+                                                        "client_id", "authgear-login", NULL);
+          g_autoptr(GBytes) body = NULL;
+          gint64 t0;
+
+          soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", form);
+          t0 = g_get_monotonic_time ();
+          body = soup_session_send_and_read (http, msg, NULL, NULL);
+          if (i > 0)
+            {
+              double v = (double) (g_get_monotonic_time () - t0) / 1000.0;
+              g_array_append_val (ms, v);
+            }
+        }
+      report ("token-request-ms", ms);
+      return 0;
+    }
+  g_printerr ("usage: bench-core sign-in ISSUER SCHEMA | refresh ISSUER SCHEMA N | floor ISSUER N\n");
+  return 2;
+}

@@ -1,0 +1,360 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The measurements behind build-aux/run-bench, run inside
+build-aux/test-session (keyring, Xvfb, AT-SPI, development provider).
+
+    bench.py BUILD_DIR OUT_DIR
+
+Each figure is taken several times after a warm-up; the table gives the
+median with min and max, and ratios against baselines measured in the same
+run. Writes OUT_DIR/bench.md and OUT_DIR/bench.png."""
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+
+BUILD, OUT = sys.argv[1], sys.argv[2]
+APP = os.path.join(BUILD, "src", "authgear-login")
+BASELINE = os.path.join(BUILD, "tests", "bench", "bench-baseline")
+CORE = os.path.join(BUILD, "tests", "bench", "bench-core")
+ISSUER = os.environ["AG_TEST_PROVIDER"]
+APP_ID = "io.github.authgearlogin.AuthgearLogin.Devel"
+RUNS = int(os.environ.get("AG_BENCH_RUNS", "7"))
+CYCLES = int(os.environ.get("AG_BENCH_CYCLES", "50"))
+IDLE = int(os.environ.get("AG_BENCH_IDLE_SECONDS", "60"))
+ENV = dict(os.environ, AUTHGEAR_DOMAIN=ISSUER, AUTHGEAR_CLIENT_ID="authgear-login",
+           GSETTINGS_SCHEMA_DIR=os.path.join(BUILD, "data"), GSETTINGS_BACKEND="memory")
+rows = []   # (figure, unit, samples or value, reference name, reference samples, goal text)
+
+
+def log(msg):
+    print(f"run-bench: {msg}", flush=True)
+
+
+def stats(path, method="GET"):
+    req = urllib.request.Request(ISSUER + path, method=method)
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.load(r)
+
+
+def clear_sessions():
+    subprocess.run(["secret-tool", "clear", "kind", "session"], check=False)
+
+
+def first_frame_ms(cmd, env):
+    t0 = time.monotonic_ns() // 1000
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60).stdout
+    for line in out.splitlines():
+        if line.startswith("bench: first-frame-monotonic-us"):
+            parts = line.split()
+            return (int(parts[2]) - t0) / 1000.0, parts[-1]
+    raise RuntimeError(f"no first frame from {cmd[0]}: {out!r}")
+
+
+def proc_status(pid, key):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) / 1024.0  # MiB
+    return 0.0
+
+
+def descendants(pid):
+    children = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                children.setdefault(int(fields[1]), []).append(int(d))
+            except OSError:
+                pass
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        for c in children.get(p, []):
+            out.append(c)
+            todo.append(c)
+    return out
+
+
+def webkit_helpers(pid):
+    names = []
+    for p in descendants(pid):
+        try:
+            with open(f"/proc/{p}/comm") as f:
+                comm = f.read().strip()
+        except OSError:
+            continue
+        if comm.startswith("WebKit"):
+            names.append(comm)
+    return names
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def core(*args):
+    out = subprocess.run([CORE, *args], env=dict(os.environ, AG_SOURCE_ROOT=os.environ["AG_SOURCE_ROOT"]),
+                         capture_output=True, text=True, timeout=300)
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr)
+    return out.stdout
+
+
+def core_figure(line_name, out):
+    for line in out.splitlines():
+        if line.startswith(f"bench: {line_name}"):
+            lo, med, hi = (float(x) for x in line.split()[2:5])
+            return [lo, med, hi]
+    raise RuntimeError(out)
+
+
+# --- 1. Cold start to first frame, no stored session -----------------------
+def cold_start():
+    clear_sessions()
+    app, base = [], []
+    for i in range(RUNS + 1):
+        a, page = first_frame_ms([APP, "--bench-exit-after-first-frame"], ENV)
+        b, _ = first_frame_ms([BASELINE, "--bench-exit-after-first-frame"], ENV)
+        if i > 0:   # the first pair warms the caches
+            app.append(a)
+            base.append(b)
+    rows.append(("cold start to first frame", "ms", app, "baseline window", base, "≤ 1.15 × baseline"))
+    return base
+
+
+# --- 2. Start with a stored fresh session to Welcome ------------------------
+def stored_start(base):
+    out = core("sign-in", ISSUER, APP_ID)
+    assert "persistent=1" in out, out
+    stats("/dev/stats", "POST")
+    app = []
+    for i in range(RUNS + 1):
+        t, page = first_frame_ms([APP, "--bench-exit-when-signed-in"], ENV)
+        assert page == "user", page
+        if i > 0:
+            app.append(t)
+    s = stats("/dev/stats")
+    requests = sum(v for k, v in s.items() if isinstance(v, int))
+    rows.append(("stored session to Welcome", "ms", app, "baseline window", base, "≤ 1.25 × baseline"))
+    rows.append(("network requests at a stored-session start", "requests", [requests], None, None, "0"))
+    clear_sessions()
+
+
+# --- 3-4, 6. Memory, helper processes, callback to Welcome, cycles ----------
+def gui():
+    import pyatspi  # noqa: E402 - only inside the session
+
+    def find_app(pid):
+        for a in pyatspi.Registry.getDesktop(0):
+            try:
+                if a is not None and a.get_process_id() == pid and a.childCount > 0:
+                    return a
+            except Exception:  # noqa: BLE001
+                continue
+        return None
+
+    def find(pid, pred, timeout=20):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            a = find_app(pid)
+            if a is not None:
+                try:
+                    hit = pyatspi.findDescendant(a, lambda x: x is not None and pred(x))
+                except Exception:  # noqa: BLE001
+                    hit = None
+                if hit is not None:
+                    return hit
+            time.sleep(0.2)
+        return None
+
+    def press(pid, label):
+        b = find(pid, lambda x: x.getRoleName() == "push button" and (x.name or "").replace("_", "") in
+                 (label, f"{label} {label}"))
+        assert b is not None, f"no {label}"
+        b.queryAction().doAction(0)
+
+    def shown(pid, text, timeout=30):
+        return find(pid, lambda x: x.getRoleName() == "label" and x.name == text, timeout) is not None
+
+    def type_keys(value):
+        subprocess.run(["xdotool", "search", "--name", "^Authgear Login$", "windowfocus"], check=False)
+        subprocess.run(["xdotool", "type", "--delay", "20", value], check=True)
+        subprocess.run(["xdotool", "key", "Return"], check=True)
+
+    def outbox():
+        with urllib.request.urlopen(ISSUER + "/dev/outbox", timeout=10) as r:
+            return json.load(r)
+
+    def sign_in(pid):
+        assert shown(pid, "Welcome Guest")
+        press(pid, "Login")
+        assert find(pid, lambda x: x.getRoleName() == "label" and (x.name or "").startswith("127.0.0.1")) is not None
+        time.sleep(1.0)
+        before = len(outbox())
+        for _ in range(3):
+            type_keys("alice@example.com")
+            deadline = time.time() + 6
+            while len(outbox()) == before and time.time() < deadline:
+                time.sleep(0.1)
+            if len(outbox()) > before:
+                break
+        code = outbox()[-1]["code"]
+        time.sleep(0.5)
+        before_stats = stats("/dev/stats")
+        type_keys(code)
+        assert shown(pid, "Welcome Alice Liddell!"), "no Welcome"
+        after = stats("/dev/stats")
+        return {k: after[k] - before_stats[k] for k in ("discovery", "jwks", "token", "userinfo")}
+
+    clear_sessions()
+    stderr_path = os.path.join(OUT, "app-stderr.log")
+    err = open(stderr_path, "w")
+    proc = subprocess.Popen([APP], env=dict(ENV, AG_BENCH="1"), stdout=subprocess.DEVNULL, stderr=err)
+    base = subprocess.Popen([BASELINE], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert shown(proc.pid, "Welcome Guest")
+        time.sleep(2)
+        guest_peak = proc_status(proc.pid, "VmHWM")
+        base_peak = proc_status(base.pid, "VmHWM")
+        base_rss = proc_status(base.pid, "VmRSS")
+        helpers_before = len(webkit_helpers(proc.pid))
+        base.terminate()
+        rows.append(("peak resident memory at the guest view", "MiB", [guest_peak], "baseline window", [base_peak],
+                     "≤ 1.25 × baseline"))
+        rows.append(("WebKit helper processes before Login", "processes", [helpers_before], None, None, "0"))
+
+        callback_ms, requests, rss = [], [], {}
+        helpers_after_sign_in = helpers_after_logout = None
+        t_cycles = time.time()
+        for cycle in range(1, CYCLES + 1):
+            requests.append(sign_in(proc.pid))
+            time.sleep(0.3)
+            if cycle == 1:
+                helpers_after_sign_in = len(webkit_helpers(proc.pid))
+            press(proc.pid, "Logout")
+            assert shown(proc.pid, "Welcome Guest")
+            time.sleep(0.5)
+            if cycle == 1:
+                helpers_after_logout = len(webkit_helpers(proc.pid))
+                rss[1] = proc_status(proc.pid, "VmRSS")
+            rss[cycle] = proc_status(proc.pid, "VmRSS")
+        log(f"{CYCLES} Login/Logout cycles in {time.time() - t_cycles:.0f} s")
+        err.flush()
+        with open(stderr_path) as f:
+            for line in f:
+                if line.startswith("bench: callback-to-welcome-us"):
+                    callback_ms.append(int(line.split()[2]) / 1000.0)
+        rows.append(("resident memory after Logout", "MiB", [rss[1]], "baseline window", [base_rss], "≤ 1.25 × baseline"))
+        rows.append(("WebKit helper processes after the sign-in", "processes", [helpers_after_sign_in], None, None, "0"))
+        rows.append(("WebKit helper processes after Logout", "processes", [helpers_after_logout], None, None, "0"))
+        rows.append((f"resident memory after cycle {CYCLES} vs cycle 1", "MiB", [rss[CYCLES]], "after cycle 1", [rss[1]],
+                     "growth < 5 %"))
+        return callback_ms, requests
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        if base.poll() is None:
+            base.terminate()
+        err.close()
+
+
+# --- 5. Idle CPU while signed in ---------------------------------------------
+def idle_cpu():
+    core("sign-in", ISSUER, APP_ID)
+    proc = subprocess.Popen([APP], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(5)
+        c0 = cpu_seconds(proc.pid)
+        time.sleep(IDLE)
+        used = (cpu_seconds(proc.pid) - c0) * 1000.0
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        clear_sessions()
+    rows.append((f"CPU time idle and signed in for {IDLE} s", "ms", [used], None, None, "no periodic wake-ups"))
+
+
+def fmt(samples):
+    if samples is None:
+        return "—"
+    if len(samples) == 1:
+        return f"{samples[0]:.1f}"
+    return f"{statistics.median(samples):.1f} ({min(samples):.1f}–{max(samples):.1f})"
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    log("cold start")
+    base = cold_start()
+    log("stored-session start")
+    stored_start(base)
+    log("token request floor, refresh")
+    floor = core_figure("token-request-ms", core("floor", ISSUER, "20"))
+    refresh = core_figure("refresh-ms", core("refresh", ISSUER, APP_ID, "10"))
+    log(f"GUI: memory, helpers, callback to Welcome, {CYCLES} cycles")
+    callback_ms, requests = gui()
+    rows.append(("callback to Welcome", "ms", callback_ms, "2 × one bare token request", [2 * x for x in floor],
+                 "≤ 0.5 × Flask guide app (not measured: see README)"))
+    per = requests[0] if requests else {}
+    rows.append(("requests from the code to Welcome (cached discovery/JWKS)", "requests",
+                 [float(sum(per.values()))], None, None, "token + 1 userinfo = 2"))
+    rows.append(("one refresh (request, ID token check, keyring write)", "ms", refresh, "one bare token request",
+                 floor, "—"))
+    log(f"idle CPU for {IDLE} s")
+    idle_cpu()
+
+    lines = [f"Measured {datetime.date.today()} on {platform.node()} ({os.cpu_count()} cores, "
+             f"{platform.platform()}), {RUNS} runs after a warm-up; median (min–max).", "",
+             "| figure | unit | Authgear Login | reference | reference value | ratio | goal |",
+             "|---|---|---|---|---|---|---|"]
+    chart = []
+    for name, unit, samples, ref_name, ref, goal in rows:
+        ratio = "—"
+        if ref and samples and statistics.median(ref) > 0:
+            r = statistics.median(samples) / statistics.median(ref)
+            ratio = f"{r:.2f}"
+            chart.append((name, r))
+        lines.append(f"| {name} | {unit} | {fmt(samples)} | {ref_name or '—'} | {fmt(ref)} | {ratio} | {goal} |")
+    if requests:
+        lines += ["", f"Requests per sign-in, code to Welcome (first cycle): {json.dumps(requests[0])}."]
+    text = "\n".join(lines) + "\n"
+    with open(os.path.join(OUT, "bench.md"), "w") as f:
+        f.write(text)
+    print(text)
+    write_chart(chart)
+
+
+def write_chart(chart):
+    """A bar chart of the ratios (1.0 = the reference), SVG turned into PNG."""
+    w, row_h, left = 900, 34, 430
+    h = 60 + row_h * len(chart)
+    scale = (w - left - 40) / max([2.0] + [r for _, r in chart])
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}">',
+             '<rect width="100%" height="100%" fill="white"/>',
+             '<text x="20" y="30" font-family="sans-serif" font-size="18">Authgear Login / reference (1.0 = equal)</text>']
+    x1 = left + scale
+    parts.append(f'<line x1="{x1}" y1="45" x2="{x1}" y2="{h - 10}" stroke="#888" stroke-dasharray="4"/>')
+    for i, (name, r) in enumerate(chart):
+        y = 50 + i * row_h
+        color = "#3584e4" if r <= 1.25 else "#e66100"
+        parts.append(f'<text x="20" y="{y + 20}" font-family="sans-serif" font-size="13">{name}</text>')
+        parts.append(f'<rect x="{left}" y="{y + 6}" width="{max(1, r * scale):.0f}" height="20" fill="{color}"/>')
+        parts.append(f'<text x="{left + r * scale + 6:.0f}" y="{y + 21}" font-family="sans-serif" font-size="13">{r:.2f}</text>')
+    parts.append("</svg>")
+    svg = os.path.join(OUT, "bench.svg")
+    with open(svg, "w") as f:
+        f.write("\n".join(parts))
+    subprocess.run(["convert", svg, os.path.join(OUT, "bench.png")], check=False)
+
+
+main()
