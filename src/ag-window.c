@@ -36,6 +36,8 @@ struct _AgWindow
   GtkLabel *profile_json;
   GtkLabel *token_json;
   GtkWidget *browser_button;
+  GtkSpinner *loading_spinner;
+  GtkSpinner *browser_spinner;
   AdwStatusPage *browser_page;
   GtkLabel *browser_status;
   AdwEntryRow *paste_row;
@@ -177,6 +179,9 @@ show_page (AgWindow   *self,
   gboolean browser = g_strcmp0 (name, "browser") == 0;
 
   gtk_stack_set_visible_child_name (self->stack, name);
+  /* A spinner on a hidden page still ticks every frame: spin only when seen. */
+  gtk_spinner_set_spinning (self->loading_spinner, g_strcmp0 (name, "loading") == 0);
+  gtk_spinner_set_spinning (self->browser_spinner, browser);
   gtk_widget_set_visible (self->cancel_button, signin || browser);
   gtk_widget_set_visible (self->browser_button, signin);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.paste-callback", browser);
@@ -1037,6 +1042,8 @@ ag_window_class_init (AgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgWindow, profile_json);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, token_json);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, browser_button);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, browser_spinner);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, browser_page);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, browser_status);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, paste_row);

@@ -623,6 +623,20 @@ ag_session_restore_finish (AgSession     *self,
 /* Sign-in. */
 
 static void
+jwks_prefetched_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(AgJwks) jwks = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A failure here is not the sign-in's: verification fetches again. */
+  jwks = ag_provider_get_jwks_finish (AG_PROVIDER (object), result, &error);
+  if (jwks == NULL && !ag_error_is_cancelled (error))
+    g_debug ("Key set not prefetched: %s", error->message);
+}
+
+static void
 begin_after_discovery (AgSession *self,
                        GTask     *task)
 {
@@ -638,6 +652,10 @@ begin_after_discovery (AgSession *self,
                                        options);
   g_task_return_pointer (task, g_strdup (ag_auth_request_get_url (self->pending)), (GDestroyNotify) ag_secure_free);
   g_object_unref (task);
+
+  /* While the person signs in, fetch the keys the ID token will need, so
+   * that the code's return waits for the token request only. */
+  ag_provider_get_jwks_async (self->provider, FALSE, self->cancellable, jwks_prefetched_cb, NULL);
 }
 
 static void
