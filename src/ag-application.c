@@ -56,12 +56,18 @@ ag_application_activate (GApplication *app)
   gtk_window_present (window);
 }
 
+/* Closes the windows rather than g_application_quit(): work that holds the
+ * application (a logout clearing the keyring) still finishes. */
 static void
 quit_activated (GSimpleAction *action,
                 GVariant      *param,
                 gpointer       user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  GList *windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (user_data)));
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (GTK_WINDOW (l->data));
+  g_list_free (windows);
 }
 
 static void

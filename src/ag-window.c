@@ -744,6 +744,7 @@ logged_out_cb (GObject      *object,
       g_autofree char *text = g_strdup_printf (_("You are signed out here, but Authgear could not be told: %s"), error->message);
       toast (self, text);
     }
+  g_application_release (g_application_get_default ());
   g_object_unref (self);
 }
 
@@ -756,7 +757,11 @@ logout_activated (GtkWidget  *widget,
 
   self->reveal = FALSE;
   gtk_toggle_button_set_active (self->reveal_button, FALSE);
-  ag_session_logout_async (self->session, self->cancellable, logged_out_cb, g_object_ref (self));
+  /* Closing the window right after Logout must not leave the session in the
+   * keyring: the application stays until the keyring is cleared. The
+   * logout is not tied to the window's cancellable for the same reason. */
+  g_application_hold (g_application_get_default ());
+  ag_session_logout_async (self->session, NULL, logged_out_cb, g_object_ref (self));
 }
 
 static void

@@ -420,6 +420,7 @@ def scenario_preferences():
         assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "the confidential client did not sign in"
         press("Logout")
         assert text(lambda t: t == "Welcome Guest") is not None
+        assert wait_for(lambda: keyring_items() == 0), "Logout left the session in the keyring"
     finally:
         stop_app(proc)
         secret_tool("clear", "kind", "client-secret")
@@ -652,10 +653,14 @@ def start_browser_app(mode="follow", extra=None):
     return proc
 
 
+def stored_session(issuer=None):
+    return secret_tool("lookup", "kind", "session", "issuer", issuer or ISSUER, "client_id", "authgear-login")
+
+
 def logout_again():
     press("Logout")
     assert text(lambda t: t == "Welcome Guest") is not None
-    assert wait_for(lambda: keyring_items() == 0), "Logout left the session in the keyring"
+    assert wait_for(lambda: stored_session() == ""), "Logout left the session in the keyring"
 
 
 def scenario_browser_path():
@@ -666,11 +671,19 @@ def scenario_browser_path():
         note = browser_note("status")
         assert note["status"] == 200 and "You are signed in to Authgear Login" in note["body"], note
         assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "no Welcome after the browser came back"
-        assert wait_for(lambda: keyring_items() == 1), "not stored"
+        assert wait_for(lambda: stored_session() != ""), "not stored"
         assert wait_for(lambda: not port_3000_open()), "still listening on port 3000 after the sign-in"
-        logout_again()
+        # Logout and Ctrl+Q at once: the app finishes clearing the keyring
+        # before it goes.
+        press("Logout")
+        assert text(lambda t: t == "Welcome Guest") is not None   # shown at once, before the keyring is cleared
+        subprocess.run(["xdotool", "search", "--name", "^Authgear Login$", "windowfocus"], check=False)
+        subprocess.run(["xdotool", "key", "ctrl+q"], check=True)
+        assert proc.wait(timeout=15) == 0, "the app did not quit"
+        assert stored_session() == "", "quitting right after Logout left the session in the keyring"
     finally:
-        stop_app(proc)
+        if proc.poll() is None:
+            stop_app(proc)
         canary.start()
 
 
@@ -724,6 +737,20 @@ def scenario_port_taken_cancel_and_timeout():
         assert wait_for(lambda: not port_3000_open()), "Cancel left the listener open"
     finally:
         stop_app(proc)
+    # Authgear says the person refused: the browser and the window say so.
+    proc = start_browser_app("print")
+    try:
+        from urllib.parse import parse_qs, quote, urlparse
+        redirect = browser_note("redirect")["redirect"]
+        os.remove(BROWSER_LOG)
+        state = parse_qs(urlparse(redirect).query)["state"][0]
+        status, body = get_3000(f"/callback?error=access_denied&state={quote(state)}&iss={quote(ISSUER, safe='')}")
+        assert status == 400 and "Access was denied" in body, (status, body)
+        assert text(lambda t: t == "Access was denied") is not None, "no access-denied message in the window"
+        assert text(lambda t: t == "Welcome Guest") is not None
+        assert wait_for(lambda: not port_3000_open()), "the listener outlived the answer"
+    finally:
+        stop_app(proc)
     # The wait ends by itself (10 minutes; 4 s here).
     proc = start_browser_app("print", {"AG_BROWSER_WAIT_SECONDS": "4"})
     try:
@@ -752,7 +779,7 @@ check("a token endpoint that never answers: the window stays responsive, then sa
 setup_fake_browser()
 check("Open in Browser: the browser signs in and comes back to port 3000; Welcome; the listener closes", scenario_browser_path)
 check("paste the callback; /other is 404, a wrong state is refused and the wait goes on", scenario_paste_and_hostile_returns)
-check("port 3000 taken: said, paste still signs in; Cancel and the time limit close the listener", scenario_port_taken_cancel_and_timeout)
+check("port 3000 taken: said, paste still signs in; Cancel, access_denied and the time limit close the listener", scenario_port_taken_cancel_and_timeout)
 
 
 
