@@ -674,6 +674,7 @@ main (int   argc,
   g_clear_object (&http);
   g_string_free (matrix, TRUE);
   g_free (base_url);
+  test_rm_rf (cache_dir);
   g_free (cache_dir);
   return status;
 }

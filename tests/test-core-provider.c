@@ -569,6 +569,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  int status;
+
   g_test_init (&argc, &argv, NULL);
 
   issuer = g_getenv ("AG_TEST_PROVIDER");
@@ -580,6 +582,7 @@ main (int   argc,
   if (issuer == NULL && g_getenv ("AG_TEST_NO_KEYRING_CHILD") == NULL)
     {
       g_test_message ("AG_TEST_PROVIDER is not set: run under build-aux/test-session");
+      test_rm_rf (cache_dir);
       return 77;
     }
   if (g_getenv ("AG_TEST_NO_KEYRING_CHILD") == NULL && g_getenv ("AG_TEST_LEAK_CHILD") == NULL)
@@ -592,5 +595,7 @@ main (int   argc,
       g_test_add_func ("/discovery/issuer-mismatch", test_wrong_issuer_config);
       g_test_add_func ("/store/no-keyring", test_no_keyring);
     }
-  return g_test_run ();
+  status = g_test_run ();
+  test_rm_rf (cache_dir);
+  return status;
 }
