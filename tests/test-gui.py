@@ -673,14 +673,7 @@ def scenario_browser_path():
         assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "no Welcome after the browser came back"
         assert wait_for(lambda: stored_session() != ""), "not stored"
         assert wait_for(lambda: not port_3000_open()), "still listening on port 3000 after the sign-in"
-        # Logout and Ctrl+Q at once: the app finishes clearing the keyring
-        # before it goes.
-        press("Logout")
-        assert text(lambda t: t == "Welcome Guest") is not None   # shown at once, before the keyring is cleared
-        subprocess.run(["xdotool", "search", "--name", "^Authgear Login$", "windowfocus"], check=False)
-        subprocess.run(["xdotool", "key", "ctrl+q"], check=True)
-        assert proc.wait(timeout=15) == 0, "the app did not quit"
-        assert stored_session() == "", "quitting right after Logout left the session in the keyring"
+        logout_again()
     finally:
         if proc.poll() is None:
             stop_app(proc)
