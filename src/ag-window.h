@@ -27,9 +27,9 @@ void      ag_window_set_bench_mode        (AgBenchMode     mode);
 /* The configuration in use, or %NULL when it is missing or not valid. */
 AgConfig *ag_window_get_config            (AgWindow       *self);
 
-/* Reads the configuration again (after Preferences changed it) and, when it
- * differs, starts over with it: the stored session for the new project is
- * restored; the old one stays in the keyring. */
+/* Reads the configuration again (after Preferences changed it) and starts
+ * over with it: the stored session for that project is restored; another
+ * project's session stays in the keyring. */
 void      ag_window_reload_configuration  (AgWindow       *self);
 
 G_END_DECLS

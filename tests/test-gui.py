@@ -603,6 +603,12 @@ def setup_fake_browser():
                 "x-scheme-handler/https=ag-test-browser.desktop\n")
 
 
+def forget_browser_log():
+    # The print mode's note holds an authorization code: never left behind.
+    if os.path.exists(BROWSER_LOG):
+        os.remove(BROWSER_LOG)
+
+
 def browser_notes():
     try:
         with open(BROWSER_LOG) as f:
@@ -635,8 +641,7 @@ def get_3000(path):
 
 
 def start_browser_app(mode="follow", extra=None):
-    if os.path.exists(BROWSER_LOG):
-        os.remove(BROWSER_LOG)
+    forget_browser_log()
     env = {"AG_TEST_BROWSER_LOG": BROWSER_LOG, "AG_TEST_BROWSER_MODE": mode}
     env.update(extra or {})
     proc = start_app(env)
@@ -677,6 +682,7 @@ def scenario_browser_path():
     finally:
         if proc.poll() is None:
             stop_app(proc)
+        forget_browser_log()
         canary.start()
 
 
@@ -685,7 +691,7 @@ def scenario_paste_and_hostile_returns():
     proc = start_browser_app("print")
     try:
         redirect = browser_note("redirect")["redirect"]
-        os.remove(BROWSER_LOG)  # it holds a code: not left on disk
+        forget_browser_log()
         assert port_3000_open(), "not listening while the browser page shows"
         status, _ = get_3000("/other")
         assert status == 404, f"/other answered {status}"
@@ -702,6 +708,7 @@ def scenario_paste_and_hostile_returns():
         logout_again()
     finally:
         stop_app(proc)
+        forget_browser_log()
         canary.start()
 
 
@@ -712,13 +719,14 @@ def scenario_port_taken_cancel_and_timeout():
         assert text(lambda t: "Another program is using port 3000" in t) is not None, "no port-in-use message"
         shot("14-port-taken")
         redirect = browser_note("redirect")["redirect"]
-        os.remove(BROWSER_LOG)
+        forget_browser_log()
         type_into_row(frame("Authgear Login"), "Paste the address you were sent back to", redirect)
         press("Continue")
         assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "paste did not sign in with the port taken"
         logout_again()
     finally:
         stop_app(proc)
+        forget_browser_log()
     assert not canary.hits, f"the app connected to port 3000: {canary.hits}"
     canary.stop()
     # Cancel closes the listener.
@@ -735,7 +743,7 @@ def scenario_port_taken_cancel_and_timeout():
     try:
         from urllib.parse import parse_qs, quote, urlparse
         redirect = browser_note("redirect")["redirect"]
-        os.remove(BROWSER_LOG)
+        forget_browser_log()
         state = parse_qs(urlparse(redirect).query)["state"][0]
         status, body = get_3000(f"/callback?error=access_denied&state={quote(state)}&iss={quote(ISSUER, safe='')}")
         assert status == 400 and "Access was denied" in body, (status, body)
@@ -752,8 +760,7 @@ def scenario_port_taken_cancel_and_timeout():
         assert not port_3000_open(), "the listener outlived the wait"
     finally:
         stop_app(proc)
-        if os.path.exists(BROWSER_LOG):
-            os.remove(BROWSER_LOG)
+        forget_browser_log()
         canary.start()
 
 
