@@ -5,10 +5,10 @@
 
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
-#include <webkit/webkit.h>
 
 #include "ag-application.h"
 #include "ag-preferences.h"
+#include "ag-web-page.h"
 #include "ag-window.h"
 
 struct _AgApplication
@@ -21,10 +21,19 @@ G_DEFINE_FINAL_TYPE (AgApplication, ag_application, ADW_TYPE_APPLICATION)
 static void
 print_version (void)
 {
+  g_autoptr(GError) error = NULL;
+  const AgWebPageModule *web = ag_web_page_module_load (&error);
+
   g_print ("%s %s\n", PACKAGE_NAME, VERSION);
   g_print ("GTK %u.%u.%u\n", gtk_get_major_version (), gtk_get_minor_version (), gtk_get_micro_version ());
   g_print ("libadwaita %u.%u.%u\n", adw_get_major_version (), adw_get_minor_version (), adw_get_micro_version ());
-  g_print ("WebKitGTK %u.%u.%u\n", webkit_get_major_version (), webkit_get_minor_version (), webkit_get_micro_version ());
+  if (web != NULL)
+    {
+      g_autofree char *version = web->get_version ();
+      g_print ("WebKitGTK %s\n", version);
+    }
+  else
+    g_print ("WebKitGTK: %s\n", error->message);
   g_print ("libsoup %u.%u.%u\n", soup_get_major_version (), soup_get_minor_version (), soup_get_micro_version ());
 }
 

@@ -13,6 +13,8 @@ G_DECLARE_FINAL_TYPE (AgAuthView, ag_auth_view, AG, AUTH_VIEW, GtkWidget)
  * AgAuthView:
  * The sign-in page: a WebKitWebView on an ephemeral network session, made
  * when a sign-in starts and destroyed (with its web process) when it ends.
+ * WebKit itself is loaded with the web view module (ag-web-page.h) at the
+ * first start; a failure to load it is a ::load-failed.
  * Emits ::redirect with the URI when the page navigates to the redirect URI,
  * which is never loaded.
  */

@@ -227,6 +227,12 @@ def type_into_page(value):
     subprocess.run(["xdotool", "key", "Return"], check=True)
 
 
+def webkit_loaded(proc):
+    # WebKit comes with the web view module, loaded when a sign-in starts.
+    with open(f"/proc/{proc.pid}/maps") as f:
+        return "libwebkitgtk-6.0" in f.read()
+
+
 def sign_in_with_email(email="alice@example.com", issuer=None):
     before = len(http_json("/dev/outbox", issuer=issuer))
     assert find(lambda a: a.getRoleName() == "label" and a.name.startswith("127.0.0.1")), "the provider's host is not shown"
@@ -254,8 +260,10 @@ def scenario_login():
         assert text(lambda t: t == "Welcome Guest") is not None, "no Welcome Guest"
         shot("1-guest")
         assert keyring_items() == 0
+        assert not webkit_loaded(proc), "WebKit was loaded before Login"
         press("Login")
         sign_in_with_email()
+        assert webkit_loaded(proc), "the sign-in ran without WebKit?"
         assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "no Welcome Alice Liddell!"
         shot("3-user")
         deadline = time.time() + 5
@@ -287,6 +295,7 @@ def scenario_restart():
         assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "the stored session was not shown"
         stats = http_json("/dev/stats")
         assert stats["token"] == 0 and stats["userinfo"] == 0, f"network used on restart: {stats}"
+        assert not webkit_loaded(proc), "WebKit was loaded for a stored session"
     finally:
         stop_app(proc)
 

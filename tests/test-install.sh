@@ -4,9 +4,9 @@
 # the desktop file valid, its Exec binary and Icon present under the prefix,
 # the D-Bus service for DBusActivatable, the metainfo valid, the schema
 # compiling and holding the app ID, the translations.
-# Usage: test-install.sh BUILD_DIR PREFIX APP_ID
+# Usage: test-install.sh BUILD_DIR PREFIX APP_ID LIBDIR
 set -u
-build=$1 prefix=$2 app_id=$3
+build=$1 prefix=$2 app_id=$3 libdir=$4
 dest=$(mktemp -d "${TMPDIR:-/tmp}/authgear-login-install.XXXXXX")
 trap 'rm -rf "$dest"' EXIT
 n=0 failed=0
@@ -14,7 +14,7 @@ check() {
   n=$((n + 1))
   if eval "$2" >"$dest/out" 2>&1; then echo "ok $n - $1"; else failed=1; echo "not ok $n - $1"; sed 's/^/# /' "$dest/out"; fi
 }
-echo "1..10"
+echo "1..11"
 root="$dest$prefix"
 check "meson install into a DESTDIR" "meson install -C '$build' --destdir '$dest' --no-rebuild --quiet"
 desktop="$root/share/applications/$app_id.desktop"
@@ -28,5 +28,6 @@ check "the installed metainfo is valid" "appstreamcli validate --no-net '$root/s
 check "the metainfo launches the desktop file" "grep -q '<launchable type=\"desktop-id\">$app_id.desktop</launchable>' '$root/share/metainfo/$app_id.metainfo.xml'"
 check "the schema compiles strictly" "glib-compile-schemas --strict '$root/share/glib-2.0/schemas'"
 check "the compiled schema holds the app ID" "gsettings --schemadir '$root/share/glib-2.0/schemas' list-keys '$app_id' | grep -qx authgear-domain"
+check "the web view module is installed and found from the installed program" "test -f '$root/$libdir/authgear-login/authgear-login-web.so' && '$root/bin/authgear-login' --version | grep -q '^WebKitGTK 2\\.'"
 check "the translations are installed" "test -f '$root/share/locale/de/LC_MESSAGES/authgear-login.mo' && test -f '$root/share/locale/zh_TW/LC_MESSAGES/authgear-login.mo'"
 exit $failed

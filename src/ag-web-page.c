@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The loadable module authgear-login-web.so: everything that touches
+ * WebKitGTK. See ag-web-page.h. */
+#define G_LOG_DOMAIN "ag-web-page"
+
+#include "config.h"
+
+#include <gmodule.h>
+#include <webkit/webkit.h>
+
+#include "ag-web-page.h"
+
+typedef struct
+{
+  AgWebPageCallbacks callbacks;
+  gpointer data;
+  char *origin;
+} Page;
+
+static void
+page_free (gpointer pointer)
+{
+  Page *page = pointer;
+
+  g_free (page->origin);
+  g_free (page);
+}
+
+static char *
+origin_of (const char *uri)
+{
+  g_autoptr(GUri) parsed = g_uri_parse (uri, G_URI_FLAGS_NONE, NULL);
+
+  if (parsed == NULL || g_uri_get_host (parsed) == NULL)
+    return NULL;
+  return g_strdup_printf ("%s://%s:%d", g_uri_get_scheme (parsed), g_uri_get_host (parsed), g_uri_get_port (parsed));
+}
+
+static gboolean
+is_web_scheme (const char *uri)
+{
+  g_autofree char *scheme = g_uri_parse_scheme (uri);
+
+  return scheme != NULL && (g_ascii_strcasecmp (scheme, "https") == 0 || g_ascii_strcasecmp (scheme, "http") == 0);
+}
+
+static gboolean
+decide_policy_cb (WebKitWebView            *web_view,
+                  WebKitPolicyDecision     *decision,
+                  WebKitPolicyDecisionType  type,
+                  Page                     *page)
+{
+  WebKitNavigationAction *action;
+  const char *uri;
+
+  if (type == WEBKIT_POLICY_DECISION_TYPE_RESPONSE)
+    return FALSE;
+
+  action = webkit_navigation_policy_decision_get_navigation_action (WEBKIT_NAVIGATION_POLICY_DECISION (decision));
+  uri = webkit_uri_request_get_uri (webkit_navigation_action_get_request (action));
+
+  /* The redirect: never loaded, handed over. */
+  if (page->callbacks.is_redirect (uri, page->data))
+    {
+      g_autofree char *copy = g_strdup (uri);
+
+      g_debug ("Redirect caught");
+      webkit_policy_decision_ignore (decision);
+      page->callbacks.redirect (copy, page->data);
+      return TRUE;
+    }
+
+  if (!is_web_scheme (uri))
+    {
+      /* file:, data:, javascript:, custom schemes: refused at the top level. */
+      g_debug ("Refused a navigation to a non-web scheme");
+      webkit_policy_decision_ignore (decision);
+      return TRUE;
+    }
+
+  if (type == WEBKIT_POLICY_DECISION_TYPE_NEW_WINDOW_ACTION)
+    {
+      g_autofree char *origin = origin_of (uri);
+
+      webkit_policy_decision_ignore (decision);
+      if (g_strcmp0 (origin, page->origin) == 0)
+        webkit_web_view_load_uri (web_view, uri);
+      else
+        {
+          GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (web_view));
+          gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
+        }
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+progress_cb (WebKitWebView *web_view,
+             GParamSpec    *pspec,
+             Page          *page)
+{
+  page->callbacks.progress (webkit_web_view_get_estimated_load_progress (web_view), page->data);
+}
+
+static void
+uri_changed_cb (WebKitWebView *web_view,
+                GParamSpec    *pspec,
+                Page          *page)
+{
+  const char *uri = webkit_web_view_get_uri (web_view);
+
+  if (uri != NULL)
+    page->callbacks.location (uri, page->data);
+}
+
+static gboolean
+load_failed_cb (WebKitWebView   *web_view,
+                WebKitLoadEvent  event,
+                const char      *failing_uri,
+                GError          *error,
+                Page            *page)
+{
+  /* Our own ignore of the redirect is reported as an interruption. */
+  if (g_error_matches (error, WEBKIT_POLICY_ERROR, WEBKIT_POLICY_ERROR_FRAME_LOAD_INTERRUPTED_BY_POLICY_CHANGE) ||
+      g_error_matches (error, WEBKIT_NETWORK_ERROR, WEBKIT_NETWORK_ERROR_CANCELLED))
+    return FALSE;
+  page->callbacks.failed (FALSE, error->message, page->data);
+  return FALSE;
+}
+
+static gboolean
+tls_error_cb (WebKitWebView       *web_view,
+              const char          *failing_uri,
+              GTlsCertificate     *certificate,
+              GTlsCertificateFlags errors,
+              Page                *page)
+{
+  page->callbacks.failed (TRUE, NULL, page->data);
+  return TRUE;
+}
+
+static GtkWidget *
+create_web_view_cb (WebKitWebView          *web_view,
+                    WebKitNavigationAction *action,
+                    Page                   *page)
+{
+  /* Pop-ups were decided in decide-policy; never a second window. */
+  return NULL;
+}
+
+static char *
+page_get_version (void)
+{
+  return g_strdup_printf ("%u.%u.%u", webkit_get_major_version (), webkit_get_minor_version (), webkit_get_micro_version ());
+}
+
+static GtkWidget *
+page_create (const char               *url,
+             const AgWebPageCallbacks *callbacks,
+             gpointer                  data)
+{
+  g_autoptr(WebKitNetworkSession) network = NULL;
+  g_autoptr(WebKitSettings) settings = NULL;
+  WebKitWebView *web_view;
+  Page *page = g_new0 (Page, 1);
+
+  page->callbacks = *callbacks;
+  page->data = data;
+  page->origin = origin_of (url);
+
+  /* Ephemeral: cookies and storage of this sign-in live in memory only. */
+  network = webkit_network_session_new_ephemeral ();
+  settings = webkit_settings_new_with_settings ("enable-developer-extras", FALSE,
+                                                "javascript-can-open-windows-automatically", FALSE,
+                                                "enable-back-forward-navigation-gestures", TRUE,
+                                                NULL);
+  web_view = g_object_new (WEBKIT_TYPE_WEB_VIEW,
+                           "network-session", network,
+                           "settings", settings,
+                           "vexpand", TRUE,
+                           "hexpand", TRUE,
+                           NULL);
+  g_object_set_data_full (G_OBJECT (web_view), "ag-web-page", page, page_free);
+  g_signal_connect (web_view, "decide-policy", G_CALLBACK (decide_policy_cb), page);
+  g_signal_connect (web_view, "notify::estimated-load-progress", G_CALLBACK (progress_cb), page);
+  g_signal_connect (web_view, "notify::uri", G_CALLBACK (uri_changed_cb), page);
+  g_signal_connect (web_view, "load-failed", G_CALLBACK (load_failed_cb), page);
+  g_signal_connect (web_view, "load-failed-with-tls-errors", G_CALLBACK (tls_error_cb), page);
+  g_signal_connect (web_view, "create", G_CALLBACK (create_web_view_cb), page);
+  webkit_web_view_load_uri (web_view, url);
+  return GTK_WIDGET (web_view);
+}
+
+static void
+page_stop (GtkWidget *widget)
+{
+  WebKitWebView *web_view = WEBKIT_WEB_VIEW (widget);
+  Page *page = g_object_get_data (G_OBJECT (web_view), "ag-web-page");
+
+  if (page != NULL)
+    g_signal_handlers_disconnect_by_data (web_view, page);
+  webkit_web_view_stop_loading (web_view);
+  /* Ends the web process (and so the network process) now, not when WebKit
+   * would reuse them. */
+  webkit_web_view_terminate_web_process (web_view);
+}
+
+static gboolean
+page_go_back (GtkWidget *widget)
+{
+  WebKitWebView *web_view = WEBKIT_WEB_VIEW (widget);
+
+  if (!webkit_web_view_can_go_back (web_view))
+    return FALSE;
+  webkit_web_view_go_back (web_view);
+  return TRUE;
+}
+
+G_MODULE_EXPORT const AgWebPageModule ag_web_page_module = {
+  .abi = AG_WEB_PAGE_ABI,
+  .get_version = page_get_version,
+  .create = page_create,
+  .stop = page_stop,
+  .go_back = page_go_back,
+};
