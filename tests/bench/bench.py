@@ -214,7 +214,9 @@ def gui():
         time.sleep(0.5)
         before_stats = stats("/dev/stats")
         type_keys(code)
-        assert shown(pid, "Welcome Alice Liddell!"), "no Welcome"
+        if not shown(pid, "Welcome Alice Liddell!"):
+            subprocess.run(["import", "-window", "root", os.path.join(OUT, "failure.png")], check=False)
+            raise AssertionError("no Welcome (the screen is in failure.png)")
         after = stats("/dev/stats")
         return {k: after[k] - before_stats[k] for k in ("discovery", "jwks", "token", "userinfo")}
 
@@ -239,6 +241,8 @@ def gui():
         helpers_after_sign_in = helpers_after_logout = None
         t_cycles = time.time()
         for cycle in range(1, CYCLES + 1):
+            if cycle == 1 or cycle % 10 == 0:
+                log(f"cycle {cycle}")
             requests.append(sign_in(proc.pid))
             time.sleep(0.3)
             if cycle == 1:
