@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <gio/gunixinputstream.h>
+#include <libsecret/secret.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <time.h>
@@ -259,6 +260,38 @@ test_wrong_issuer_config (void)
   g_assert_false (ag_provider_discover_finish (provider, test_wait_for (&r), &error));
   g_clear_object (&r);
   g_assert_error (error, AG_ERROR, AG_ERROR_ISSUER_MISMATCH);
+}
+
+/* A damaged item in the keyring is no session: it is removed, and the
+ * person sees the guest view rather than an error that never goes away. */
+static void
+test_damaged_stored_session (void)
+{
+  g_autoptr(AgTokenStore) store = ag_token_store_new (SCHEMA);
+  /* Not g_autoptr: libsecret 0.20 declares it with g_object_unref. */
+  SecretSchema *schema = secret_schema_new (SCHEMA, SECRET_SCHEMA_NONE,
+                                            "kind", SECRET_SCHEMA_ATTRIBUTE_STRING,
+                                            "issuer", SECRET_SCHEMA_ATTRIBUTE_STRING,
+                                            "client_id", SECRET_SCHEMA_ATTRIBUTE_STRING,
+                                            NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgTokenSet) tokens = NULL;
+  char *left;
+
+  g_assert_true (secret_password_store_sync (schema, SECRET_COLLECTION_DEFAULT, "damaged", "{\"version\":1,\"access",
+                                             NULL, &error,
+                                             "kind", "session", "issuer", issuer, "client_id", "damaged-client",
+                                             NULL));
+  g_assert_no_error (error);
+
+  tokens = load_stored (store, "damaged-client", &error);
+  g_assert_no_error (error);
+  g_assert_null (tokens);
+  left = secret_password_lookup_sync (schema, NULL, &error,
+                                      "kind", "session", "issuer", issuer, "client_id", "damaged-client", NULL);
+  g_assert_no_error (error);
+  g_assert_null (left);
+  secret_schema_unref (schema);
 }
 
 static void
@@ -594,6 +627,7 @@ main (int   argc,
       g_test_add_func ("/flow/single-flight-refresh", test_single_flight_refresh);
       g_test_add_func ("/discovery/issuer-mismatch", test_wrong_issuer_config);
       g_test_add_func ("/store/no-keyring", test_no_keyring);
+      g_test_add_func ("/store/damaged-session", test_damaged_stored_session);
     }
   status = g_test_run ();
   test_rm_rf (cache_dir);

@@ -127,55 +127,95 @@ ag_token_store_save_finish (AgTokenStore  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-static void
-cleared_invalid_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+/* Keyring reads run in a worker thread on libsecret's synchronous calls:
+ * their D-Bus round trips then never wait for the window to paint a frame,
+ * and a stored session is there by the time the first frame is. */
+typedef struct
 {
+  const char *kind;
+  char *issuer;
+  char *client_id;
+} Lookup;
+
+static void
+lookup_free (Lookup *lookup)
+{
+  g_free (lookup->issuer);
+  g_free (lookup->client_id);
+  g_free (lookup);
+}
+
+static AgTokenSet *
+session_from_json (AgTokenStore *self,
+                   const char   *json,
+                   Lookup       *lookup)
+{
+  AgTokenSet *tokens = ag_token_set_deserialize (json, NULL);
   g_autoptr(GError) error = NULL;
 
-  if (!secret_password_clear_finish (result, &error) && error != NULL)
+  if (tokens != NULL &&
+      g_strcmp0 (ag_token_set_get_issuer (tokens), lookup->issuer) == 0 &&
+      g_strcmp0 (ag_token_set_get_client_id (tokens), lookup->client_id) == 0)
+    return tokens;
+
+  g_debug ("The stored session is not valid: removing it");
+  g_clear_object (&tokens);
+  if (!secret_password_clear_sync (self->schema, NULL, &error,
+                                   "kind", KIND_SESSION,
+                                   "issuer", lookup->issuer,
+                                   "client_id", lookup->client_id,
+                                   NULL) && error != NULL)
     g_debug ("Could not remove an invalid stored session: %s", error->message);
+  return NULL;
 }
 
 static void
-looked_up_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+lookup_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
 {
-  g_autoptr(GTask) task = user_data;
-  AgTokenStore *self = g_task_get_source_object (task);
+  AgTokenStore *self = source_object;
+  Lookup *lookup = task_data;
   GError *error = NULL;
-  char *json;
-  AgTokenSet *tokens;
+  char *value;
 
-  json = secret_password_lookup_finish (result, &error);
+  value = secret_password_lookup_sync (self->schema, cancellable, &error,
+                                       "kind", lookup->kind,
+                                       "issuer", lookup->issuer,
+                                       "client_id", lookup->client_id,
+                                       NULL);
   if (error != NULL)
-    {
-      return_keyring_error (task, error);
-      return;
-    }
-  if (json == NULL)
-    {
-      g_task_return_pointer (task, NULL, NULL);
-      return;
-    }
+    return_keyring_error (task, error);
+  else if (value == NULL)
+    g_task_return_pointer (task, NULL, NULL);
+  else if (g_str_equal (lookup->kind, KIND_CLIENT_SECRET))
+    g_task_return_pointer (task, g_steal_pointer (&value), (GDestroyNotify) secret_password_free);
+  else
+    g_task_return_pointer (task, session_from_json (self, value, lookup), g_object_unref);
+  secret_password_free (value);
+}
 
-  tokens = ag_token_set_deserialize (json, NULL);
-  secret_password_free (json);
-  if (tokens == NULL ||
-      g_strcmp0 (ag_token_set_get_issuer (tokens), g_object_get_data (G_OBJECT (task), "issuer")) != 0 ||
-      g_strcmp0 (ag_token_set_get_client_id (tokens), g_object_get_data (G_OBJECT (task), "client_id")) != 0)
-    {
-      g_debug ("The stored session is not valid: removing it");
-      g_clear_object (&tokens);
-      secret_password_clear (self->schema, NULL, cleared_invalid_cb, NULL,
-                             "kind", KIND_SESSION,
-                             "issuer", g_object_get_data (G_OBJECT (task), "issuer"),
-                             "client_id", g_object_get_data (G_OBJECT (task), "client_id"),
-                             NULL);
-    }
-  g_task_return_pointer (task, tokens, g_object_unref);
+static void
+lookup_async (AgTokenStore        *self,
+              const char          *kind,
+              const char          *issuer,
+              const char          *client_id,
+              gpointer             source_tag,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  Lookup *lookup = g_new0 (Lookup, 1);
+
+  lookup->kind = kind;
+  lookup->issuer = g_strdup (issuer);
+  lookup->client_id = g_strdup (client_id);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, lookup, (GDestroyNotify) lookup_free);
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, lookup_thread);
 }
 
 void
@@ -186,21 +226,11 @@ ag_token_store_load_async (AgTokenStore        *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (AG_IS_TOKEN_STORE (self));
   g_return_if_fail (issuer != NULL && client_id != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ag_token_store_load_async);
-  g_object_set_data_full (G_OBJECT (task), "issuer", g_strdup (issuer), g_free);
-  g_object_set_data_full (G_OBJECT (task), "client_id", g_strdup (client_id), g_free);
-
-  secret_password_lookup (self->schema, cancellable, looked_up_cb, g_steal_pointer (&task),
-                          "kind", KIND_SESSION,
-                          "issuer", issuer,
-                          "client_id", client_id,
-                          NULL);
+  lookup_async (self, KIND_SESSION, issuer, client_id, ag_token_store_load_async,
+                cancellable, callback, user_data);
 }
 
 AgTokenSet *
@@ -288,22 +318,6 @@ ag_token_store_save_client_secret_finish (AgTokenStore  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-static void
-secret_looked_up_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  char *secret;
-
-  secret = secret_password_lookup_finish (result, &error);
-  if (error != NULL)
-    return_keyring_error (task, error);
-  else
-    g_task_return_pointer (task, secret, (GDestroyNotify) secret_password_free);
-}
-
 void
 ag_token_store_load_client_secret_async (AgTokenStore        *self,
                                          const char          *issuer,
@@ -312,14 +326,11 @@ ag_token_store_load_client_secret_async (AgTokenStore        *self,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (AG_IS_TOKEN_STORE (self));
+  g_return_if_fail (issuer != NULL && client_id != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ag_token_store_load_client_secret_async);
-  secret_password_lookup (self->schema, cancellable, secret_looked_up_cb, g_steal_pointer (&task),
-                          "kind", KIND_CLIENT_SECRET, "issuer", issuer, "client_id", client_id, NULL);
+  lookup_async (self, KIND_CLIENT_SECRET, issuer, client_id, ag_token_store_load_client_secret_async,
+                cancellable, callback, user_data);
 }
 
 char *
