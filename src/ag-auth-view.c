@@ -22,6 +22,8 @@ struct _AgAuthView
   const AgWebPageModule *module;
   GtkWidget *page;
   char *redirect_uri;
+  gboolean frozen;
+  gulong after_paint_id;
 };
 
 enum {
@@ -94,6 +96,20 @@ static const AgWebPageCallbacks page_callbacks = {
   .failed = page_failed,
 };
 
+static void
+cancel_stop_after_paint (AgAuthView *self)
+{
+  if (self->after_paint_id != 0)
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      GdkFrameClock *clock = root ? gtk_widget_get_frame_clock (GTK_WIDGET (root)) : NULL;
+
+      if (clock != NULL)
+        g_signal_handler_disconnect (clock, self->after_paint_id);
+      self->after_paint_id = 0;
+    }
+}
+
 void
 ag_auth_view_stop (AgAuthView *self)
 {
@@ -102,6 +118,9 @@ ag_auth_view_stop (AgAuthView *self)
 
   g_return_if_fail (AG_IS_AUTH_VIEW (self));
 
+  cancel_stop_after_paint (self);
+  self->frozen = FALSE;
+  gtk_widget_set_can_target (GTK_WIDGET (self), TRUE);
   if (self->page == NULL)
     return;
   /* The page may hold the keyboard focus: hand it back to the window before
@@ -114,6 +133,61 @@ ag_auth_view_stop (AgAuthView *self)
   gtk_box_remove (GTK_BOX (self->web_container), self->page);
   self->page = NULL;
   gtk_label_set_text (self->host_label, "");
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                AgAuthView    *self)
+{
+  ag_auth_view_stop (self);
+}
+
+void
+ag_auth_view_stop_after_paint (AgAuthView *self)
+{
+  GtkRoot *root;
+  GdkFrameClock *clock;
+
+  g_return_if_fail (AG_IS_AUTH_VIEW (self));
+
+  if (self->page == NULL || self->after_paint_id != 0)
+    return;
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  clock = root ? gtk_widget_get_frame_clock (GTK_WIDGET (root)) : NULL;
+  if (clock == NULL)
+    {
+      ag_auth_view_stop (self);
+      return;
+    }
+  self->after_paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), self);
+  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
+}
+
+void
+ag_auth_view_freeze (AgAuthView *self)
+{
+  g_return_if_fail (AG_IS_AUTH_VIEW (self));
+
+  self->frozen = TRUE;
+  gtk_widget_set_can_target (GTK_WIDGET (self), FALSE);
+  /* Its web process ends now: it has nothing more to do, and on a small
+   * machine it would take CPU time from what comes next. */
+  if (self->page != NULL)
+    self->module->stop (self->page);
+}
+
+static gboolean
+event_cb (GtkEventControllerLegacy *controller,
+          GdkEvent                 *event,
+          AgAuthView               *self)
+{
+  GdkEventType type = gdk_event_get_event_type (event);
+
+  /* A frozen page takes no typing (Escape still reaches Cancel), and the
+   * release of the key that sent the code does not make it paint again. */
+  if (!self->frozen || (type != GDK_KEY_PRESS && type != GDK_KEY_RELEASE))
+    return FALSE;
+  return gdk_key_event_get_keyval (event) != GDK_KEY_Escape;
 }
 
 void
@@ -146,7 +220,7 @@ ag_auth_view_go_back (AgAuthView *self)
 {
   g_return_val_if_fail (AG_IS_AUTH_VIEW (self), FALSE);
 
-  return self->page != NULL && self->module->go_back (self->page);
+  return self->page != NULL && !self->frozen && self->module->go_back (self->page);
 }
 
 static void
@@ -194,7 +268,12 @@ ag_auth_view_class_init (AgAuthViewClass *klass)
 static void
 ag_auth_view_init (AgAuthView *self)
 {
+  GtkEventController *keys = gtk_event_controller_legacy_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "event", G_CALLBACK (event_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
 }
 
 AgAuthView *

@@ -25,6 +25,12 @@ void        ag_auth_view_start (AgAuthView *self,
                                 const char *redirect_uri);
 /* Ends it: the web view and its processes go away. */
 void        ag_auth_view_stop  (AgAuthView *self);
+/* The same, once the window has painted its next frame (so that a page
+ * switch is on screen before the teardown's cost). */
+void        ag_auth_view_stop_after_paint (AgAuthView *self);
+/* The page stays on screen but takes no more input, and its web process
+ * ends; ag_auth_view_stop() or _stop_after_paint() removes it. */
+void        ag_auth_view_freeze (AgAuthView *self);
 gboolean    ag_auth_view_go_back (AgAuthView *self);
 
 G_END_DECLS

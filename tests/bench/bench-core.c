@@ -31,6 +31,15 @@ browser_sign_in (const char *url)
   return g_strstrip (g_steal_pointer (&out));
 }
 
+static void
+state_cb (AgSession  *session,
+          GParamSpec *pspec,
+          gint64     *signed_in_at)
+{
+  if (ag_session_get_state (session) == AG_SESSION_STATE_SIGNED_IN && *signed_in_at == 0)
+    *signed_in_at = g_get_monotonic_time ();
+}
+
 static AgSession *
 signed_in_session (const char *issuer,
                    const char *schema,
@@ -53,12 +62,17 @@ signed_in_session (const char *issuer,
   redirect = browser_sign_in (url);
   {
     gint64 t0 = g_get_monotonic_time ();
+    gint64 signed_in_at = 0;
 
+    g_signal_connect (session, "notify::state", G_CALLBACK (state_cb), &signed_in_at);
     ag_session_complete_sign_in_async (session, redirect, NULL, test_store_result, &r);
     if (!ag_session_complete_sign_in_finish (session, test_wait_for (&r), &error))
       g_error ("complete: %s", error->message);
-    /* The code's exchange, the ID token check and userinfo, without a window. */
-    g_print ("bench: complete-sign-in-ms %.3f\n", (double) (g_get_monotonic_time () - t0) / 1000.0);
+    g_signal_handlers_disconnect_by_data (session, &signed_in_at);
+    /* The code's exchange, the ID token check and userinfo, without a window,
+     * to the moment the session is signed in (the keyring write goes on). */
+    g_print ("bench: complete-sign-in-ms %.3f\n", (double) (signed_in_at - t0) / 1000.0);
+    g_print ("bench: complete-sign-in-stored-ms %.3f\n", (double) (g_get_monotonic_time () - t0) / 1000.0);
   }
   g_clear_object (&r);
   return session;
