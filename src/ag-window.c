@@ -824,6 +824,7 @@ logout_activated (GtkWidget  *widget,
 {
   AgWindow *self = AG_WINDOW (widget);
 
+  g_debug ("Logout");
   self->reveal = FALSE;
   gtk_toggle_button_set_active (self->reveal_button, FALSE);
   /* Closing the window right after Logout must not leave the session in the

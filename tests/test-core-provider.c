@@ -205,6 +205,48 @@ test_confidential_client (void)
   g_assert_error ((GError *) ag_session_get_last_error (session), AG_ERROR, AG_ERROR_KEYRING_UNAVAILABLE);
 }
 
+/* Logout right after a sign-in, while the session is still being written:
+ * the keyring does what was asked last, so the session does not come back. */
+static void
+test_clear_after_save_in_flight (void)
+{
+  g_autoptr(AgSession) session = new_session ("authgear-login", NULL, NULL);
+  g_autoptr(AgTokenStore) store = ag_token_store_new (SCHEMA);
+  AgTokenSet *tokens = sign_in (session);
+
+  for (int i = 0; i < 5; i++)
+    {
+      GAsyncResult *saved = NULL, *cleared = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(AgTokenSet) left = NULL;
+
+      /* Asked back to back, without waiting. */
+      ag_token_store_save_async (store, tokens, NULL, test_store_result, &saved);
+      ag_token_store_clear_async (store, NULL, test_store_result, &cleared);
+      g_assert_true (ag_token_store_clear_finish (store, test_wait_for (&cleared), &error));
+      g_assert_no_error (error);
+      g_assert_true (ag_token_store_save_finish (store, test_wait_for (&saved), &error));
+      g_assert_no_error (error);
+      g_clear_object (&saved);
+      g_clear_object (&cleared);
+
+      left = load_stored (store, "authgear-login", &error);
+      g_assert_no_error (error);
+      g_assert_null (left);
+
+      /* And the other way round: the save wins. */
+      ag_token_store_clear_async (store, NULL, test_store_result, &cleared);
+      ag_token_store_save_async (store, tokens, NULL, test_store_result, &saved);
+      g_assert_true (ag_token_store_save_finish (store, test_wait_for (&saved), &error));
+      g_assert_true (ag_token_store_clear_finish (store, test_wait_for (&cleared), &error));
+      g_clear_object (&saved);
+      g_clear_object (&cleared);
+      left = load_stored (store, "authgear-login", &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (left);
+    }
+}
+
 static void
 test_single_flight_refresh (void)
 {
@@ -628,6 +670,7 @@ main (int   argc,
       g_test_add_func ("/discovery/issuer-mismatch", test_wrong_issuer_config);
       g_test_add_func ("/store/no-keyring", test_no_keyring);
       g_test_add_func ("/store/damaged-session", test_damaged_stored_session);
+      g_test_add_func ("/store/clear-after-save-in-flight", test_clear_after_save_in_flight);
     }
   status = g_test_run ();
   test_rm_rf (cache_dir);

@@ -317,6 +317,32 @@ def scenario_logout():
         stop_app(proc)
 
 
+def scenario_logout_at_once():
+    # Welcome shows before the keyring write ends: a Logout and Ctrl+Q the
+    # moment it shows must still leave nothing behind.
+    proc = start_app()
+    try:
+        assert text(lambda t: t == "Welcome Guest") is not None
+        press("Login")
+        sign_in_with_email()
+        assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "no Welcome"
+        # A press that reaches the page while it is still fading in can be
+        # lost (AT-SPI, not a person's click): press until the page goes.
+        for _ in range(3):
+            press("Logout")
+            time.sleep(0.5)   # the cross-fade
+            if text(lambda t: t == "Welcome Alice Liddell!", timeout=0.1) is None:
+                break
+        assert text(lambda t: t == "Welcome Guest") is not None, "no Welcome Guest after Logout"
+        subprocess.run(["xdotool", "search", "--name", "^Authgear Login$", "windowfocus"], check=False)
+        subprocess.run(["xdotool", "key", "ctrl+q"], check=True)
+        assert proc.wait(timeout=15) == 0, "the app did not quit"
+        assert keyring_items() == 0, "the session came back into the keyring after Logout"
+    finally:
+        if proc.poll() is None:
+            stop_app(proc)
+
+
 def scenario_cancel_and_provider_down():
     proc = start_app()
     try:
@@ -687,7 +713,14 @@ def scenario_browser_path():
         assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "no Welcome after the browser came back"
         assert wait_for(lambda: stored_session() != ""), "not stored"
         assert wait_for(lambda: not port_3000_open()), "still listening on port 3000 after the sign-in"
-        logout_again()
+        # Logout and Ctrl+Q at once: the app finishes clearing the keyring
+        # before it goes.
+        press("Logout")
+        assert text(lambda t: t == "Welcome Guest") is not None   # shown at once, before the keyring is cleared
+        subprocess.run(["xdotool", "search", "--name", "^Authgear Login$", "windowfocus"], check=False)
+        subprocess.run(["xdotool", "key", "ctrl+q"], check=True)
+        assert proc.wait(timeout=15) == 0, "the app did not quit"
+        assert stored_session() == "", "quitting right after Logout left the session in the keyring"
     finally:
         if proc.poll() is None:
             stop_app(proc)
@@ -776,6 +809,7 @@ def scenario_port_taken_cancel_and_timeout():
 check("launch, Login, email and code: Welcome Alice Liddell! and the keyring holds it", scenario_login)
 check("restart: Welcome without a sign-in or a token request", scenario_restart)
 check("Logout: Welcome Guest, keyring cleared, refresh token revoked", scenario_logout)
+check("Logout and Ctrl+Q the moment Welcome shows: nothing is left in the keyring", scenario_logout_at_once)
 check("Cancel returns to Guest; an unreachable provider shows an error", scenario_cancel_and_provider_down)
 check("Sign up opens the provider's Create account page", scenario_signup)
 check("first start opens Preferences; values checked as typed; a client secret in the keyring signs in", scenario_preferences)

@@ -263,7 +263,9 @@ saved_cb (GObject      *object,
           set_last_error (self, error);
         }
     }
-  else
+  /* A Logout while the write was under way has cleared the keyring after
+   * it (the store keeps their order): nothing is stored then. */
+  else if (self->state == AG_SESSION_STATE_SIGNED_IN)
     set_persistent (self, TRUE);
   g_task_return_boolean (task, TRUE);
 }

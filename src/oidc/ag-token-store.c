@@ -14,49 +14,63 @@
 #define KIND_SESSION "session"
 #define KIND_CLIENT_SECRET "client-secret"
 
+/*
+ * Every keyring operation runs, in the order it was asked for, on one worker
+ * thread of the store's own, with libsecret's synchronous calls:
+ *
+ * - in order, so that a Logout's clear always comes after the save of the
+ *   sign-in before it, and the session cannot come back after Logout;
+ * - off the main thread, so that the D-Bus round trips never wait for the
+ *   window to paint a frame: a stored session is read while GTK draws the
+ *   first one.
+ */
 struct _AgTokenStore
 {
   GObject parent_instance;
 
   SecretSchema *schema;
+  GThreadPool *worker;
 };
 
 G_DEFINE_FINAL_TYPE (AgTokenStore, ag_token_store, G_TYPE_OBJECT)
 
-static void
-ag_token_store_finalize (GObject *object)
+typedef enum
 {
-  AgTokenStore *self = AG_TOKEN_STORE (object);
+  OP_LOOKUP,
+  OP_STORE,
+  OP_CLEAR,
+} OpType;
 
-  g_clear_pointer (&self->schema, secret_schema_unref);
-  G_OBJECT_CLASS (ag_token_store_parent_class)->finalize (object);
+typedef struct
+{
+  OpType type;
+  const char *kind;
+  char *issuer;      /* NULL: any */
+  char *client_id;   /* NULL: any */
+  const char *label;
+  char *secret;      /* wiped when freed */
+} Op;
+
+static void
+op_free (Op *op)
+{
+  g_free (op->issuer);
+  g_free (op->client_id);
+  ag_secure_free (op->secret);
+  g_free (op);
 }
 
-static void
-ag_token_store_class_init (AgTokenStoreClass *klass)
+static GHashTable *
+op_attributes (Op *op)
 {
-  G_OBJECT_CLASS (klass)->finalize = ag_token_store_finalize;
-}
+  GHashTable *attributes = g_hash_table_new (g_str_hash, g_str_equal);
 
-static void
-ag_token_store_init (AgTokenStore *self)
-{
-}
-
-AgTokenStore *
-ag_token_store_new (const char *schema_name)
-{
-  AgTokenStore *self;
-
-  g_return_val_if_fail (schema_name != NULL, NULL);
-
-  self = g_object_new (AG_TYPE_TOKEN_STORE, NULL);
-  self->schema = secret_schema_new (schema_name, SECRET_SCHEMA_NONE,
-                                    "kind", SECRET_SCHEMA_ATTRIBUTE_STRING,
-                                    "issuer", SECRET_SCHEMA_ATTRIBUTE_STRING,
-                                    "client_id", SECRET_SCHEMA_ATTRIBUTE_STRING,
-                                    NULL);
-  return self;
+  g_hash_table_insert (attributes, (gpointer) "kind", (gpointer) op->kind);
+  if (op->issuer != NULL)
+    g_hash_table_insert (attributes, (gpointer) "issuer", op->issuer);
+  if (op->client_id != NULL)
+    g_hash_table_insert (attributes, (gpointer) "client_id", op->client_id);
+  return attributes;
 }
 
 /* Every libsecret or D-Bus failure is one thing to the user: the keyring
@@ -76,18 +90,149 @@ return_keyring_error (GTask  *task,
   g_error_free (error);
 }
 
-static void
-stored_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+/* A stored session that does not parse, or belongs to another issuer or
+ * client, is no session: it is removed. */
+static AgTokenSet *
+session_from_json (AgTokenStore *self,
+                   const char   *json,
+                   Op           *op,
+                   GHashTable   *attributes)
 {
-  g_autoptr(GTask) task = user_data;
+  AgTokenSet *tokens = ag_token_set_deserialize (json, NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (tokens != NULL &&
+      g_strcmp0 (ag_token_set_get_issuer (tokens), op->issuer) == 0 &&
+      g_strcmp0 (ag_token_set_get_client_id (tokens), op->client_id) == 0)
+    return tokens;
+
+  g_debug ("The stored session is not valid: removing it");
+  g_clear_object (&tokens);
+  if (!secret_password_clearv_sync (self->schema, attributes, NULL, &error) && error != NULL)
+    g_debug ("Could not remove an invalid stored session: %s", error->message);
+  return NULL;
+}
+
+static void
+run_lookup (AgTokenStore *self,
+            GTask        *task,
+            Op           *op,
+            GHashTable   *attributes)
+{
+  GError *error = NULL;
+  char *value = secret_password_lookupv_sync (self->schema, attributes, g_task_get_cancellable (task), &error);
+
+  if (error != NULL)
+    return_keyring_error (task, error);
+  else if (value == NULL)
+    g_task_return_pointer (task, NULL, NULL);
+  else if (g_str_equal (op->kind, KIND_CLIENT_SECRET))
+    g_task_return_pointer (task, g_steal_pointer (&value), (GDestroyNotify) secret_password_free);
+  else
+    g_task_return_pointer (task, session_from_json (self, value, op, attributes), g_object_unref);
+  secret_password_free (value);
+}
+
+static void
+worker_cb (gpointer data,
+           gpointer user_data)
+{
+  GTask *task = data;
+  AgTokenStore *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+  g_autoptr(GHashTable) attributes = op_attributes (op);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   GError *error = NULL;
 
-  if (!secret_password_store_finish (result, &error))
+  g_debug ("Keyring: %s %s", op->type == OP_LOOKUP ? "lookup" : op->type == OP_STORE ? "store" : "clear", op->kind);
+  if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+    return_keyring_error (task, error);
+  else if (op->type == OP_LOOKUP)
+    run_lookup (self, task, op, attributes);
+  else if (op->type == OP_STORE)
+    {
+      if (!secret_password_storev_sync (self->schema, attributes, SECRET_COLLECTION_DEFAULT, op->label,
+                                        op->secret, cancellable, &error))
+        return_keyring_error (task, error);
+      else
+        g_task_return_boolean (task, TRUE);
+    }
+  /* FALSE without error: there was nothing to remove. */
+  else if (!secret_password_clearv_sync (self->schema, attributes, cancellable, &error) && error != NULL)
     return_keyring_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static void
+queue (AgTokenStore        *self,
+       Op                  *op,
+       gpointer             source_tag,
+       GCancellable        *cancellable,
+       GAsyncReadyCallback  callback,
+       gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, op, (GDestroyNotify) op_free);
+  g_thread_pool_push (self->worker, task, NULL);
+}
+
+static Op *
+op_new (OpType      type,
+        const char *kind,
+        const char *issuer,
+        const char *client_id)
+{
+  Op *op = g_new0 (Op, 1);
+
+  op->type = type;
+  op->kind = kind;
+  op->issuer = g_strdup (issuer);
+  op->client_id = g_strdup (client_id);
+  return op;
+}
+
+static void
+ag_token_store_finalize (GObject *object)
+{
+  AgTokenStore *self = AG_TOKEN_STORE (object);
+
+  /* Every queued operation holds the store: the queue is empty here. */
+  g_thread_pool_free (self->worker, FALSE, FALSE);
+  g_clear_pointer (&self->schema, secret_schema_unref);
+  G_OBJECT_CLASS (ag_token_store_parent_class)->finalize (object);
+}
+
+static void
+ag_token_store_class_init (AgTokenStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = ag_token_store_finalize;
+}
+
+static void
+ag_token_store_init (AgTokenStore *self)
+{
+  /* One thread, not exclusive: operations run one at a time, in order. */
+  self->worker = g_thread_pool_new (worker_cb, NULL, 1, FALSE, NULL);
+}
+
+AgTokenStore *
+ag_token_store_new (const char *schema_name)
+{
+  AgTokenStore *self;
+
+  g_return_val_if_fail (schema_name != NULL, NULL);
+
+  self = g_object_new (AG_TYPE_TOKEN_STORE, NULL);
+  self->schema = secret_schema_new (schema_name, SECRET_SCHEMA_NONE,
+                                    "kind", SECRET_SCHEMA_ATTRIBUTE_STRING,
+                                    "issuer", SECRET_SCHEMA_ATTRIBUTE_STRING,
+                                    "client_id", SECRET_SCHEMA_ATTRIBUTE_STRING,
+                                    NULL);
+  return self;
 }
 
 void
@@ -97,25 +242,17 @@ ag_token_store_save_async (AgTokenStore        *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  char *json;
+  Op *op;
 
   g_return_if_fail (AG_IS_TOKEN_STORE (self));
   g_return_if_fail (AG_IS_TOKEN_SET (tokens));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ag_token_store_save_async);
-
-  json = ag_token_set_serialize (tokens);
   /* Same attributes replace the item in one call: never a moment with no
    * session stored, never two. */
-  secret_password_store (self->schema, SECRET_COLLECTION_DEFAULT, _("Authgear Login session"), json,
-                         cancellable, stored_cb, g_steal_pointer (&task),
-                         "kind", KIND_SESSION,
-                         "issuer", ag_token_set_get_issuer (tokens),
-                         "client_id", ag_token_set_get_client_id (tokens),
-                         NULL);
-  ag_secure_free (json);
+  op = op_new (OP_STORE, KIND_SESSION, ag_token_set_get_issuer (tokens), ag_token_set_get_client_id (tokens));
+  op->label = _("Authgear Login session");
+  op->secret = ag_token_set_serialize (tokens);
+  queue (self, op, ag_token_store_save_async, cancellable, callback, user_data);
 }
 
 gboolean
@@ -125,97 +262,6 @@ ag_token_store_save_finish (AgTokenStore  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* Keyring reads run in a worker thread on libsecret's synchronous calls:
- * their D-Bus round trips then never wait for the window to paint a frame,
- * and a stored session is there by the time the first frame is. */
-typedef struct
-{
-  const char *kind;
-  char *issuer;
-  char *client_id;
-} Lookup;
-
-static void
-lookup_free (Lookup *lookup)
-{
-  g_free (lookup->issuer);
-  g_free (lookup->client_id);
-  g_free (lookup);
-}
-
-static AgTokenSet *
-session_from_json (AgTokenStore *self,
-                   const char   *json,
-                   Lookup       *lookup)
-{
-  AgTokenSet *tokens = ag_token_set_deserialize (json, NULL);
-  g_autoptr(GError) error = NULL;
-
-  if (tokens != NULL &&
-      g_strcmp0 (ag_token_set_get_issuer (tokens), lookup->issuer) == 0 &&
-      g_strcmp0 (ag_token_set_get_client_id (tokens), lookup->client_id) == 0)
-    return tokens;
-
-  g_debug ("The stored session is not valid: removing it");
-  g_clear_object (&tokens);
-  if (!secret_password_clear_sync (self->schema, NULL, &error,
-                                   "kind", KIND_SESSION,
-                                   "issuer", lookup->issuer,
-                                   "client_id", lookup->client_id,
-                                   NULL) && error != NULL)
-    g_debug ("Could not remove an invalid stored session: %s", error->message);
-  return NULL;
-}
-
-static void
-lookup_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  AgTokenStore *self = source_object;
-  Lookup *lookup = task_data;
-  GError *error = NULL;
-  char *value;
-
-  value = secret_password_lookup_sync (self->schema, cancellable, &error,
-                                       "kind", lookup->kind,
-                                       "issuer", lookup->issuer,
-                                       "client_id", lookup->client_id,
-                                       NULL);
-  if (error != NULL)
-    return_keyring_error (task, error);
-  else if (value == NULL)
-    g_task_return_pointer (task, NULL, NULL);
-  else if (g_str_equal (lookup->kind, KIND_CLIENT_SECRET))
-    g_task_return_pointer (task, g_steal_pointer (&value), (GDestroyNotify) secret_password_free);
-  else
-    g_task_return_pointer (task, session_from_json (self, value, lookup), g_object_unref);
-  secret_password_free (value);
-}
-
-static void
-lookup_async (AgTokenStore        *self,
-              const char          *kind,
-              const char          *issuer,
-              const char          *client_id,
-              gpointer             source_tag,
-              GCancellable        *cancellable,
-              GAsyncReadyCallback  callback,
-              gpointer             user_data)
-{
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  Lookup *lookup = g_new0 (Lookup, 1);
-
-  lookup->kind = kind;
-  lookup->issuer = g_strdup (issuer);
-  lookup->client_id = g_strdup (client_id);
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, lookup, (GDestroyNotify) lookup_free);
-  g_task_set_return_on_cancel (task, FALSE);
-  g_task_run_in_thread (task, lookup_thread);
 }
 
 void
@@ -229,8 +275,8 @@ ag_token_store_load_async (AgTokenStore        *self,
   g_return_if_fail (AG_IS_TOKEN_STORE (self));
   g_return_if_fail (issuer != NULL && client_id != NULL);
 
-  lookup_async (self, KIND_SESSION, issuer, client_id, ag_token_store_load_async,
-                cancellable, callback, user_data);
+  queue (self, op_new (OP_LOOKUP, KIND_SESSION, issuer, client_id), ag_token_store_load_async,
+         cancellable, callback, user_data);
 }
 
 AgTokenSet *
@@ -242,36 +288,16 @@ ag_token_store_load_finish (AgTokenStore  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-cleared_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  /* FALSE without error: there was nothing to remove. */
-  if (!secret_password_clear_finish (result, &error) && error != NULL)
-    return_keyring_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 void
 ag_token_store_clear_async (AgTokenStore        *self,
                             GCancellable        *cancellable,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (AG_IS_TOKEN_STORE (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ag_token_store_clear_async);
-  secret_password_clear (self->schema, cancellable, cleared_cb, g_steal_pointer (&task),
-                         "kind", KIND_SESSION,
-                         NULL);
+  queue (self, op_new (OP_CLEAR, KIND_SESSION, NULL, NULL), ag_token_store_clear_async,
+         cancellable, callback, user_data);
 }
 
 gboolean
@@ -292,21 +318,16 @@ ag_token_store_save_client_secret_async (AgTokenStore        *self,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  gboolean clear = secret == NULL || *secret == '\0';
+  Op *op;
 
   g_return_if_fail (AG_IS_TOKEN_STORE (self));
   g_return_if_fail (issuer != NULL && client_id != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ag_token_store_save_client_secret_async);
-
-  if (secret == NULL || *secret == '\0')
-    secret_password_clear (self->schema, cancellable, cleared_cb, g_steal_pointer (&task),
-                           "kind", KIND_CLIENT_SECRET, "issuer", issuer, "client_id", client_id, NULL);
-  else
-    secret_password_store (self->schema, SECRET_COLLECTION_DEFAULT, _("Authgear Login client secret"), secret,
-                           cancellable, stored_cb, g_steal_pointer (&task),
-                           "kind", KIND_CLIENT_SECRET, "issuer", issuer, "client_id", client_id, NULL);
+  op = op_new (clear ? OP_CLEAR : OP_STORE, KIND_CLIENT_SECRET, issuer, client_id);
+  op->label = _("Authgear Login client secret");
+  op->secret = clear ? NULL : g_strdup (secret);
+  queue (self, op, ag_token_store_save_client_secret_async, cancellable, callback, user_data);
 }
 
 gboolean
@@ -329,8 +350,8 @@ ag_token_store_load_client_secret_async (AgTokenStore        *self,
   g_return_if_fail (AG_IS_TOKEN_STORE (self));
   g_return_if_fail (issuer != NULL && client_id != NULL);
 
-  lookup_async (self, KIND_CLIENT_SECRET, issuer, client_id, ag_token_store_load_client_secret_async,
-                cancellable, callback, user_data);
+  queue (self, op_new (OP_LOOKUP, KIND_CLIENT_SECRET, issuer, client_id), ag_token_store_load_client_secret_async,
+         cancellable, callback, user_data);
 }
 
 char *
