@@ -23,6 +23,7 @@ struct _AgAuthView
   GtkWidget *page;
   char *redirect_uri;
   gboolean frozen;
+  GdkFrameClock *paint_clock;   /* held while a stop waits for a frame */
   gulong after_paint_id;
 };
 
@@ -99,14 +100,10 @@ static const AgWebPageCallbacks page_callbacks = {
 static void
 cancel_stop_after_paint (AgAuthView *self)
 {
-  if (self->after_paint_id != 0)
+  if (self->paint_clock != NULL)
     {
-      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-      GdkFrameClock *clock = root ? gtk_widget_get_frame_clock (GTK_WIDGET (root)) : NULL;
-
-      if (clock != NULL)
-        g_signal_handler_disconnect (clock, self->after_paint_id);
-      self->after_paint_id = 0;
+      g_clear_signal_handler (&self->after_paint_id, self->paint_clock);
+      g_clear_object (&self->paint_clock);
     }
 }
 
@@ -150,7 +147,7 @@ ag_auth_view_stop_after_paint (AgAuthView *self)
 
   g_return_if_fail (AG_IS_AUTH_VIEW (self));
 
-  if (self->page == NULL || self->after_paint_id != 0)
+  if (self->page == NULL || self->paint_clock != NULL)
     return;
   root = gtk_widget_get_root (GTK_WIDGET (self));
   clock = root ? gtk_widget_get_frame_clock (GTK_WIDGET (root)) : NULL;
@@ -159,6 +156,7 @@ ag_auth_view_stop_after_paint (AgAuthView *self)
       ag_auth_view_stop (self);
       return;
     }
+  self->paint_clock = g_object_ref (clock);
   self->after_paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), self);
   gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
 }
