@@ -12,6 +12,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -378,7 +379,9 @@ def main():
         if ref and samples and statistics.median(ref) > 0:
             r = statistics.median(samples) / statistics.median(ref)
             ratio = f"{r:.2f}"
-            chart.append((name, r))
+            shared = sum(1 for row in rows if row[0] == name) > 1
+            label = f"{name} (vs {re.split('[,:]', ref_name)[0]})" if shared else name
+            chart.append((label, r, goal_limit(goal)))
         lines.append(f"| {name} | {unit} | {fmt(samples)} | {ref_name or '—'} | {fmt(ref)} | {ratio} | {goal} |")
     if requests:
         lines += ["", f"Requests per sign-in, code to Welcome (first cycle): {json.dumps(requests[0])}."]
@@ -389,19 +392,31 @@ def main():
     write_chart(chart)
 
 
+def goal_limit(goal):
+    """The highest ratio a goal allows ("≤ 1.15 × baseline", "growth < 5 %"), or None."""
+    m = re.match(r"≤ ([0-9.]+) ×", goal)
+    if m:
+        return float(m.group(1))
+    m = re.match(r"growth < ([0-9.]+) %", goal)
+    if m:
+        return 1 + float(m.group(1)) / 100
+    return None
+
+
 def write_chart(chart):
     """A bar chart of the ratios (1.0 = the reference), SVG turned into PNG."""
     w, row_h, left = 900, 34, 430
     h = 60 + row_h * len(chart)
-    scale = (w - left - 40) / max([2.0] + [r for _, r in chart])
+    scale = (w - left - 40) / max([2.0] + [r for _, r, _ in chart])
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}">',
              '<rect width="100%" height="100%" fill="white"/>',
-             '<text x="20" y="30" font-family="sans-serif" font-size="18">Authgear Login / reference (1.0 = equal)</text>']
+             '<text x="20" y="30" font-family="sans-serif" font-size="18">Authgear Login / reference '
+             '(1.0 = equal; blue: goal met, orange: missed, grey: no goal)</text>']
     x1 = left + scale
     parts.append(f'<line x1="{x1}" y1="45" x2="{x1}" y2="{h - 10}" stroke="#888" stroke-dasharray="4"/>')
-    for i, (name, r) in enumerate(chart):
+    for i, (name, r, limit) in enumerate(chart):
         y = 50 + i * row_h
-        color = "#3584e4" if r <= 1.25 else "#e66100"
+        color = "#9a9996" if limit is None else "#3584e4" if r <= limit else "#e66100"
         parts.append(f'<text x="20" y="{y + 20}" font-family="sans-serif" font-size="13">{name}</text>')
         parts.append(f'<rect x="{left}" y="{y + 6}" width="{max(1, r * scale):.0f}" height="20" fill="{color}"/>')
         parts.append(f'<text x="{left + r * scale + 6:.0f}" y="{y + 21}" font-family="sans-serif" font-size="13">{r:.2f}</text>')
