@@ -107,12 +107,24 @@ cancel_stop_after_paint (AgAuthView *self)
     }
 }
 
+/* The page may hold the keyboard focus: hand it back to the window before
+ * the view goes, so that nothing in GTK points at it afterwards (and a page
+ * switch does not carry the focus into the next page, where it would select
+ * a label's text). */
+static void
+release_focus (AgAuthView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+
+  if (focus != NULL && self->page != NULL &&
+      (focus == self->page || gtk_widget_is_ancestor (focus, self->page)))
+    gtk_root_set_focus (root, NULL);
+}
+
 void
 ag_auth_view_stop (AgAuthView *self)
 {
-  GtkRoot *root;
-  GtkWidget *focus;
-
   g_return_if_fail (AG_IS_AUTH_VIEW (self));
 
   cancel_stop_after_paint (self);
@@ -120,12 +132,7 @@ ag_auth_view_stop (AgAuthView *self)
   gtk_widget_set_can_target (GTK_WIDGET (self), TRUE);
   if (self->page == NULL)
     return;
-  /* The page may hold the keyboard focus: hand it back to the window before
-   * the view goes, so that nothing in GTK points at it afterwards. */
-  root = gtk_widget_get_root (GTK_WIDGET (self));
-  focus = root ? gtk_root_get_focus (root) : NULL;
-  if (focus != NULL && (focus == self->page || gtk_widget_is_ancestor (focus, self->page)))
-    gtk_root_set_focus (root, NULL);
+  release_focus (self);
   self->module->stop (self->page);
   gtk_box_remove (GTK_BOX (self->web_container), self->page);
   self->page = NULL;
@@ -168,6 +175,7 @@ ag_auth_view_freeze (AgAuthView *self)
 
   self->frozen = TRUE;
   gtk_widget_set_can_target (GTK_WIDGET (self), FALSE);
+  release_focus (self);
   /* Its web process ends now: it has nothing more to do, and on a small
    * machine it would take CPU time from what comes next. */
   if (self->page != NULL)
