@@ -225,7 +225,7 @@ def type_into_page(value):
     # Xvfb has no window manager: make sure the keyboard goes to our window
     # (the last one to close may have taken the X focus with it).
     subprocess.run(["xdotool", "search", "--name", "^Authgear Login$", "windowfocus"], check=False)
-    subprocess.run(["xdotool", "type", "--delay", "40", value], check=True)
+    subprocess.run(["xdotool", "type", "--clearmodifiers", "--delay", "40", value], check=True)
     subprocess.run(["xdotool", "key", "Return"], check=True)
 
 
@@ -328,6 +328,9 @@ def logout_and_quit(proc):
     revoked = http_json("/dev/stats")["revocation"]
     subprocess.run(["xdotool", "search", "--name", "^Authgear Login$", "windowfocus"], check=False)
     subprocess.run(["xdotool", "key", "ctrl+shift+l", "ctrl+q"], check=True)
+    # The window went away under the keys: make sure no modifier stays down
+    # for the typing that later checks do.
+    subprocess.run(["xdotool", "keyup", "ctrl", "shift", "q"], check=False)
     assert proc.wait(timeout=15) == 0, "the app did not quit"
     assert http_json("/dev/stats")["revocation"] == revoked + 1, "the Logout did not reach the app"
     assert keyring_items() == 0, "quitting right after Logout left the session in the keyring"
