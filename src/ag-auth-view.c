@@ -125,15 +125,20 @@ release_focus (AgAuthView *self)
 void
 ag_auth_view_stop (AgAuthView *self)
 {
+  gboolean frozen;
+
   g_return_if_fail (AG_IS_AUTH_VIEW (self));
 
   cancel_stop_after_paint (self);
+  frozen = self->frozen;
   self->frozen = FALSE;
   gtk_widget_set_can_target (GTK_WIDGET (self), TRUE);
   if (self->page == NULL)
     return;
   release_focus (self);
-  self->module->stop (self->page);
+  /* A frozen page was stopped already. */
+  if (!frozen)
+    self->module->stop (self->page);
   gtk_box_remove (GTK_BOX (self->web_container), self->page);
   self->page = NULL;
   gtk_label_set_text (self->host_label, "");
@@ -180,20 +185,6 @@ ag_auth_view_freeze (AgAuthView *self)
    * machine it would take CPU time from what comes next. */
   if (self->page != NULL)
     self->module->stop (self->page);
-}
-
-static gboolean
-event_cb (GtkEventControllerLegacy *controller,
-          GdkEvent                 *event,
-          AgAuthView               *self)
-{
-  GdkEventType type = gdk_event_get_event_type (event);
-
-  /* A frozen page takes no typing (Escape still reaches Cancel), and the
-   * release of the key that sent the code does not make it paint again. */
-  if (!self->frozen || (type != GDK_KEY_PRESS && type != GDK_KEY_RELEASE))
-    return FALSE;
-  return gdk_key_event_get_keyval (event) != GDK_KEY_Escape;
 }
 
 void
@@ -274,12 +265,7 @@ ag_auth_view_class_init (AgAuthViewClass *klass)
 static void
 ag_auth_view_init (AgAuthView *self)
 {
-  GtkEventController *keys = gtk_event_controller_legacy_new ();
-
   gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
-  g_signal_connect (keys, "event", G_CALLBACK (event_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), keys);
 }
 
 AgAuthView *

@@ -29,22 +29,6 @@ static const char *issuer;
 static SoupSession *http;
 static char *cache_dir;
 
-/* Follows @url through the provider's pages; returns the redirect URL. */
-static char *
-browser_sign_in (const char *url)
-{
-  g_autofree char *script = g_build_filename (g_getenv ("AG_SOURCE_ROOT"), "tests", "provider", "signin.mjs", NULL);
-  const char *argv[] = { "node", script, url, NULL };
-  g_autofree char *out = NULL;
-  g_autoptr(GError) error = NULL;
-  int status;
-
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  return g_strstrip (g_steal_pointer (&out));
-}
-
 static gint64
 stat_of (const char *name)
 {
@@ -82,7 +66,7 @@ sign_in (AgSession *session)
   g_clear_object (&result);
   g_assert_no_error (error);
 
-  redirect = browser_sign_in (url);
+  redirect = test_browser_sign_in (url);
   if (!ag_session_is_redirect (session, redirect))
     g_error ("the provider did not redirect to the redirect URI: %s", redirect);
   ag_session_complete_sign_in_async (session, redirect, NULL, test_store_result, &result);
@@ -496,7 +480,7 @@ test_leak_child (void)
                                  ag_provider_get_iss_parameter_supported (provider),
                                  "authgear-login-confidential", AG_DEFAULT_REDIRECT_URI, AG_DEFAULT_SCOPES, NULL);
   leak_child_emit (secrets, ag_auth_request_get_verifier (request));
-  redirect = browser_sign_in (ag_auth_request_get_url (request));
+  redirect = test_browser_sign_in (ag_auth_request_get_url (request));
   code = ag_auth_request_parse_redirect (request, redirect, &error);
   g_assert_no_error (error);
   leak_child_emit (secrets, code);

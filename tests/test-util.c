@@ -33,3 +33,23 @@ test_rm_rf (const char *path)
       }
   g_remove (path);
 }
+
+char *
+test_browser_sign_in (const char *url)
+{
+  g_autofree char *script = g_build_filename (g_getenv ("AG_SOURCE_ROOT"), "tests", "provider", "signin.mjs", NULL);
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *r = NULL;
+  char *out = NULL;
+
+  child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "node", script, url, NULL);
+  if (child == NULL)
+    g_error ("signin.mjs: %s", error->message);
+  g_subprocess_communicate_utf8_async (child, NULL, NULL, test_store_result, &r);
+  if (!g_subprocess_communicate_utf8_finish (child, test_wait_for (&r), &out, NULL, &error) ||
+      !g_subprocess_get_successful (child))
+    g_error ("signin.mjs failed");
+  g_object_unref (r);
+  return g_strstrip (out);
+}

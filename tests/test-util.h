@@ -14,6 +14,11 @@ void      test_store_result (GObject      *object,
 /* Runs the main context until *slot is set; returns it. */
 gpointer  test_wait_for     (GAsyncResult **slot);
 
+/* The person signing in: tests/provider/signin.mjs follows @url through the
+ * provider's pages in a child process while the main loop runs (as the
+ * app's does), and the redirect URL it reached is returned. */
+char     *test_browser_sign_in (const char *url);
+
 /* Removes @path and everything under it. */
 void      test_rm_rf        (const char    *path);
 

@@ -325,8 +325,11 @@ ag_token_store_save_client_secret_async (AgTokenStore        *self,
   g_return_if_fail (issuer != NULL && client_id != NULL);
 
   op = op_new (clear ? OP_CLEAR : OP_STORE, KIND_CLIENT_SECRET, issuer, client_id);
-  op->label = _("Authgear Login client secret");
-  op->secret = clear ? NULL : g_strdup (secret);
+  if (!clear)
+    {
+      op->label = _("Authgear Login client secret");
+      op->secret = g_strdup (secret);
+    }
   queue (self, op, ag_token_store_save_client_secret_async, cancellable, callback, user_data);
 }
 

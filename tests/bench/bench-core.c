@@ -17,28 +17,6 @@
 #include "ag-token-store.h"
 #include "test-util.h"
 
-/* The person signing in, in a child process; the main loop runs meanwhile,
- * as the app's does (the key set is fetched while the person signs in). */
-static char *
-browser_sign_in (const char *url)
-{
-  g_autofree char *script = g_build_filename (g_getenv ("AG_SOURCE_ROOT"), "tests", "provider", "signin.mjs", NULL);
-  g_autoptr(GSubprocess) child = NULL;
-  g_autoptr(GError) error = NULL;
-  GAsyncResult *r = NULL;
-  char *out = NULL;
-
-  child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "node", script, url, NULL);
-  if (child == NULL)
-    g_error ("signin.mjs: %s", error->message);
-  g_subprocess_communicate_utf8_async (child, NULL, NULL, test_store_result, &r);
-  if (!g_subprocess_communicate_utf8_finish (child, test_wait_for (&r), &out, NULL, &error) ||
-      !g_subprocess_get_successful (child))
-    g_error ("signin.mjs failed");
-  g_object_unref (r);
-  return g_strstrip (out);
-}
-
 static void
 state_cb (AgSession  *session,
           GParamSpec *pspec,
@@ -67,7 +45,7 @@ signed_in_session (const char *issuer,
   g_clear_object (&r);
   if (url == NULL)
     g_error ("begin: %s", error->message);
-  redirect = browser_sign_in (url);
+  redirect = test_browser_sign_in (url);
   {
     gint64 t0 = g_get_monotonic_time ();
     gint64 signed_in_at = 0;
