@@ -221,10 +221,18 @@ def check(name, fn):
         results.append((name, e))
 
 
+def focus_window():
+    # Only the mapped window of that name (GTK may keep unmapped ones), and
+    # no key left down from an earlier check whose window went away.
+    subprocess.run(["xdotool", "keyup", "Control_L", "Control_R", "Shift_L", "Shift_R"], check=False)
+    subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^Authgear Login$", "windowfocus", "--sync"],
+                   check=False, timeout=10)
+
+
 def type_into_page(value):
     # Xvfb has no window manager: make sure the keyboard goes to our window
     # (the last one to close may have taken the X focus with it).
-    subprocess.run(["xdotool", "search", "--name", "^Authgear Login$", "windowfocus"], check=False)
+    focus_window()
     subprocess.run(["xdotool", "type", "--clearmodifiers", "--delay", "40", value], check=True)
     subprocess.run(["xdotool", "key", "Return"], check=True)
 
@@ -326,7 +334,7 @@ def logout_and_quit(proc):
     # Ctrl+Shift+L then Ctrl+Q at once, as a person with the keyboard would:
     # the app takes them in order, and must clear the keyring before it goes.
     revoked = http_json("/dev/stats")["revocation"]
-    subprocess.run(["xdotool", "search", "--name", "^Authgear Login$", "windowfocus"], check=False)
+    focus_window()
     subprocess.run(["xdotool", "key", "ctrl+shift+l", "ctrl+q"], check=True)
     # The window went away under the keys: make sure no modifier stays down
     # for the typing that later checks do.
@@ -457,7 +465,7 @@ def scenario_preferences():
         # (Xvfb has no window manager to give the keyboard back to the main
         # window when Preferences goes away: the test does what one would.)
         time.sleep(0.5)
-        subprocess.run(["xdotool", "search", "--name", "^Authgear Login$", "windowfocus"], check=False)
+        focus_window()
         press("Login")
         sign_in_with_email()
         assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "the confidential client did not sign in"
