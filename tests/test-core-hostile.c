@@ -13,6 +13,7 @@
 #include "ag-http.h"
 #include "ag-oidc-client.h"
 #include "ag-session.h"
+#include "ag-session-private.h"
 #include "ag-token-store.h"
 #include "test-util.h"
 
@@ -50,6 +51,8 @@ code_name (int code)
     [AG_ERROR_NOT_REDIRECT] = "NOT_REDIRECT",
     [AG_ERROR_NO_PENDING_SIGN_IN] = "NO_PENDING_SIGN_IN",
     [AG_ERROR_UNAUTHORIZED] = "UNAUTHORIZED",
+    [AG_ERROR_CLIENT_REJECTED] = "CLIENT_REJECTED",
+    [AG_ERROR_CLOCK_SKEW] = "CLOCK_SKEW",
   };
 
   if (code == ACCEPT)
@@ -265,6 +268,17 @@ static const Case sign_in_cases[] = {
   { "wrong-nonce", "nonce of another request", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
   { "missing-nonce", "no nonce", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
   { "no-id-token", "token response without id_token", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  /* The real Authgear's shape */
+  { "authgear-shape", "Authgear: aud [client], exp = iat + 5 min, no iss in the redirect, not announced", ACCEPT, 0 },
+  { "aud-array", "aud a one-element array", ACCEPT, 0 },
+  /* Clocks (Date header and tokens on the provider's clock) */
+  { "clock-ahead-5min", "provider clock 5 minutes ahead of this machine's", ACCEPT, 0 },
+  { "clock-behind-5min", "provider clock 5 minutes behind this machine's", ACCEPT, 0 },
+  { "clock-ahead-20min", "provider clock 20 minutes ahead: said, not signed in", AG_ERROR_CLOCK_SKEW, BAD_ID_TOKEN },
+  { "expired-by-provider-clock", "ID token expired by the provider's clock, not by ours", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  /* Client authentication */
+  { "basic-refused", "no client_secret_basic listed, Basic refused (Authgear before 2026-07-30.0)", ACCEPT, CONFIDENTIAL },
+  { "basic-listed", "client_secret_basic listed", ACCEPT, CONFIDENTIAL },
   /* Keys */
   { "one-key-no-kid", "one key, no kid anywhere", ACCEPT, 0 },
   { "several-keys-no-kid", "two keys, no kid", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
@@ -323,6 +337,15 @@ test_sign_in_case (gconstpointer data)
     g_assert_cmpint (count_of (c->name, "jwks"), ==, 2);
   if (g_str_equal (c->name, "server-error"))
     g_assert_nonnull (strstr (error->message, "The database is on fire"));
+  if (g_str_equal (c->name, "clock-ahead-20min"))
+    g_assert_nonnull (strstr (error->message, "20 minutes"));
+  /* One method, chosen from discovery. */
+  if (g_str_equal (c->name, "basic-refused") || g_str_equal (c->name, "basic-listed"))
+    {
+      g_autoptr(JsonObject) stats = stats_of (c->name);
+      g_assert_cmpstr (json_object_get_string_member (stats, "client_auth"), ==,
+                       g_str_equal (c->name, "basic-refused") ? "client_secret_post" : "client_secret_basic");
+    }
   if (c->expected == ACCEPT)
     {
       g_autoptr(AgTokenSet) stored = stored_tokens (c->name);
@@ -460,6 +483,119 @@ test_refresh_rotates (void)
   }
 }
 
+/* Authgear's default: no rotation, so the refresh answer has no
+ * refresh_token; the old one is kept, stored and used for the next refresh. */
+static void
+test_refresh_no_rotation (void)
+{
+  g_autofree char *before = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgSession) session = signed_in_then_refresh ("refresh-no-rotation", &before, &error);
+  g_autoptr(AgTokenSet) stored = NULL;
+  g_autoptr(JsonObject) stats = NULL;
+  JsonArray *used;
+
+  record ("refresh-no-rotation", "refresh answer without refresh_token: the old one kept and used again", ACCEPT, error);
+  g_assert_no_error (error);
+  g_assert_true (g_strcmp0 (ag_token_set_get_refresh_token (ag_session_get_tokens (session)), before) == 0);
+  /* A refreshed ID token has no nonce, and the session still names the user. */
+  g_assert_cmpstr (ag_token_set_get_subject (ag_session_get_tokens (session)), ==, "user-1");
+  g_assert_true (refresh (session, &error));
+  g_assert_no_error (error);
+  stats = stats_of ("refresh-no-rotation");
+  used = json_object_get_array_member (stats, "refresh_tokens_used");
+  g_assert_cmpuint (json_array_get_length (used), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (used, 0), ==, json_array_get_string_element (used, 1));
+  for (guint i = 0; i < 50; i++)
+    {
+      g_clear_object (&stored);
+      stored = stored_tokens ("refresh-no-rotation");
+      if (stored != NULL && ag_token_set_get_access_token (stored) != NULL &&
+          g_strcmp0 (ag_token_set_get_access_token (stored),
+                     ag_token_set_get_access_token (ag_session_get_tokens (session))) == 0)
+        break;
+      g_usleep (20000);
+    }
+  g_assert_nonnull (stored);
+  g_assert_true (g_strcmp0 (ag_token_set_get_refresh_token (stored), before) == 0);
+}
+
+/* Runs the main context for @msec milliseconds. */
+static void
+spin (guint msec)
+{
+  gint64 until = g_get_monotonic_time () + msec * G_TIME_SPAN_MILLISECOND;
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE), g_usleep (2000);
+}
+
+/* invalid_client: the same credentials cannot succeed later, so the
+ * session stops refreshing by itself (and keeps the session). */
+static void
+test_refresh_client_rejected_stops (void)
+{
+  g_autofree char *before = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgSession) session = NULL;
+
+  reset_case ("refresh-invalid-client");
+  session = new_session ("refresh-invalid-client", FALSE);
+  ag_session_set_refresh_retry_first_ms (session, 50);
+  g_assert_true (sign_in (session, NULL, &error));
+  refresh (session, &error);
+  g_assert_error (error, AG_ERROR, AG_ERROR_CLIENT_REJECTED);
+  g_assert_error ((GError *) ag_session_get_last_error (session), AG_ERROR, AG_ERROR_CLIENT_REJECTED);
+  spin (600);
+  g_assert_cmpint (count_of ("refresh-invalid-client", "refresh"), ==, 1);
+  g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_SIGNED_IN);
+  record ("refresh-invalid-client/retries", "invalid_client: no automatic retry in 12 retry periods", ACCEPT, NULL);
+}
+
+/* 503 on refresh: retried with a growing delay, and at once when the
+ * network comes back. The first delay is 100 ms here instead of 30 s. */
+static void
+test_refresh_backoff (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgSession) session = NULL;
+  g_autoptr(JsonObject) stats = NULL;
+  JsonArray *times;
+  guint n;
+  gint64 before_network;
+
+  reset_case ("refresh-503");
+  session = new_session ("refresh-503", FALSE);
+  ag_session_set_refresh_retry_first_ms (session, 100);
+  g_assert_true (sign_in (session, NULL, &error));
+  refresh (session, &error);
+  g_assert_error (error, AG_ERROR, AG_ERROR_PROVIDER);
+  /* Tries at about 0, 0.1, 0.3, 0.7 and 1.5 s (plus up to a quarter). */
+  spin (2100);
+  g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_SIGNED_IN);
+  stats = stats_of ("refresh-503");
+  times = json_object_get_array_member (stats, "refresh_times");
+  n = json_array_get_length (times);
+  g_test_message ("%u refresh requests in 2.1 s", n);
+  g_assert_cmpuint (n, >=, 4);
+  g_assert_cmpuint (n, <=, 6);    /* every 100 ms would be 21 */
+  for (guint i = 2; i < n; i++)
+    {
+      gint64 a = json_array_get_int_element (times, i - 1) - json_array_get_int_element (times, i - 2);
+      gint64 b = json_array_get_int_element (times, i) - json_array_get_int_element (times, i - 1);
+
+      g_test_message ("gap %" G_GINT64_FORMAT " ms, then %" G_GINT64_FORMAT " ms", a, b);
+      g_assert_cmpint (b * 10, >=, a * 14);
+    }
+
+  /* The network comes back: one try now, not at the next step (>= 1.6 s). */
+  before_network = count_of ("refresh-503", "refresh");
+  g_signal_emit_by_name (g_network_monitor_get_default (), "network-changed", TRUE);
+  spin (300);
+  g_assert_cmpint (count_of ("refresh-503", "refresh"), ==, before_network + 1);
+  record ("refresh-503", "503 on refresh: back-off 1, 2, 4, 8 × the first delay, at once on network-changed", ACCEPT, NULL);
+}
+
 static void
 test_refresh_invalid_grant (void)
 {
@@ -505,6 +641,7 @@ test_refresh_kept (gconstpointer data)
 
 static const Case refresh_kept_cases[] = {
   { "refresh-network-down", "connection dropped during refresh: session kept", AG_ERROR_NETWORK, 0 },
+  { "refresh-invalid-client", "refresh answered invalid_client: session kept, no automatic retry", AG_ERROR_CLIENT_REJECTED, 0 },
   { "refresh-other-iss", "refreshed ID token of another iss: rejected, old kept", AG_ERROR_INVALID_ID_TOKEN, 0 },
   { "refresh-other-sub", "refreshed ID token of another sub: rejected, old kept", AG_ERROR_INVALID_ID_TOKEN, 0 },
 };
@@ -642,6 +779,9 @@ main (int   argc,
   g_test_add_func ("/hostile/pkce", test_pkce_as_seen);
   g_test_add_func ("/hostile/refresh/rotates", test_refresh_rotates);
   g_test_add_func ("/hostile/refresh/invalid-grant", test_refresh_invalid_grant);
+  g_test_add_func ("/hostile/refresh/no-rotation", test_refresh_no_rotation);
+  g_test_add_func ("/hostile/refresh/client-rejected-stops", test_refresh_client_rejected_stops);
+  g_test_add_func ("/hostile/refresh/backoff", test_refresh_backoff);
   for (guint i = 0; i < G_N_ELEMENTS (refresh_kept_cases); i++)
     {
       g_autofree char *path = g_strconcat ("/hostile/refresh/", refresh_kept_cases[i].name, NULL);

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The OIDC core against the development provider (AG_TEST_PROVIDER, started
  * by build-aux/test-session) and the test session's gnome-keyring: the whole
- * code flow, userinfo, refresh with rotation, single-flight, revocation,
- * logout and the keyring. The browser part is played by
- * tests/provider/signin.mjs. */
+ * code flow, userinfo, refresh (with or without rotation), single-flight,
+ * revocation, logout and the keyring. The browser part is played by
+ * tests/provider/signin.mjs. build-aux/run-tests runs it against the
+ * provider's default profile (the real Authgear's shape) and against the
+ * profiles its flags make (/dev/profile says which one this is). */
 #define _GNU_SOURCE
 #include "config.h"
 
@@ -29,15 +31,35 @@ static const char *issuer;
 static SoupSession *http;
 static char *cache_dir;
 
+/* Token values never go into a test's output, even when it fails. */
+#define assert_same_secret(a, b) g_assert_true (g_strcmp0 ((a), (b)) == 0)
+#define assert_other_secret(a, b) g_assert_true (g_strcmp0 ((a), (b)) != 0)
+
+/* One of the provider's /dev/ documents. */
+static JsonObject *
+dev_document (const char *name)
+{
+  g_autofree char *url = g_strconcat (issuer, "/dev/", name, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = soup_session_send_and_read (http, msg, NULL, NULL);
+  JsonObject *object = ag_http_parse_json_object (body, name, NULL);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+/* The provider's profile: what it does where it leaves Authgear's shape. */
+static gboolean
+profile_flag (const char *name)
+{
+  g_autoptr(JsonObject) object = dev_document ("profile");
+  return json_object_get_boolean_member_with_default (object, name, FALSE);
+}
+
 static gint64
 stat_of (const char *name)
 {
-  g_autofree char *url = g_strconcat (issuer, "/dev/stats", NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-  g_autoptr(GBytes) body = soup_session_send_and_read (http, msg, NULL, NULL);
-  g_autoptr(JsonObject) object = ag_http_parse_json_object (body, "stats", NULL);
-
-  g_assert_nonnull (object);
+  g_autoptr(JsonObject) object = dev_document ("stats");
   return json_object_get_int_member (object, name);
 }
 
@@ -114,7 +136,7 @@ test_public_client_flow (void)
   stored = load_stored (store, "authgear-login", &error);
   g_assert_no_error (error);
   g_assert_nonnull (stored);
-  g_assert_cmpstr (ag_token_set_get_refresh_token (stored), ==, ag_token_set_get_refresh_token (tokens));
+  assert_same_secret (ag_token_set_get_refresh_token (stored), ag_token_set_get_refresh_token (tokens));
 
   /* A replayed callback finds nothing pending. */
   {
@@ -126,18 +148,28 @@ test_public_client_flow (void)
     g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_SIGNED_IN);
   }
 
-  /* Refresh: a rotated refresh token replaces the old one, in the keyring too. */
-  old_refresh = g_strdup (ag_token_set_get_refresh_token (ag_session_get_tokens (session)));
-  ag_session_refresh_async (session, NULL, test_store_result, &result);
-  g_assert_true (ag_session_refresh_finish (session, test_wait_for (&result), &error));
-  g_clear_object (&result);
-  g_assert_no_error (error);
-  g_assert_cmpstr (ag_token_set_get_refresh_token (ag_session_get_tokens (session)), !=, old_refresh);
-  g_assert_cmpstr (ag_token_set_get_display_name (ag_session_get_tokens (session)), ==, "Alice Liddell");
-  g_clear_object (&stored);
-  stored = load_stored (store, "authgear-login", &error);
-  g_assert_cmpstr (ag_token_set_get_refresh_token (stored), ==,
-                   ag_token_set_get_refresh_token (ag_session_get_tokens (session)));
+  /* Refresh: with rotation (--rotate-refresh-tokens) the new refresh token
+   * replaces the old one; without (Authgear's default) the answer has none
+   * and the old one is kept and used again. In the keyring too. */
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(AgTokenSet) stored_now = NULL;
+
+      g_free (old_refresh);
+      old_refresh = g_strdup (ag_token_set_get_refresh_token (ag_session_get_tokens (session)));
+      ag_session_refresh_async (session, NULL, test_store_result, &result);
+      g_assert_true (ag_session_refresh_finish (session, test_wait_for (&result), &error));
+      g_clear_object (&result);
+      g_assert_no_error (error);
+      if (profile_flag ("rotate_refresh_tokens"))
+        assert_other_secret (ag_token_set_get_refresh_token (ag_session_get_tokens (session)), old_refresh);
+      else
+        assert_same_secret (ag_token_set_get_refresh_token (ag_session_get_tokens (session)), old_refresh);
+      g_assert_cmpstr (ag_token_set_get_display_name (ag_session_get_tokens (session)), ==, "Alice Liddell");
+      stored_now = load_stored (store, "authgear-login", &error);
+      assert_same_secret (ag_token_set_get_refresh_token (stored_now),
+                          ag_token_set_get_refresh_token (ag_session_get_tokens (session)));
+    }
 
   /* Logout: local state gone, keyring cleared, refresh token refused. */
   {
@@ -177,13 +209,23 @@ test_public_client_flow (void)
   }
 }
 
+/* Basic where the provider lists it, else the secret in the form: a server
+ * older than release 2026-07-30.0 (--legacy-client-auth) refuses Basic. */
 static void
 test_confidential_client (void)
 {
   g_autoptr(AgSession) session = new_session ("authgear-login-confidential", "dev-client-secret-change-me", NULL);
+  gint64 basic_before = stat_of ("token_basic");
   AgTokenSet *tokens = sign_in (session);
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *result = NULL;
 
   g_assert_cmpstr (ag_token_set_get_client_id (tokens), ==, "authgear-login-confidential");
+  ag_session_refresh_async (session, NULL, test_store_result, &result);
+  g_assert_true (ag_session_refresh_finish (session, test_wait_for (&result), &error));
+  g_clear_object (&result);
+  g_assert_no_error (error);
+  g_assert_cmpint (stat_of ("token_basic") - basic_before, ==, profile_flag ("legacy_client_auth") ? 0 : 2);
   /* No keyring given: signed in for this run only. */
   g_assert_false (ag_session_get_persistent (session));
   g_assert_error ((GError *) ag_session_get_last_error (session), AG_ERROR, AG_ERROR_KEYRING_UNAVAILABLE);

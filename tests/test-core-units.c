@@ -67,6 +67,43 @@ test_auth_request_url (void)
   g_assert_cmpstr (ag_auth_request_get_state (a), !=, ag_auth_request_get_state (b));
   g_assert_cmpstr (ag_auth_request_get_nonce (a), !=, ag_auth_request_get_nonce (b));
   g_assert_null (strstr (ag_auth_request_get_url (b), "x_page"));
+  /* As Authgear's SDKs: no Authgear cookie in the browser by default. */
+  g_assert_cmpstr (g_hash_table_lookup (q, "x_sso_enabled"), ==, "false");
+  g_assert_cmpstr (g_hash_table_lookup (q, "x_suppress_idp_session_cookie"), ==, "true");
+  g_assert_false (g_hash_table_contains (q, "x_device_info"));
+  {
+    AgAuthOptions sso = { .sso_enabled = TRUE };
+    g_autoptr(AgAuthRequest) c = ag_auth_request_new ("https://p.example/oauth2/authorize", "https://p.example", FALSE,
+                                                      "cid", AG_DEFAULT_REDIRECT_URI, AG_DEFAULT_SCOPES, &sso);
+    g_autoptr(GHashTable) qc = query_of (ag_auth_request_get_url (c));
+
+    g_assert_cmpstr (g_hash_table_lookup (qc, "x_sso_enabled"), ==, "true");
+    g_assert_false (g_hash_table_contains (qc, "x_suppress_idp_session_cookie"));
+  }
+}
+
+/* Authgear's authorization response has no iss and does not announce it:
+ * accepted then; refused when iss is announced but missing. */
+static void
+test_redirect_without_iss (void)
+{
+  g_autoptr(AgAuthRequest) quiet = ag_auth_request_new ("https://p.example/oauth2/authorize", "https://p.example", FALSE,
+                                                        "cid", AG_DEFAULT_REDIRECT_URI, AG_DEFAULT_SCOPES, NULL);
+  g_autoptr(AgAuthRequest) announced = ag_auth_request_new ("https://p.example/oauth2/authorize", "https://p.example", TRUE,
+                                                            "cid", AG_DEFAULT_REDIRECT_URI, AG_DEFAULT_SCOPES, NULL);
+  g_autofree char *back_quiet = g_strdup_printf ("http://localhost:3000/callback?code=c1&state=%s",
+                                                 ag_auth_request_get_state (quiet));
+  g_autofree char *back_announced = g_strdup_printf ("http://localhost:3000/callback?code=c1&state=%s",
+                                                     ag_auth_request_get_state (announced));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = ag_auth_request_parse_redirect (quiet, back_quiet, &error);
+  g_autofree char *refused = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (code, ==, "c1");
+  refused = ag_auth_request_parse_redirect (announced, back_announced, &error);
+  g_assert_null (refused);
+  g_assert_error (error, AG_ERROR, AG_ERROR_ISSUER_MISMATCH);
 }
 
 static void
@@ -782,6 +819,7 @@ main (int   argc,
   g_test_add_func ("/auth-request/url", test_auth_request_url);
   g_test_add_func ("/auth-request/redirect-matching", test_redirect_matching);
   g_test_add_func ("/auth-request/redirect-parsing", test_redirect_parsing);
+  g_test_add_func ("/auth-request/redirect-without-iss", test_redirect_without_iss);
   g_test_add_func ("/config/validation", test_config_validation);
   g_test_add_func ("/config/dotenv", test_dotenv);
   g_test_add_func ("/config/sources", test_config_sources);

@@ -128,6 +128,12 @@ ag_auth_request_new (const char          *authorization_endpoint,
     append_param (query, "x_page", "signup");
   if (g_strcmp0 (options->color_scheme, "light") == 0 || g_strcmp0 (options->color_scheme, "dark") == 0)
     append_param (query, "x_color_scheme", options->color_scheme);
+  /* As Authgear's SDKs: unless asked, the browser keeps no Authgear session
+   * cookie, so that Logout followed by a browser sign-in asks again. Servers
+   * older than x_sso_enabled read x_suppress_idp_session_cookie. */
+  if (!options->sso_enabled)
+    append_param (query, "x_suppress_idp_session_cookie", "true");
+  append_param (query, "x_sso_enabled", options->sso_enabled ? "true" : "false");
 
   if (strchr (authorization_endpoint, '?') != NULL)
     query->str[0] = '&';

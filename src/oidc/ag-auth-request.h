@@ -22,6 +22,7 @@ typedef struct
   const char *login_hint;     /* nullable */
   const char *ui_locales;     /* nullable, space-separated BCP 47 tags */
   const char *color_scheme;   /* nullable, "light" or "dark" */
+  gboolean    sso_enabled;    /* keep Authgear's session cookie in the browser */
 } AgAuthOptions;
 
 /**

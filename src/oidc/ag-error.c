@@ -47,6 +47,10 @@ ag_error_code_summary (AgError code)
       return _("No sign-in is in progress");
     case AG_ERROR_UNAUTHORIZED:
       return _("Authgear did not accept the access token");
+    case AG_ERROR_CLIENT_REJECTED:
+      return _("Authgear refused this app’s credentials");
+    case AG_ERROR_CLOCK_SKEW:
+      return _("This computer’s clock is wrong");
     default:
       return _("Unknown error");
     }

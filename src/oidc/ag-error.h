@@ -30,6 +30,8 @@ typedef enum
   AG_ERROR_NOT_REDIRECT,
   AG_ERROR_NO_PENDING_SIGN_IN,
   AG_ERROR_UNAUTHORIZED,
+  AG_ERROR_CLIENT_REJECTED,
+  AG_ERROR_CLOCK_SKEW,
 } AgError;
 
 GQuark       ag_error_quark           (void);

@@ -98,6 +98,39 @@ ag_oidc_client_get_n_token_requests (AgOidcClient *self)
   return self->n_token_requests;
 }
 
+/* How this client authenticates at the token endpoint: none for a public
+ * client; a confidential one uses client_secret_basic where discovery lists
+ * it, else client_secret_post (Authgear before release 2026-07-30.0 refuses
+ * a Basic header); never both at once. */
+typedef enum
+{
+  CLIENT_AUTH_NONE,
+  CLIENT_AUTH_BASIC,
+  CLIENT_AUTH_POST,
+} ClientAuth;
+
+static ClientAuth
+client_auth (AgOidcClient *self)
+{
+  if (ag_config_get_client_secret (self->config) == NULL)
+    return CLIENT_AUTH_NONE;
+  return ag_provider_get_client_secret_basic_supported (self->provider) ? CLIENT_AUTH_BASIC : CLIENT_AUTH_POST;
+}
+
+/* The form's client_id: in the form unless a Basic header carries it. */
+static const char *
+form_client_id (AgOidcClient *self)
+{
+  return client_auth (self) == CLIENT_AUTH_BASIC ? NULL : ag_config_get_client_id (self->config);
+}
+
+/* The form's client_secret: only for client_secret_post. */
+static const char *
+form_client_secret (AgOidcClient *self)
+{
+  return client_auth (self) == CLIENT_AUTH_POST ? ag_config_get_client_secret (self->config) : NULL;
+}
+
 /* RFC 6749 §2.3.1: client_secret_basic with form-encoded id and secret. */
 static void
 add_client_auth (AgOidcClient *self,
@@ -110,7 +143,7 @@ add_client_auth (AgOidcClient *self,
   g_autofree char *b64 = NULL;
   g_autofree char *header = NULL;
 
-  if (secret == NULL)
+  if (client_auth (self) != CLIENT_AUTH_BASIC)
     return;
   id = g_uri_escape_string (ag_config_get_client_id (self->config), NULL, FALSE);
   escaped_secret = g_uri_escape_string (secret, NULL, FALSE);
@@ -157,6 +190,10 @@ parse_token_answer (AgOidcClient  *self,
       if (g_strcmp0 (oauth_error, "invalid_grant") == 0)
         g_set_error (error, AG_ERROR, AG_ERROR_INVALID_GRANT,
                      _("Authgear no longer accepts this sign-in (invalid_grant)"));
+      else if (g_strcmp0 (oauth_error, "invalid_client") == 0 || g_strcmp0 (oauth_error, "unauthorized_client") == 0)
+        g_set_error (error, AG_ERROR, AG_ERROR_CLIENT_REJECTED,
+                     _("Authgear refused this app’s client ID or secret (%s). Check them in Preferences."),
+                     oauth_error);
       else if (oauth_error != NULL && g_utf8_validate (oauth_error, -1, NULL) && strlen (oauth_error) < 64)
         g_set_error (error, AG_ERROR, AG_ERROR_PROVIDER,
                      _("Authgear refused the token request (%s)"), oauth_error);
@@ -177,6 +214,21 @@ parse_token_answer (AgOidcClient  *self,
                                          error);
 }
 
+/* How far Authgear's clock is from ours, from the Date header of @msg's
+ * answer (0 without one). A laptop back from sleep or a dual-boot machine is
+ * often minutes off; the ID token's iat and exp are then read against
+ * Authgear's clock. */
+static gint64
+measure_clock_offset (SoupMessage *msg)
+{
+  const char *date = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Date");
+  g_autoptr(GDateTime) server = date ? soup_date_time_new_from_http_string (date) : NULL;
+
+  if (server == NULL)
+    return 0;
+  return g_date_time_to_unix (server) - g_get_real_time () / G_USEC_PER_SEC;
+}
+
 /* ID token verification, shared by the exchange and refresh. */
 typedef struct
 {
@@ -187,6 +239,7 @@ typedef struct
   gboolean refetched;
   SoupMessage *msg;
   gboolean fetch_userinfo;
+  gint64 clock_offset;    /* Authgear's clock minus ours, in seconds */
 } Exchange;
 
 static void
@@ -286,7 +339,7 @@ jwks_ready (GObject      *object,
                               ag_provider_get_issuer (self->provider),
                               ag_config_get_client_id (self->config),
                               ex->nonce,
-                              g_get_real_time () / G_USEC_PER_SEC,
+                              g_get_real_time () / G_USEC_PER_SEC + ex->clock_offset,
                               &error))
     {
       g_task_return_error (task, error);
@@ -337,6 +390,25 @@ token_answered (GObject      *object,
       return;
     }
 
+  ex->clock_offset = measure_clock_offset (ex->msg);
+  if (ex->clock_offset > AG_OIDC_MAX_CLOCK_OFFSET || ex->clock_offset < -AG_OIDC_MAX_CLOCK_OFFSET)
+    {
+      gint64 minutes = (ABS (ex->clock_offset) + 30) / 60;
+
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_CLOCK_SKEW,
+                               ex->clock_offset > 0
+                               ? g_dngettext (GETTEXT_PACKAGE,
+                                              "This computer’s clock is %" G_GINT64_FORMAT " minute behind Authgear’s. Set the date and time, then try again.",
+                                              "This computer’s clock is %" G_GINT64_FORMAT " minutes behind Authgear’s. Set the date and time, then try again.",
+                                              (gulong) minutes)
+                               : g_dngettext (GETTEXT_PACKAGE,
+                                              "This computer’s clock is %" G_GINT64_FORMAT " minute ahead of Authgear’s. Set the date and time, then try again.",
+                                              "This computer’s clock is %" G_GINT64_FORMAT " minutes ahead of Authgear’s. Set the date and time, then try again.",
+                                              (gulong) minutes),
+                               minutes);
+      return;
+    }
+
   id_token = ag_token_set_get_id_token (ex->tokens);
   if (id_token == NULL)
     {
@@ -384,7 +456,8 @@ ag_oidc_client_exchange_code_async (AgOidcClient        *self,
                               "code", code,
                               "redirect_uri", ag_auth_request_get_redirect_uri (request),
                               "code_verifier", ag_auth_request_get_verifier (request),
-                              "client_id", ag_config_get_client_secret (self->config) ? NULL : ag_config_get_client_id (self->config),
+                              "client_id", form_client_id (self),
+                              "client_secret", form_client_secret (self),
                               NULL);
   ex = g_new0 (Exchange, 1);
   ex->nonce = g_strdup (ag_auth_request_get_nonce (request));
@@ -478,7 +551,8 @@ ag_oidc_client_refresh_async (AgOidcClient        *self,
 
   form = ag_http_form_encode ("grant_type", "refresh_token",
                               "refresh_token", ag_token_set_get_refresh_token (current),
-                              "client_id", ag_config_get_client_secret (self->config) ? NULL : ag_config_get_client_id (self->config),
+                              "client_id", form_client_id (self),
+                              "client_secret", form_client_secret (self),
                               NULL);
   ex = g_new0 (Exchange, 1);
   ex->expected_sub = g_strdup (ag_token_set_get_subject (current));
@@ -644,7 +718,8 @@ ag_oidc_client_revoke_async (AgOidcClient        *self,
 
   form = ag_http_form_encode ("token", token,
                               "token_type_hint", "refresh_token",
-                              "client_id", ag_config_get_client_secret (self->config) ? NULL : ag_config_get_client_id (self->config),
+                              "client_id", form_client_id (self),
+                              "client_secret", form_client_secret (self),
                               NULL);
   msg = soup_message_new (SOUP_METHOD_POST, endpoint);
   soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", form);

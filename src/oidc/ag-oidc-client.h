@@ -8,6 +8,11 @@
 
 G_BEGIN_DECLS
 
+/* The largest difference between this computer's clock and Authgear's (in
+ * seconds, read from the token answer's Date header) that a sign-in accepts;
+ * AppAuth allows as much for iat. Beyond it: %AG_ERROR_CLOCK_SKEW. */
+#define AG_OIDC_MAX_CLOCK_OFFSET (10 * 60)
+
 #define AG_TYPE_OIDC_CLIENT (ag_oidc_client_get_type ())
 
 G_DECLARE_FINAL_TYPE (AgOidcClient, ag_oidc_client, AG, OIDC_CLIENT, GObject)

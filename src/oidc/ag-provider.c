@@ -29,6 +29,7 @@ struct _AgProvider
   char *jwks_uri;
   GStrv signing_algs;
   gboolean iss_parameter_supported;
+  gboolean client_secret_basic_supported;
 
   AgJwks *jwks;
   gint64 jwks_fetched;   /* monotonic, µs */
@@ -125,6 +126,28 @@ take_endpoint (JsonObject  *object,
   return TRUE;
 }
 
+/* The strings of the array member @name (at most 32), or %NULL without one. */
+static GStrv
+string_list (JsonObject *object,
+             const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+  g_autoptr(GPtrArray) list = NULL;
+  JsonArray *array;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+  array = json_node_get_array (node);
+  list = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+  for (guint i = 0; i < json_array_get_length (array) && i < 32; i++)
+    {
+      JsonNode *e = json_array_get_element (array, i);
+      if (JSON_NODE_HOLDS_VALUE (e) && json_node_get_value_type (e) == G_TYPE_STRING)
+        g_ptr_array_add (list, g_strdup (json_node_get_string (e)));
+    }
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&list), FALSE);
+}
+
 gboolean
 ag_provider_parse_metadata (AgProvider  *self,
                             const char  *json,
@@ -134,7 +157,7 @@ ag_provider_parse_metadata (AgProvider  *self,
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(JsonObject) object = NULL;
   g_autoptr(GError) local_error = NULL;
-  JsonNode *algs;
+  g_auto(GStrv) auth_methods = NULL;
 
   g_return_val_if_fail (AG_IS_PROVIDER (self), FALSE);
 
@@ -165,22 +188,15 @@ ag_provider_parse_metadata (AgProvider  *self,
       return FALSE;
     }
 
-  algs = json_object_get_member (object, "id_token_signing_alg_values_supported");
-  if (algs != NULL && JSON_NODE_HOLDS_ARRAY (algs))
-    {
-      JsonArray *array = json_node_get_array (algs);
-      g_autoptr(GPtrArray) list = g_ptr_array_new_null_terminated (0, g_free, TRUE);
-
-      for (guint i = 0; i < json_array_get_length (array) && i < 32; i++)
-        {
-          JsonNode *e = json_array_get_element (array, i);
-          if (JSON_NODE_HOLDS_VALUE (e) && json_node_get_value_type (e) == G_TYPE_STRING)
-            g_ptr_array_add (list, g_strdup (json_node_get_string (e)));
-        }
-      self->signing_algs = (GStrv) g_ptr_array_free (g_steal_pointer (&list), FALSE);
-    }
-  else
+  self->signing_algs = string_list (object, "id_token_signing_alg_values_supported");
+  if (self->signing_algs == NULL)
     self->signing_algs = g_strdupv ((char *[]) { (char *) "RS256", NULL });
+
+  /* RFC 8414: without the list, client_secret_basic is the default. Authgear
+   * before release 2026-07-30.0 lists only none and client_secret_post. */
+  auth_methods = string_list (object, "token_endpoint_auth_methods_supported");
+  self->client_secret_basic_supported =
+    auth_methods == NULL || g_strv_contains ((const char * const *) auth_methods, "client_secret_basic");
 
   self->iss_parameter_supported =
     json_object_get_boolean_member_with_default (object, "authorization_response_iss_parameter_supported", FALSE);
@@ -451,6 +467,7 @@ GETTER (const char *, userinfo_endpoint, userinfo_endpoint)
 GETTER (const char *, revocation_endpoint, revocation_endpoint)
 GETTER (const char *, end_session_endpoint, end_session_endpoint)
 GETTER (gboolean, iss_parameter_supported, iss_parameter_supported)
+GETTER (gboolean, client_secret_basic_supported, client_secret_basic_supported)
 GETTER (SoupSession *, session, session)
 
 const char * const *

@@ -64,6 +64,9 @@ const char  *ag_provider_get_revocation_endpoint (AgProvider *self);
 const char  *ag_provider_get_end_session_endpoint (AgProvider *self);
 const char * const *ag_provider_get_signing_algs (AgProvider *self);
 gboolean     ag_provider_get_iss_parameter_supported (AgProvider *self);
+/* Whether the token endpoint takes client_secret_basic (RFC 8414 default:
+ * yes); else a confidential client sends its secret in the form. */
+gboolean     ag_provider_get_client_secret_basic_supported (AgProvider *self);
 SoupSession *ag_provider_get_session        (AgProvider *self);
 
 G_END_DECLS

@@ -12,10 +12,15 @@
 #include "ag-provider.h"
 #include "ag-secure.h"
 #include "ag-session.h"
+#include "ag-session-private.h"
 
 #define POST_LOGOUT_REDIRECT_URI "http://localhost:3000/"
-/* After a refresh failed for a reason other than invalid_grant. */
-#define REFRESH_RETRY_SECONDS 30
+/* After a refresh failed for a passing reason (no network, 5xx, time-out):
+ * exponential back-off from 30 s up to 15 minutes, with jitter, and at once
+ * when the network comes back. */
+#define REFRESH_RETRY_FIRST_MS (30 * 1000)
+#define REFRESH_RETRY_MAX_STEPS 5     /* 30 s · 2^5 = 16 min, capped at 15 */
+#define REFRESH_RETRY_CAP_FACTOR 30   /* 15 min = 30 × 30 s */
 
 struct _AgSession
 {
@@ -34,6 +39,9 @@ struct _AgSession
   gboolean persistent;
   GError *last_error;
   guint refresh_source;
+  guint refresh_failures;    /* passing failures in a row */
+  guint retry_first_ms;      /* REFRESH_RETRY_FIRST_MS; less in tests */
+  gboolean watching_network;
   guint generation;          /* bumps on every session change */
 };
 
@@ -51,6 +59,7 @@ static GParamSpec *properties[N_PROPS];
 G_DEFINE_FINAL_TYPE (AgSession, ag_session, G_TYPE_OBJECT)
 
 static void schedule_refresh (AgSession *self);
+static void schedule_retry (AgSession *self);
 
 static void
 ag_session_dispose (GObject *object)
@@ -135,6 +144,16 @@ static void
 ag_session_init (AgSession *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->retry_first_ms = REFRESH_RETRY_FIRST_MS;
+}
+
+void
+ag_session_set_refresh_retry_first_ms (AgSession *self,
+                                       guint      msec)
+{
+  g_return_if_fail (AG_IS_SESSION (self));
+  g_return_if_fail (msec > 0);
+  self->retry_first_ms = msec;
 }
 
 AgSession *
@@ -188,6 +207,8 @@ set_state (AgSession       *self,
 
   g_debug ("State %d -> %d (reason %d)", self->state, state, reason);
   self->generation++;
+  if (reason != AG_SESSION_REASON_REFRESHED)
+    self->refresh_failures = 0;
   if (tokens_changed)
     g_set_object (&self->tokens, tokens);
   self->reason = reason;
@@ -372,18 +393,26 @@ refreshed_cb (GObject      *object,
           if (self->store != NULL)
             ag_token_store_clear_async (self->store, NULL, NULL, NULL);
         }
+      else if (g_error_matches (error, AG_ERROR, AG_ERROR_CLIENT_REJECTED))
+        {
+          /* Asking again with the same credentials cannot help: no more
+           * automatic refresh; the window says so and offers Preferences.
+           * The session stays, as it may still be valid. */
+          g_debug ("Authgear refused the client: automatic refresh stopped");
+          g_clear_handle_id (&self->refresh_source, g_source_remove);
+        }
       else if (!ag_error_is_cancelled (error))
         {
-          /* Network down, or a refreshed token that failed its checks: keep
-           * the session as it was and try again later. */
-          g_clear_handle_id (&self->refresh_source, g_source_remove);
-          self->refresh_source = g_timeout_add_seconds (REFRESH_RETRY_SECONDS, refresh_timeout_cb, self);
+          /* Network down, a server error, or a refreshed token that failed
+           * its checks: keep the session as it was and try again later. */
+          schedule_retry (self);
         }
       g_task_return_error (task, error);
       g_object_unref (task);
       return;
     }
 
+  self->refresh_failures = 0;
   set_last_error (self, NULL);
   set_state (self, AG_SESSION_STATE_SIGNED_IN, AG_SESSION_REASON_REFRESHED, tokens);
   save_tokens (self, task);
@@ -440,6 +469,46 @@ refresh_timeout_cb (gpointer user_data)
 {
   refresh_in_background (user_data);
   return G_SOURCE_REMOVE;
+}
+
+/* The network is back while a refresh waits to be retried: retry now. */
+static void
+network_changed_cb (GNetworkMonitor *monitor,
+                    gboolean         available,
+                    AgSession       *self)
+{
+  if (!available || self->refresh_failures == 0 || self->refresh_source == 0 ||
+      self->state != AG_SESSION_STATE_SIGNED_IN)
+    return;
+  g_debug ("The network is back: refreshing now");
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+  refresh_in_background (self);
+}
+
+static void
+schedule_retry (AgSession *self)
+{
+  guint steps = MIN (self->refresh_failures, REFRESH_RETRY_MAX_STEPS);
+  guint64 cap = (guint64) self->retry_first_ms * REFRESH_RETRY_CAP_FACTOR;
+  guint64 delay = MIN ((guint64) self->retry_first_ms << steps, cap);
+  guint32 jitter;
+
+  /* Up to a quarter more, so that many clients that lost the same server do
+   * not come back in step. */
+  ag_secure_random ((guint8 *) &jitter, sizeof jitter);
+  delay = MIN (delay + (delay / 4) * jitter / G_MAXUINT32, cap);
+  self->refresh_failures++;
+
+  if (!self->watching_network)
+    {
+      g_signal_connect_object (g_network_monitor_get_default (), "network-changed",
+                               G_CALLBACK (network_changed_cb), self, 0);
+      self->watching_network = TRUE;
+    }
+  g_debug ("Refresh failed %u time(s) in a row: next try in %" G_GUINT64_FORMAT " ms",
+           self->refresh_failures, delay);
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+  self->refresh_source = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, (guint) delay, refresh_timeout_cb, self, NULL);
 }
 
 static void
@@ -689,6 +758,7 @@ ag_session_begin_sign_in_async (AgSession           *self,
       copy->login_hint = g_strdup (options->login_hint);
       copy->ui_locales = g_strdup (options->ui_locales);
       copy->color_scheme = g_strdup (options->color_scheme);
+      copy->sso_enabled = options->sso_enabled;
     }
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, ag_session_begin_sign_in_async);

@@ -34,6 +34,35 @@ export const CASES = {
   'missing-nonce': withClaims(({ nonce, ...c }) => c),
   'no-id-token': { tokenBody: ({ id_token, ...b }) => b },
 
+  // The real Authgear's shape (pkg/lib/oauth/oidc/id_token.go, protocol/authz.go):
+  // aud an array, exp = iat + 5 minutes, no RFC 9207 iss, not announced.
+  'authgear-shape': {
+    claims: (c, { clientId, now }) => ({ ...c, aud: [clientId], iat: now, exp: now + 300, sid: 'o_session' }),
+    discovery: ({ authorization_response_iss_parameter_supported, ...d }) => d,
+    redirect: (p) => drop(p, 'iss'),
+  },
+  'aud-array': withClaims((c, { clientId }) => ({ ...c, aud: [clientId] })),
+
+  // Clocks: the Date header and the tokens on the provider's clock, which is
+  // off from this machine's by the offset (seconds).
+  'clock-ahead-5min': { clockOffset: 300 },
+  'clock-behind-5min': { clockOffset: -300 },
+  'clock-ahead-20min': { clockOffset: 1200 },
+  'expired-by-provider-clock': {
+    clockOffset: 300,
+    claims: (c, { now }) => ({ ...c, iat: now - 400, exp: now - 100 }),
+  },
+
+  // Client authentication: Authgear before release 2026-07-30.0 lists no
+  // client_secret_basic and refuses a Basic header.
+  'basic-refused': {
+    discovery: (d) => ({ ...d, token_endpoint_auth_methods_supported: ['none', 'client_secret_post'] }),
+    refuseBasic: true,
+  },
+  'basic-listed': {
+    discovery: (d) => ({ ...d, token_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic'] }),
+  },
+
   // Keys
   'one-key-no-kid': { jwks: 'no-kid', sign: 'no-kid' },
   'several-keys-no-kid': { jwks: 'several-no-kid', sign: 'no-kid' },
@@ -80,6 +109,9 @@ export const CASES = {
 
   // Refresh (the sign-in itself is correct)
   'refresh-rotates': {},
+  'refresh-no-rotation': { rotate: false },
+  'refresh-invalid-client': { refresh: 'invalid_client' },
+  'refresh-503': { refresh: 'unavailable' },
   'refresh-invalid-grant': { refresh: 'invalid_grant' },
   'refresh-network-down': { refresh: 'drop' },
   'refresh-other-iss': { refreshClaims: (c) => ({ ...c, iss: 'https://evil.example' }) },

@@ -104,6 +104,12 @@ function send(res, status, body, type = 'application/json') {
   res.end(text);
 }
 
+// A case with a clock of its own says so in every Date header.
+function withCaseClock(res, c) {
+  if (c.clockOffset)
+    res.setHeader('Date', new Date(Date.now() + c.clockOffset * 1000).toUTCString());
+}
+
 function readBody(req) {
   return new Promise((resolve) => {
     const chunks = [];
@@ -152,8 +158,11 @@ function jwks(c, st) {
   }
 }
 
+// The case's clock: this machine's, shifted by its clockOffset.
+const caseNow = (c) => Math.floor(Date.now() / 1000) + (c.clockOffset ?? 0);
+
 function idToken(issuer, c, st, grant) {
-  const now = Math.floor(Date.now() / 1000);
+  const now = caseNow(c);
   let claims = {
     iss: issuer,
     sub: 'user-1',
@@ -275,14 +284,29 @@ async function token(req, c, st, issuer, res) {
     case 'drop':
       req.socket.destroy();
       return;
+    case 'invalid_client':
+      count(st, 'refresh');
+      return send(res, 401, { error: 'invalid_client', error_description: 'client authentication failed' });
+    case 'unavailable':
+      count(st, 'refresh');
+      (st.refreshTimes ??= []).push(Date.now());
+      return send(res, 503, 'Service Unavailable', 'text/plain');
     default:
       break;
   }
 
   const auth = basicAuth(req);
+  const formSecret = form.get('client_secret');
+  st.clientAuth = auth ? 'client_secret_basic' : formSecret !== null ? 'client_secret_post' : 'none';
+  if (auth && c.refuseBasic)
+    return send(res, 401, { error: 'invalid_client', error_description: 'client_secret_basic is not supported' });
+  if (auth && formSecret !== null)
+    return send(res, 400, { error: 'invalid_request', error_description: 'more than one client authentication method' });
   if (auth && (auth.id !== CLIENT_ID || auth.secret !== CLIENT_SECRET))
     return send(res, 401, { error: 'invalid_client' });
   if (!auth && form.get('client_id') !== CLIENT_ID)
+    return send(res, 401, { error: 'invalid_client' });
+  if (formSecret !== null && formSecret !== CLIENT_SECRET)
     return send(res, 401, { error: 'invalid_client' });
 
   let grant;
@@ -306,14 +330,18 @@ async function token(req, c, st, issuer, res) {
     const rt = form.get('refresh_token');
     if (!st.refreshTokens.has(rt))
       return send(res, 400, { error: 'invalid_grant' });
-    st.refreshTokens.delete(rt); // rotation: the old one is refused from now on
+    if (c.rotate !== false)
+      st.refreshTokens.delete(rt); // rotation: the old one is refused from now on
+    (st.refreshTokensUsed ??= []).push(crypto.createHash('sha256').update(`seen:${rt}`).digest('hex'));
     grant = { kind: 'refresh' };
   } else {
     return send(res, 400, { error: 'unsupported_grant_type' });
   }
 
-  const refreshToken = randomToken('rt');
-  st.refreshTokens.set(refreshToken, true);
+  // Without rotation (Authgear's default) a refresh answer has no refresh_token.
+  const refreshToken = grant.kind === 'refresh' && c.rotate === false ? undefined : randomToken('rt');
+  if (refreshToken)
+    st.refreshTokens.set(refreshToken, true);
   const accessToken = randomToken('at');
   let body = {
     access_token: accessToken,
@@ -359,6 +387,7 @@ async function handle(req, res) {
   if (!c)
     return send(res, 404, { error: 'no such case' });
   c.name = name;
+  withCaseClock(res, c);
   const st = caseState(name);
   const issuer = `${origin}/${name}`;
   const path = rest.join('/');
@@ -417,6 +446,9 @@ async function handle(req, res) {
         pkce: st.pkce,
         beacons: st.beacons ?? [],
         refresh_tokens: st.refreshTokens.size,
+        refresh_tokens_used: st.refreshTokensUsed ?? [],
+        refresh_times: st.refreshTimes ?? [],
+        client_auth: st.clientAuth ?? null,
       });
     case 'reset':
       state.delete(name);

@@ -3,6 +3,7 @@
 // Used by the provider's own test, and by the C tests through `signin.mjs`.
 
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 
 export function pkcePair() {
   const verifier = crypto.randomBytes(32).toString('base64url');
@@ -11,15 +12,36 @@ export function pkcePair() {
 }
 
 // A tiny cookie jar: enough for the provider's interaction cookies.
-class Jar {
+export class Jar {
   #cookies = new Map();
 
   store(response) {
     for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';');
+      const [pair, ...attributes] = line.split(';');
       const eq = pair.indexOf('=');
-      this.#cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+      const name = pair.slice(0, eq).trim();
+      const expired = attributes.some((a) => /^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]) < Date.now())
+        || attributes.some((a) => /^\s*max-age=0\s*$/i.test(a));
+      if (expired) this.#cookies.delete(name);
+      else this.#cookies.set(name, pair.slice(eq + 1).trim());
     }
+  }
+
+  has(name) {
+    return this.#cookies.has(name);
+  }
+
+  // A browser's cookies outlive one sign-in: kept in a file between runs.
+  static load(file) {
+    const jar = new Jar();
+    try {
+      for (const [k, v] of JSON.parse(fs.readFileSync(file, 'utf8'))) jar.#cookies.set(k, v);
+    } catch { /* a new browser profile */ }
+    return jar;
+  }
+
+  save(file) {
+    fs.writeFileSync(file, JSON.stringify([...this.#cookies]), { mode: 0o600 });
   }
 
   header() {
@@ -46,8 +68,10 @@ export async function latestCode(issuer, email) {
 
 // Follows an authorization URL through the email and code pages and returns
 // the final redirect to the client's redirect URI (not requested).
-export async function signIn(authorizationUrl, { email = 'alice@example.com', wrongCodes = 0 } = {}) {
-  const jar = new Jar();
+// @jar: the browser's cookies (a fresh one by default); @onEmailPage is
+// called when the provider asks for the email (not when its session cookie
+// signs the person in at once).
+export async function signIn(authorizationUrl, { email = 'alice@example.com', wrongCodes = 0, jar = new Jar(), onEmailPage } = {}) {
   const issuer = new URL(authorizationUrl).origin;
   let url = authorizationUrl;
   let response;
@@ -64,6 +88,7 @@ export async function signIn(authorizationUrl, { email = 'alice@example.com', wr
   }
   const form = page.match(/action="([^"]*\/email)"/);
   if (!form) throw new Error(`no email form: ${response.status} ${page.slice(0, 300)}`);
+  onEmailPage?.();
   response = await go(jar, new URL(form[1], issuer), {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },

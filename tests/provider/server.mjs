@@ -1,12 +1,23 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 //
-// The development provider: an OpenID provider on loopback that looks like
-// Authgear to Authgear Login (same paths, same Email + passwordless sign-in,
-// refresh tokens for `offline_access` without a consent prompt), built on the
-// certified `oidc-provider` package.
+// The development provider: an OpenID provider on loopback in the shape of the
+// real Authgear (authgear-server, release of 2026-08) as a client sees it:
+// same paths, same Email + passwordless sign-in, refresh tokens for
+// `offline_access` without a consent prompt, Authgear's ID token, userinfo,
+// client authentication, revocation, end session and SSO cookie rules.
+// Built on the certified `oidc-provider` package; where that package differs
+// from Authgear, the wrapper below makes it answer as Authgear does. The
+// README's table lists each behaviour and the server file that decides it.
 //
 //   node tests/provider/server.mjs [--port N] [--host H] [--access-token-ttl S]
 //                                  [--refresh-token-ttl S] [--stats]
+//                                  [--rfc9207] [--rotate-refresh-tokens]
+//                                  [--legacy-client-auth] [--clock-offset S]
+//
+// The last four leave Authgear's shape on purpose: `iss` in the authorization
+// response (RFC 9207), refresh-token rotation (an Authgear client option),
+// a server older than release 2026-07-30.0 (no client_secret_basic), and a
+// provider clock S seconds ahead of (or, negative, behind) this machine's.
 //
 // Environment: AG_PROVIDER_PORT, AG_PROVIDER_HOST, AG_PROVIDER_ACCESS_TOKEN_TTL,
 // AG_PROVIDER_REFRESH_TOKEN_TTL, AG_PROVIDER_STATS=1. Flags win.
@@ -28,8 +39,31 @@ const { values: flags } = parseArgs({
     'refresh-token-ttl': { type: 'string' },
     stats: { type: 'boolean' },
     quiet: { type: 'boolean' },
+    rfc9207: { type: 'boolean' },
+    'rotate-refresh-tokens': { type: 'boolean' },
+    'legacy-client-auth': { type: 'boolean' },
+    'clock-offset': { type: 'string' },
   },
 });
+
+// What this provider does where Authgear's shape is left on purpose.
+const profile = {
+  rfc9207: Boolean(flags.rfc9207),
+  rotate_refresh_tokens: Boolean(flags['rotate-refresh-tokens']),
+  legacy_client_auth: Boolean(flags['legacy-client-auth']),
+  clock_offset: Number(flags['clock-offset'] ?? 0),
+};
+if (!Number.isInteger(profile.clock_offset) || Math.abs(profile.clock_offset) > 7 * 24 * 3600) {
+  console.error('server.mjs: --clock-offset takes whole seconds (a week at most)');
+  process.exit(2);
+}
+if (profile.clock_offset !== 0) {
+  // Everything here (oidc-provider's iat/exp, the Date header) reads the
+  // time through Date.now: shift it, as a server with another clock would.
+  const realNow = Date.now;
+  Date.now = () => realNow() + profile.clock_offset * 1000;
+}
+const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 const host = flags.host ?? process.env.AG_PROVIDER_HOST ?? '127.0.0.1';
 const port = Number(flags.port ?? process.env.AG_PROVIDER_PORT ?? 4000);
@@ -50,8 +84,20 @@ for (const [name, v] of [['access-token-ttl', accessTokenTtl], ['refresh-token-t
 }
 
 const REDIRECT_URI = 'http://localhost:3000/callback';
+const AUTHGEAR_CLAIM = 'https://authgear.com/claims/user/';
+const AUTHGEAR_USER_CLAIMS = ['is_anonymous', 'is_verified', 'can_reauthenticate'].map((c) => AUTHGEAR_CLAIM + c);
 const POST_LOGOUT_REDIRECT_URI = 'http://localhost:3000/';
 const CODE_ATTEMPTS = 3;
+
+// Authgear's own user claims (pkg/lib/oauth/oidc/id_token.go): every account
+// here signs in with an email code, so it can be asked to reauthenticate.
+function authgearClaims(account) {
+  return {
+    [`${AUTHGEAR_CLAIM}is_anonymous`]: false,
+    [`${AUTHGEAR_CLAIM}is_verified`]: Boolean(account.email_verified),
+    [`${AUTHGEAR_CLAIM}can_reauthenticate`]: true,
+  };
+}
 
 // Accounts known to the provider. `name` is optional, as in Authgear, where a
 // new account has only its email until the person sets a name.
@@ -73,15 +119,15 @@ const outbox = [];
 const stats = {
   discovery: 0, jwks: 0, authorization: 0, token: 0, authorization_code: 0,
   refresh: 0, userinfo: 0, revocation: 0, end_session: 0, signup_page: 0,
+  token_basic: 0, // token requests that carried an Authorization: Basic header
 };
 
+// Authgear signs with one RSA key and announces only RS256
+// (pkg/lib/oauth/oidc/metadata.go).
+const rsaKey = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+const rsaKid = crypto.randomUUID();
 function signingKeys() {
-  const rsa = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
-  const ec = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
-  return [
-    { ...rsa, kid: `rsa-${crypto.randomBytes(4).toString('hex')}`, use: 'sig', alg: 'RS256' },
-    { ...ec, kid: `ec-${crypto.randomBytes(4).toString('hex')}`, use: 'sig', alg: 'ES256' },
-  ];
+  return [{ ...rsaKey.export({ format: 'jwk' }), kid: rsaKid, use: 'sig', alg: 'RS256' }];
 }
 
 const issuer = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -98,18 +144,21 @@ const configuration = {
       redirect_uris: [REDIRECT_URI],
       post_logout_redirect_uris: [POST_LOGOUT_REDIRECT_URI],
       application_type: 'native',
+      require_auth_time: true,
     },
     {
-      // Like the Flask guide's client: confidential, client_secret_basic.
+      // Like the Flask guide's client: confidential. Authgear takes its
+      // secret in the form, and since release 2026-07-30.0 also as Basic.
       client_id: 'authgear-login-confidential',
       client_secret: 'dev-client-secret-change-me',
       client_name: 'Authgear Login (confidential)',
-      token_endpoint_auth_method: 'client_secret_basic',
+      token_endpoint_auth_method: 'client_secret_post',
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       redirect_uris: [REDIRECT_URI],
       post_logout_redirect_uris: [POST_LOGOUT_REDIRECT_URI],
       application_type: 'native',
+      require_auth_time: true,
     },
   ],
   routes: {
@@ -124,11 +173,14 @@ const configuration = {
   // Authgear's userinfo answers with the standard claims for scope `openid`
   // alone (the Flask guide asks for nothing more), so map them there.
   claims: {
-    openid: ['sub', 'email', 'email_verified', 'name'],
+    openid: ['sub', 'email', 'email_verified', 'name', ...AUTHGEAR_USER_CLAIMS],
     email: ['email', 'email_verified'],
     profile: ['name'],
   },
-  extraParams: ['x_page', 'x_color_scheme'],
+  extraParams: ['x_page', 'x_color_scheme', 'x_sso_enabled', 'x_suppress_idp_session_cookie'],
+  clientAuthMethods: profile.legacy_client_auth
+    ? ['none', 'client_secret_post']
+    : ['none', 'client_secret_post', 'client_secret_basic'],
   pkce: {
     required: (_ctx, client) => client.clientAuthMethod === 'none',
   },
@@ -148,14 +200,15 @@ const configuration = {
       },
     },
   },
-  rotateRefreshToken: true,
+  // Authgear rotates refresh tokens only for clients that ask for it.
+  rotateRefreshToken: profile.rotate_refresh_tokens,
   issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token')
     && code.scopes.has('offline_access'),
   ttl: {
     AccessToken: accessTokenTtl,
     RefreshToken: refreshTokenTtl,
     AuthorizationCode: 60,
-    IdToken: 3600,
+    IdToken: 300,   // Authgear: exp = iat + 5 minutes
     Interaction: 600,
     Session: 24 * 3600,
     Grant: 30 * 24 * 3600,
@@ -167,7 +220,7 @@ const configuration = {
       accountId: sub,
       // Like Authgear: the ID token names the subject, the profile comes
       // from userinfo (the Flask guide's page shows "Welcome !" for this).
-      claims: async (use) => (use === 'id_token' ? { sub } : { ...account }),
+      claims: async (use) => (use === 'id_token' ? { sub } : { ...account, ...authgearClaims(account) }),
     };
   },
   interactions: {
@@ -196,6 +249,164 @@ function keepOfflineAccess(url) {
   }
   url.searchParams.set('prompt', [...prompts, 'consent'].join(' '));
   return true;
+}
+
+// ---- Authgear's shape, where oidc-provider answers otherwise ----
+
+const b64url = (value) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+
+// Authgear's ID token (pkg/lib/oauth/oidc/id_token.go): RS256 with `kid` and
+// `typ: JWT`; `aud` an array; exp = iat + 5 minutes; auth_time, sid, amr,
+// nonce (not after a refresh) and Authgear's user claims; no azp, no at_hash,
+// no name. oidc-provider's own token is read for what it decided (subject,
+// nonce, auth_time) and signed again in this shape.
+function authgearIdToken(original, clientId, sid, { refreshed }) {
+  const src = JSON.parse(Buffer.from(original.split('.')[1], 'base64url').toString());
+  const account = [...accounts.values()].find((a) => a.sub === src.sub) ?? {};
+  const iat = nowSeconds();
+  const claims = {
+    iss: issuer,
+    aud: [clientId],
+    sub: src.sub,
+    iat,
+    exp: iat + 300,
+    auth_time: src.auth_time ?? iat,
+    sid,
+    amr: src.amr ?? ['otp'],
+    ...(src.nonce !== undefined && !refreshed ? { nonce: src.nonce } : {}),
+    ...authgearClaims(account),
+  };
+  const input = `${b64url({ alg: 'RS256', kid: rsaKid, typ: 'JWT' })}.${b64url(claims)}`;
+  return `${input}.${crypto.sign('sha256', Buffer.from(input), rsaKey).toString('base64url')}`;
+}
+
+// One `sid` per grant, stable across refreshes, as Authgear's offline grant.
+const sids = new Map();
+function sidFor(grantId) {
+  if (!sids.has(grantId)) sids.set(grantId, `o_${crypto.randomBytes(12).toString('base64url')}`);
+  return sids.get(grantId);
+}
+
+function isRegisteredRedirect(location) {
+  return location.startsWith(`${REDIRECT_URI}?`) || location.startsWith(`${REDIRECT_URI}#`);
+}
+
+// Authgear's authorization response has `code` and `state` only
+// (pkg/lib/oauth/protocol/authz.go); oidc-provider always adds RFC 9207 `iss`.
+function withoutIss(location) {
+  const url = new URL(location);
+  url.searchParams.delete('iss');
+  return url.href;
+}
+
+// x_sso_enabled wins, x_suppress_idp_session_cookie is the older name, and
+// without either the cookie is kept (pkg/lib/oauth/protocol/authz.go).
+function suppressesSessionCookie(params) {
+  if (params.get('x_sso_enabled')) return params.get('x_sso_enabled') !== 'true';
+  if (params.get('x_suppress_idp_session_cookie')) return params.get('x_suppress_idp_session_cookie') === 'true';
+  return false;
+}
+// Interactions whose authorization request suppressed the cookie, by uid.
+const suppressedInteractions = new Set();
+const SESSION_COOKIES = ['_session', '_session.sig', '_session.legacy', '_session.legacy.sig'];
+
+function dropCookies(header, names) {
+  if (!header) return header;
+  return header.split(';').map((c) => c.trim()).filter((c) => !names.includes(c.split('=')[0])).join('; ');
+}
+
+provider.use(async (ctx, next) => {
+  await next();
+  if (ctx.path === '/.well-known/openid-configuration' && ctx.body && typeof ctx.body === 'object') {
+    if (!profile.rfc9207) delete ctx.body.authorization_response_iss_parameter_supported;
+    ctx.body.id_token_signing_alg_values_supported = ['RS256'];
+  }
+  const location = ctx.response.get('Location');
+  if (location && !profile.rfc9207 && isRegisteredRedirect(location)) {
+    ctx.response.set('Location', withoutIss(location));
+  }
+  if (ctx.path === '/oauth2/token' && ctx.status === 200 && ctx.body && typeof ctx.body === 'object') {
+    const grantId = ctx.oidc?.entities?.Grant?.jti ?? ctx.oidc?.entities?.RefreshToken?.grantId ?? 'none';
+    if (ctx.body.id_token) {
+      ctx.body.id_token = authgearIdToken(ctx.body.id_token, ctx.oidc.client.clientId, sidFor(grantId),
+        { refreshed: ctx.oidc.params.grant_type === 'refresh_token' });
+    }
+    // Without rotation Authgear's refresh answer has no refresh_token
+    // (pkg/lib/oauth/handler/handler_token.go); oidc-provider repeats it.
+    if (ctx.oidc?.params?.grant_type === 'refresh_token' && !profile.rotate_refresh_tokens) {
+      delete ctx.body.refresh_token;
+    }
+  }
+  // A dead access token: Authgear says invalid_grant / invalid session
+  // (pkg/lib/oauth/scope.go), oidc-provider invalid_token.
+  if (ctx.path === '/oauth2/userinfo' && ctx.status === 401) {
+    ctx.body = { error: 'invalid_grant', error_description: 'invalid session' };
+    ctx.response.set('WWW-Authenticate', 'Bearer error="invalid_grant", error_description="invalid session"');
+  }
+  // The session cookie is neither read nor written for such a request.
+  const resume = ctx.path.match(/^\/oauth2\/authorize\/([A-Za-z0-9_-]+)$/);
+  const interaction = (location ?? '').match(/^\/interaction\/([A-Za-z0-9_-]+)$/);
+  if (ctx.path === '/oauth2/authorize' && interaction && suppressesSessionCookie(new URLSearchParams(ctx.querystring))) {
+    suppressedInteractions.add(interaction[1]);
+  }
+  if (resume && suppressedInteractions.has(resume[1])) {
+    const cookies = ctx.response.get('Set-Cookie');
+    if (Array.isArray(cookies)) {
+      ctx.response.set('Set-Cookie', cookies.filter((c) => !SESSION_COOKIES.includes(c.split('=')[0])));
+    }
+  }
+});
+
+// Authgear's revocation needs no client authentication, always answers 200,
+// and ends the refresh token's session (pkg/lib/oauth/handler/handler_revoke.go).
+async function revoke(req, res) {
+  let form;
+  try { form = await readForm(req); } catch { form = new URLSearchParams(); }
+  const token = form.get('token') ?? '';
+  const refreshToken = token ? await provider.RefreshToken.find(token, { ignoreExpiration: true }) : undefined;
+  if (refreshToken) {
+    const grant = refreshToken.grantId ? await provider.Grant.find(refreshToken.grantId) : undefined;
+    await grant?.destroy();
+    await refreshToken.destroy();
+  }
+  res.statusCode = 200;
+  res.setHeader('Cache-Control', 'no-store');
+  res.end();
+}
+
+// Authgear's end session without its session cookie: 303 to the post-logout
+// URI with `state` only, when that URI is registered; else its own page
+// (pkg/lib/oauth/oidc/handler/handler_end_session.go). With the cookie,
+// oidc-provider's logout runs and ends that browser session.
+function endSessionWithoutCookie(req, res, url) {
+  const cookies = (req.headers.cookie ?? '').split(';').map((c) => c.trim().split('=')[0]);
+  if (cookies.includes('_session')) return false;
+  const q = url.searchParams;
+  let clientId = q.get('client_id');
+  try {
+    const aud = JSON.parse(Buffer.from((q.get('id_token_hint') ?? '').split('.')[1] ?? '', 'base64url').toString()).aud;
+    clientId ??= Array.isArray(aud) ? aud[0] : aud;
+  } catch { /* no readable hint */ }
+  const client = configuration.clients.find((c) => c.client_id === clientId);
+  const target = q.get('post_logout_redirect_uri');
+  res.setHeader('Cache-Control', 'no-store');
+  if (client && target && client.post_logout_redirect_uris.includes(target)) {
+    const back = new URL(target);
+    if (q.get('state')) back.searchParams.set('state', q.get('state'));
+    res.statusCode = 303;
+    res.setHeader('Location', back.href);
+  } else {
+    res.statusCode = 302;
+    res.setHeader('Location', '/');
+  }
+  res.end();
+  return true;
+}
+
+// Before release 2026-07-30.0 a Basic header is refused with invalid_client
+// (oidc-provider would take it from a client_secret_post client).
+function refusesBasic(req) {
+  return profile.legacy_client_auth && /^basic /i.test(req.headers.authorization ?? '');
 }
 
 provider.on('grant.success', (ctx) => {
@@ -272,6 +483,17 @@ ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 <p class="alt"><a href="/interaction/${uid}?restart=1">Use another email</a></p>`);
 }
 
+// Consent is implied for the demo clients, offline_access included.
+async function finishInteraction(req, res, details, accountId, amr, { login = false } = {}) {
+  const grant = new provider.Grant({ accountId, clientId: details.params.client_id });
+  grant.addOIDCScope(details.params.scope ?? 'openid');
+  const grantId = await grant.save();
+  return provider.interactionFinished(req, res, {
+    ...(login ? { login: { accountId, amr } } : {}),
+    consent: { grantId },
+  }, { mergeWithLastSubmission: false });
+}
+
 // Per-interaction sign-in progress: { email, code, name, attempts, signup }.
 const pending = new Map();
 
@@ -288,6 +510,12 @@ async function handleInteraction(req, res, url) {
 <p>Go back to the application and start again.</p>`));
   }
   if (details.uid !== uid) return sendHtml(res, 400, renderPage('Error', '<h1>Session mismatch</h1>'));
+
+  // Signed in already (Authgear's session cookie): only the consent this
+  // provider adds for offline_access is left, and Authgear asks nothing.
+  if (details.prompt.name !== 'login' && details.session?.accountId) {
+    return finishInteraction(req, res, details, details.session.accountId, details.session.amr ?? ['otp']);
+  }
 
   const state = pending.get(uid) ?? { attempts: 0, signup: details.params.x_page === 'signup' };
   pending.set(uid, state);
@@ -338,14 +566,7 @@ async function handleInteraction(req, res, url) {
     pending.delete(uid);
     const account = accountByEmail(state.email, { create: true, name: state.name });
 
-    // Consent is implied for the demo clients, offline_access included.
-    const grant = new provider.Grant({ accountId: account.sub, clientId: details.params.client_id });
-    grant.addOIDCScope(details.params.scope ?? 'openid');
-    const grantId = await grant.save();
-    return provider.interactionFinished(req, res, {
-      login: { accountId: account.sub, amr: ['otp'] },
-      consent: { grantId },
-    }, { mergeWithLastSubmission: false });
+    return finishInteraction(req, res, details, account.sub, ['otp'], { login: true });
   }
   return sendHtml(res, 404, renderPage('Not found', '<h1>Not found</h1>'));
 }
@@ -354,7 +575,7 @@ async function handleInteraction(req, res, url) {
 // challenge is public, and state and nonce are left out).
 let lastAuthorization = null;
 
-function countRequest(url, method) {
+function countRequest(url, method, headers) {
   const p = url.pathname;
   if (p === '/oauth2/authorize') {
     const q = url.searchParams;
@@ -369,17 +590,21 @@ function countRequest(url, method) {
   else if (p === '/oauth2/jwks') stats.jwks += 1;
   else if (p === '/oauth2/authorize') stats.authorization += 1;
   else if (p === '/oauth2/token' && method === 'POST') stats.token += 1;
+  if (p === '/oauth2/token' && /^basic /i.test(headers.authorization ?? '')) stats.token_basic += 1;
   else if (p === '/oauth2/userinfo') stats.userinfo += 1;
   else if (p === '/oauth2/revoke' && method === 'POST') stats.revocation += 1;
   else if (p.startsWith('/oauth2/end_session')) stats.end_session += 1;
 }
 
 const server = http.createServer(async (req, res) => {
+  // The provider's clock, also in the Date header a client may measure.
+  res.setHeader('Date', new Date(Date.now()).toUTCString());
   try {
     const url = new URL(req.url, issuer);
     if (url.pathname.startsWith('/dev/')) {
       if (!isLoopback(req)) return sendJson(res, 403, { error: 'loopback only' });
       if (url.pathname === '/dev/outbox') return sendJson(res, 200, outbox);
+      if (url.pathname === '/dev/profile') return sendJson(res, 200, profile);
       if (url.pathname === '/dev/stats' && statsEnabled) {
         if (req.method === 'POST' || req.method === 'DELETE') {
           for (const k of Object.keys(stats)) stats[k] = 0;
@@ -393,9 +618,20 @@ const server = http.createServer(async (req, res) => {
       return sendHtml(res, 200, renderPage('Development provider', `<h1>Authgear Login development provider</h1>
 <p>Issuer <code>${escapeHtml(issuer)}</code>. Not for production.</p>`));
     }
-    countRequest(url, req.method);
+    countRequest(url, req.method, req.headers);
+    if (url.pathname === '/oauth2/revoke' && req.method === 'POST') return await revoke(req, res);
+    if (url.pathname === '/oauth2/end_session' && endSessionWithoutCookie(req, res, url)) return undefined;
+    if (url.pathname === '/oauth2/token' && refusesBasic(req)) {
+      res.setHeader('WWW-Authenticate', 'Basic');
+      return sendJson(res, 401, { error: 'invalid_client', error_description: 'client authentication failed' });
+    }
     if (url.pathname === '/oauth2/authorize' && keepOfflineAccess(url)) {
       req.url = url.pathname + url.search;
+    }
+    const resume = url.pathname.match(/^\/oauth2\/authorize\/([A-Za-z0-9_-]+)$/);
+    if ((url.pathname === '/oauth2/authorize' && suppressesSessionCookie(url.searchParams))
+        || (resume && suppressedInteractions.has(resume[1]))) {
+      req.headers.cookie = dropCookies(req.headers.cookie, SESSION_COOKIES);
     }
     return providerCallback(req, res);
   } catch (err) {
