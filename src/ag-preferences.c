@@ -23,6 +23,7 @@ struct _AgPreferencesWindow
   GtkLabel *secret_label;
   GtkLabel *override_label;
 
+  GtkSwitch *sso_switch;
   GSettings *settings;
   AgTokenStore *store;
   AgConfig *config;          /* in use by the window, or NULL */
@@ -339,6 +340,7 @@ ag_preferences_window_class_init (AgPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, problem_label);
   gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, secret_label);
   gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, override_label);
+  gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, sso_switch);
   gtk_widget_class_bind_template_callback (widget_class, row_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, secret_apply_cb);
 }
@@ -349,6 +351,7 @@ ag_preferences_window_init (AgPreferencesWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APP_ID);
+  g_settings_bind (self->settings, "sso-enabled", self->sso_switch, "active", G_SETTINGS_BIND_DEFAULT);
   self->store = ag_token_store_new (APP_ID);
   self->cancellable = g_cancellable_new ();
 

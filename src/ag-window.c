@@ -19,6 +19,7 @@ struct _AgWindow
   AdwApplicationWindow parent_instance;
 
   AdwToastOverlay *toast_overlay;
+  GtkWidget *credentials_button;
   GtkWidget *back_button;
   GtkWidget *cancel_button;
   GtkStack *stack;
@@ -43,6 +44,7 @@ struct _AgWindow
   AdwEntryRow *paste_row;
 
   GSettings *settings;
+  AgPage sign_in_page;           /* Login or Sign up, for both paths */
   SoupSession *http;
   AgTokenStore *store;
   AgConfig *config;              /* NULL when missing or not valid */
@@ -96,7 +98,7 @@ show_error (AgWindow     *self,
   gtk_widget_set_visible (self->preferences_button,
                           error->domain == AG_ERROR &&
                           (error->code == AG_ERROR_CONFIGURATION || error->code == AG_ERROR_DISCOVERY ||
-                           error->code == AG_ERROR_ISSUER_MISMATCH));
+                           error->code == AG_ERROR_ISSUER_MISMATCH || error->code == AG_ERROR_CLIENT_REJECTED));
 }
 
 static void
@@ -159,12 +161,16 @@ update_session_note (AgWindow *self)
   gboolean signed_in = ag_session_get_state (self->session) == AG_SESSION_STATE_SIGNED_IN;
   const GError *error = ag_session_get_last_error (self->session);
   gboolean keyring_problem = error != NULL && g_error_matches (error, AG_ERROR, AG_ERROR_KEYRING_UNAVAILABLE);
+  gboolean client_rejected = signed_in && g_error_matches (error, AG_ERROR, AG_ERROR_CLIENT_REJECTED);
 
-  if (signed_in && keyring_problem && !ag_session_get_persistent (self->session))
+  gtk_widget_set_visible (self->credentials_button, client_rejected);
+  if (client_rejected)
+    gtk_label_set_text (self->session_note, _("Authgear refused this app’s client ID or secret, so the session is no longer refreshed and will end when its access token expires. Check them in Preferences."));
+  else if (signed_in && keyring_problem && !ag_session_get_persistent (self->session))
     gtk_label_set_text (self->session_note, _("You are signed in for this session only: the keyring is not available, so you will have to sign in again next time."));
   else if (signed_in && error != NULL && !keyring_problem)
     {
-      g_autofree char *text = g_strdup_printf (_("The session could not be refreshed: %s. It will be tried again."), error->message);
+      g_autofree char *text = g_strdup_printf (_("The session could not be refreshed: %s. It will be tried again, sooner when the network comes back."), error->message);
       gtk_label_set_text (self->session_note, text);
     }
   else
@@ -325,19 +331,33 @@ sign_in_begun_cb (GObject      *object,
   g_object_unref (self);
 }
 
+/* The options of this sign-in, the same on both paths: the page asked for
+ * (Login or Sign up), the desktop's languages and colour scheme, and whether
+ * the browser may keep Authgear's session cookie (Preferences). */
+static AgAuthOptions
+sign_in_options (AgWindow   *self,
+                 const char *locales)
+{
+  AgAuthOptions options = {
+    .page = self->sign_in_page,
+    .ui_locales = locales,
+    .color_scheme = adw_style_manager_get_dark (adw_style_manager_get_default ()) ? "dark" : "light",
+    .sso_enabled = g_settings_get_boolean (self->settings, "sso-enabled"),
+  };
+  return options;
+}
+
 static void
 start_sign_in (AgWindow *self,
                AgPage    page)
 {
   g_autofree char *locales = ui_locales ();
-  AgAuthOptions options = {
-    .page = page,
-    .ui_locales = locales,
-    .color_scheme = adw_style_manager_get_dark (adw_style_manager_get_default ()) ? "dark" : "light",
-  };
+  AgAuthOptions options;
 
   if (self->session == NULL || self->signing_in)
     return;
+  self->sign_in_page = page;
+  options = sign_in_options (self, locales);
   show_error (self, NULL);
   self->signing_in = TRUE;
   g_cancellable_cancel (self->sign_in_cancellable);
@@ -718,7 +738,7 @@ go_to_browser (AgWindow *self,
                gboolean  launch)
 {
   g_autofree char *locales = NULL;
-  AgAuthOptions options = { 0 };
+  AgAuthOptions options;
 
   if (!self->signing_in || self->session == NULL)
     return;
@@ -740,8 +760,7 @@ go_to_browser (AgWindow *self,
   set_browser_status (self, NULL, FALSE);
   show_page (self, "browser");
   locales = ui_locales ();
-  options.ui_locales = locales;
-  options.color_scheme = adw_style_manager_get_dark (adw_style_manager_get_default ()) ? "dark" : "light";
+  options = sign_in_options (self, locales);
   ag_session_begin_sign_in_async (self->session, &options, self->sign_in_cancellable,
                                   launch ? browser_sign_in_begun_launch_cb : browser_sign_in_begun_copy_cb,
                                   g_object_ref (self));
@@ -1101,6 +1120,7 @@ ag_window_class_init (AgWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "ag-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AgWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, credentials_button);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, stack);

@@ -737,6 +737,34 @@ def scenario_browser_path():
         canary.start()
 
 
+def scenario_browser_forgets_authgear_session():
+    # A browser that keeps its cookies between runs. Authgear Login asks
+    # Authgear (x_sso_enabled=false) to leave no session cookie there, so
+    # after Logout the next browser sign-in asks for the email again.
+    canary.stop()
+    profile = os.path.join(os.environ["TMPDIR"], "browser-profile.json")
+    proc = start_browser_app(extra={"AG_TEST_BROWSER_PROFILE": profile})
+    try:
+        assert browser_note("asked_email")["asked_email"], "the first browser sign-in did not ask for the email"
+        assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "no Welcome after the browser came back"
+        logout_again()
+        forget_browser_log()
+        press("Login")
+        assert find(lambda a: a.getRoleName() == "label" and a.name.startswith("127.0.0.1")) is not None, \
+            "the sign-in page did not open"
+        press("Open in Browser")
+        note = browser_note("asked_email")
+        assert note["asked_email"], "after Logout the browser signed in again without asking: Authgear's cookie stayed"
+        assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "no Welcome after the second browser sign-in"
+        logout_again()
+    finally:
+        stop_app(proc)
+        forget_browser_log()
+        if os.path.exists(profile):
+            os.remove(profile)
+        canary.start()
+
+
 def scenario_paste_and_hostile_returns():
     canary.stop()
     proc = start_browser_app("print")
@@ -830,6 +858,8 @@ check("a sign-in page on a self-signed certificate is not opened, and the window
 check("a token endpoint that never answers: the window stays responsive, then says so", scenario_token_endpoint_hangs)
 setup_fake_browser()
 check("Open in Browser: the browser signs in and comes back to port 3000; Welcome; the listener closes", scenario_browser_path)
+check("after Logout, Open in Browser asks for the email again: the browser kept no Authgear session",
+      scenario_browser_forgets_authgear_session)
 check("paste the callback; /other is 404, a wrong state is refused and the wait goes on", scenario_paste_and_hostile_returns)
 check("port 3000 taken: said, paste still signs in; Cancel, access_denied and the time limit close the listener", scenario_port_taken_cancel_and_timeout)
 
