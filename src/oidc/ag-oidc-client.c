@@ -393,17 +393,18 @@ token_answered (GObject      *object,
   ex->clock_offset = measure_clock_offset (ex->msg);
   if (ex->clock_offset > AG_OIDC_MAX_CLOCK_OFFSET || ex->clock_offset < -AG_OIDC_MAX_CLOCK_OFFSET)
     {
-      gint64 minutes = (ABS (ex->clock_offset) + 30) / 60;
+      /* A plain %d: xgettext cannot read a format built from macros. */
+      int minutes = (int) MIN ((ABS (ex->clock_offset) + 30) / 60, 999999);
 
       g_task_return_new_error (task, AG_ERROR, AG_ERROR_CLOCK_SKEW,
                                ex->clock_offset > 0
                                ? g_dngettext (GETTEXT_PACKAGE,
-                                              "This computer’s clock is %" G_GINT64_FORMAT " minute behind Authgear’s. Set the date and time, then try again.",
-                                              "This computer’s clock is %" G_GINT64_FORMAT " minutes behind Authgear’s. Set the date and time, then try again.",
+                                              "This computer’s clock is %d minute behind Authgear’s. Set the date and time, then try again.",
+                                              "This computer’s clock is %d minutes behind Authgear’s. Set the date and time, then try again.",
                                               (gulong) minutes)
                                : g_dngettext (GETTEXT_PACKAGE,
-                                              "This computer’s clock is %" G_GINT64_FORMAT " minute ahead of Authgear’s. Set the date and time, then try again.",
-                                              "This computer’s clock is %" G_GINT64_FORMAT " minutes ahead of Authgear’s. Set the date and time, then try again.",
+                                              "This computer’s clock is %d minute ahead of Authgear’s. Set the date and time, then try again.",
+                                              "This computer’s clock is %d minutes ahead of Authgear’s. Set the date and time, then try again.",
                                               (gulong) minutes),
                                minutes);
       return;
