@@ -165,7 +165,7 @@ clear_store (void)
 {
   GAsyncResult *result = NULL;
 
-  ag_token_store_clear_async (store, NULL, test_store_result, &result);
+  ag_token_store_clear_async (store, NULL, NULL, NULL, test_store_result, &result);
   g_assert_true (ag_token_store_clear_finish (store, test_wait_for (&result), NULL));
   g_object_unref (result);
 }
@@ -310,6 +310,7 @@ static const Case sign_in_cases[] = {
   { "token-oversize", "a 2 MiB body", AG_ERROR_INVALID_RESPONSE, BAD_ID_TOKEN },
   { "token-endless", "a body that never ends", AG_ERROR_TIMEOUT, BAD_ID_TOKEN },
   { "token-hangs", "no answer at all", AG_ERROR_TIMEOUT, BAD_ID_TOKEN },
+  { "token-redirects", "307 to another address: not followed", AG_ERROR_PROVIDER, BAD_ID_TOKEN },
   /* Userinfo */
   { "userinfo-other-sub", "profile of another sub", AG_ERROR_USERINFO_MISMATCH, 0 },
   { "userinfo-401", "401 for the new access token", AG_ERROR_UNAUTHORIZED, 0 },
@@ -337,6 +338,8 @@ test_sign_in_case (gconstpointer data)
     g_assert_cmpint (count_of (c->name, "jwks"), ==, 2);
   if (g_str_equal (c->name, "server-error"))
     g_assert_nonnull (strstr (error->message, "The database is on fire"));
+  if (g_str_equal (c->name, "token-redirects"))
+    g_assert_cmpint (count_of (c->name, "target"), ==, 0);
   if (g_str_equal (c->name, "clock-ahead-20min"))
     g_assert_nonnull (strstr (error->message, "20 minutes"));
   /* One method, chosen from discovery. */

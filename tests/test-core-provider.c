@@ -231,6 +231,44 @@ test_confidential_client (void)
   g_assert_error ((GError *) ag_session_get_last_error (session), AG_ERROR, AG_ERROR_KEYRING_UNAVAILABLE);
 }
 
+static void
+logout (AgSession *session)
+{
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *result = NULL;
+
+  ag_session_logout_async (session, NULL, test_store_result, &result);
+  g_assert_true (ag_session_logout_finish (session, test_wait_for (&result), &error));
+  g_clear_object (&result);
+  g_assert_no_error (error);
+}
+
+/* Two projects (two client IDs) signed in side by side: Logout of one
+ * leaves the other's session in the keyring. */
+static void
+test_logout_reach (void)
+{
+  g_autoptr(AgTokenStore) store = ag_token_store_new (SCHEMA);
+  g_autoptr(AgSession) one = new_session ("authgear-login", NULL, store);
+  g_autoptr(AgSession) other = new_session ("authgear-login-confidential", "dev-client-secret-change-me", store);
+  g_autoptr(AgTokenSet) left = NULL;
+  g_autoptr(AgTokenSet) gone = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sign_in (one);
+  sign_in (other);
+  g_assert_true (ag_session_get_persistent (one) && ag_session_get_persistent (other));
+  logout (one);
+  gone = load_stored (store, "authgear-login", &error);
+  g_assert_no_error (error);
+  g_assert_null (gone);
+  left = load_stored (store, "authgear-login-confidential", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (left);
+  g_assert_cmpint (ag_session_get_state (other), ==, AG_SESSION_STATE_SIGNED_IN);
+  logout (other);
+}
+
 /* Logout right after a sign-in, while the session is still being written:
  * the keyring does what was asked last, so the session does not come back. */
 static void
@@ -248,7 +286,7 @@ test_clear_after_save_in_flight (void)
 
       /* Asked back to back, without waiting. */
       ag_token_store_save_async (store, tokens, NULL, test_store_result, &saved);
-      ag_token_store_clear_async (store, NULL, test_store_result, &cleared);
+      ag_token_store_clear_async (store, issuer, "authgear-login", NULL, test_store_result, &cleared);
       g_assert_true (ag_token_store_clear_finish (store, test_wait_for (&cleared), &error));
       g_assert_no_error (error);
       g_assert_true (ag_token_store_save_finish (store, test_wait_for (&saved), &error));
@@ -261,7 +299,7 @@ test_clear_after_save_in_flight (void)
       g_assert_null (left);
 
       /* And the other way round: the save wins. */
-      ag_token_store_clear_async (store, NULL, test_store_result, &cleared);
+      ag_token_store_clear_async (store, issuer, "authgear-login", NULL, test_store_result, &cleared);
       ag_token_store_save_async (store, tokens, NULL, test_store_result, &saved);
       g_assert_true (ag_token_store_save_finish (store, test_wait_for (&saved), &error));
       g_assert_true (ag_token_store_clear_finish (store, test_wait_for (&cleared), &error));
@@ -692,6 +730,7 @@ main (int   argc,
       g_test_add_func ("/leak/debug-output", test_leak_debug_output);
       g_test_add_func ("/flow/public-client", test_public_client_flow);
       g_test_add_func ("/flow/confidential-client", test_confidential_client);
+      g_test_add_func ("/flow/logout-leaves-other-project", test_logout_reach);
       g_test_add_func ("/flow/single-flight-refresh", test_single_flight_refresh);
       g_test_add_func ("/discovery/issuer-mismatch", test_wrong_issuer_config);
       g_test_add_func ("/store/no-keyring", test_no_keyring);

@@ -45,6 +45,7 @@ typedef struct
   GSource *deadline;
   gboolean timed_out;
   GInputStream *stream;
+  SoupMessage *msg;
 } SendData;
 
 static void
@@ -60,6 +61,7 @@ send_data_free (SendData *data)
   g_clear_object (&data->outer);
   g_clear_object (&data->inner);
   g_clear_object (&data->stream);
+  g_clear_object (&data->msg);
   if (data->body)
     {
       ag_secure_wipe (data->body->data, data->body->len);
@@ -161,6 +163,15 @@ send_cb (GObject      *object,
       return_error (task, error);
       return;
     }
+  /* A code, a refresh token or a client secret never depends on how a
+   * redirect would be followed: none is. */
+  if (SOUP_STATUS_IS_REDIRECTION (soup_message_get_status (data->msg)))
+    {
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_PROVIDER,
+                               _("Authgear answered with a redirect (HTTP %u), which is not followed"),
+                               soup_message_get_status (data->msg));
+      return;
+    }
   read_next (g_steal_pointer (&task));
 }
 
@@ -199,7 +210,9 @@ ag_http_send_async (SoupSession         *session,
   g_task_set_source_tag (task, ag_http_send_async);
   g_task_set_check_cancellable (task, FALSE);
 
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
   data = g_new0 (SendData, 1);
+  data->msg = g_object_ref (msg);
   data->body = g_byte_array_new ();
   data->inner = g_cancellable_new ();
   if (cancellable != NULL)

@@ -391,7 +391,8 @@ refreshed_cb (GObject      *object,
           /* The provider ended the session: it is over here too. */
           set_state (self, AG_SESSION_STATE_NO_SESSION, AG_SESSION_REASON_INVALID, NULL);
           if (self->store != NULL)
-            ag_token_store_clear_async (self->store, NULL, NULL, NULL);
+            ag_token_store_clear_async (self->store, ag_config_get_issuer (self->config),
+                                        ag_config_get_client_id (self->config), NULL, NULL, NULL);
         }
       else if (g_error_matches (error, AG_ERROR, AG_ERROR_CLIENT_REJECTED))
         {
@@ -1030,7 +1031,10 @@ ag_session_logout_async (AgSession           *self,
   if (self->store != NULL)
     {
       data->pending++;
-      ag_token_store_clear_async (self->store, cancellable, keyring_cleared_cb, g_object_ref (task));
+      /* This project's session only: another Authgear project's stays. */
+      ag_token_store_clear_async (self->store, ag_config_get_issuer (self->config),
+                                  ag_config_get_client_id (self->config),
+                                  cancellable, keyring_cleared_cb, g_object_ref (task));
     }
   if (tokens != NULL)
     {

@@ -290,13 +290,16 @@ ag_token_store_load_finish (AgTokenStore  *self,
 
 void
 ag_token_store_clear_async (AgTokenStore        *self,
+                            const char          *issuer,
+                            const char          *client_id,
                             GCancellable        *cancellable,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
   g_return_if_fail (AG_IS_TOKEN_STORE (self));
+  g_return_if_fail ((issuer == NULL) == (client_id == NULL));
 
-  queue (self, op_new (OP_CLEAR, KIND_SESSION, NULL, NULL), ag_token_store_clear_async,
+  queue (self, op_new (OP_CLEAR, KIND_SESSION, issuer, client_id), ag_token_store_clear_async,
          cancellable, callback, user_data);
 }
 

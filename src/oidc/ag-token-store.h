@@ -42,8 +42,11 @@ AgTokenSet   *ag_token_store_load_finish     (AgTokenStore        *self,
                                               GAsyncResult        *result,
                                               GError             **error);
 
-/* Removes every session item of this application. */
+/* Removes the session of @client_id at @issuer, and only that one: another
+ * project's session stays. Both %NULL: every session of this application. */
 void          ag_token_store_clear_async     (AgTokenStore        *self,
+                                              const char          *issuer,
+                                              const char          *client_id,
                                               GCancellable        *cancellable,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data);

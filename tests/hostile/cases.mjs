@@ -100,6 +100,7 @@ export const CASES = {
   'token-oversize': { token: 'oversize' },
   'token-endless': { token: 'endless' },
   'token-hangs': { token: 'hang' },
+  'token-redirects': { token: 'redirect' },
 
   // Userinfo
   'userinfo-other-sub': { userinfo: 'other-sub' },

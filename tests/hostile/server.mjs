@@ -277,6 +277,11 @@ async function token(req, c, st, issuer, res) {
       return send(res, 200, `{"access_token":"${'a'.repeat(2 * 1024 * 1024)}","token_type":"Bearer"}`);
     case 'html':
       return send(res, 200, '<html><body>Sign-in service unavailable</body></html>', 'text/html');
+    case 'redirect':
+      // 307 keeps the method and the body: a client that followed it would
+      // send the code (and its credentials) to the target.
+      res.writeHead(307, { Location: `/${c.name}/target` });
+      return res.end();
     case 'invalid_grant':
       return send(res, 400, { error: 'invalid_grant', error_description: 'grant is not valid' });
     case 'server-error':
