@@ -45,6 +45,7 @@ struct _AgWindow
 
   GSettings *settings;
   AgPage sign_in_page;           /* Login or Sign up, for both paths */
+  gboolean browser_port_taken;   /* the redirect's port belongs to another program */
   SoupSession *http;
   AgTokenStore *store;
   AgConfig *config;              /* NULL when missing or not valid */
@@ -380,6 +381,7 @@ stop_browser_path (AgWindow *self)
       g_clear_object (&self->loopback);
     }
   self->browser_reply = NULL;
+  self->browser_port_taken = FALSE;
   g_clear_handle_id (&self->browser_timeout, g_source_remove);
   g_clear_pointer (&self->browser_url, ag_secure_free);
   gtk_editable_set_text (GTK_EDITABLE (self->paste_row), "");
@@ -563,9 +565,16 @@ handle_browser_return (AgWindow   *self,
 
   if (problem != NULL)
     {
+      /* Any local process can send the listener a wrong request: it is
+       * answered and noted, but what the window tells the person stays.
+       * Only a pasted address is the person's own doing. */
       if (reply != NULL)
-        ag_loopback_reply (self->loopback, reply, FALSE, problem);
-      set_browser_status (self, problem, TRUE);
+        {
+          g_debug ("The loopback listener got an answer that does not fit: ignored");
+          ag_loopback_reply (self->loopback, reply, FALSE, problem);
+        }
+      else
+        set_browser_status (self, problem, TRUE);
       return;
     }
 
@@ -686,9 +695,18 @@ browser_sign_in_begun (AgWindow     *self,
           g_autoptr(GUri) redirect = g_uri_parse (redirect_uri, G_URI_FLAGS_NONE, NULL);
           g_autofree char *text = NULL;
 
+          /* Never send the browser back to another program's port: it
+           * would get the code, and show the person whatever it likes. */
           if (g_error_matches (listen_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
-            text = g_strdup_printf (_("Another program is using port %d, so your browser cannot come back here by itself. Copy the link, sign in, then paste the address you were sent back to."),
-                                    g_uri_get_port (redirect));
+            {
+              text = g_strdup_printf (_("Another program is using port %d. Your browser’s return would reach that program, not Authgear Login, so the browser was not opened. Close that program and start again, or copy the link, sign in, then paste the address you were sent back to."),
+                                      g_uri_get_port (redirect));
+              self->browser_port_taken = TRUE;
+              launch = FALSE;
+              adw_status_page_set_description (self->browser_page,
+                                               _("Your browser cannot come back here by itself this time."));
+              gtk_spinner_set_spinning (self->browser_spinner, FALSE);
+            }
           else
             text = g_strdup_printf (_("Authgear Login cannot wait for your browser (%s). Copy the link, sign in, then paste the address you were sent back to."),
                                     listen_error->message);
@@ -711,7 +729,7 @@ browser_sign_in_begun (AgWindow     *self,
   if (launch)
     g_app_info_launch_default_for_uri_async (self->browser_url, NULL, self->sign_in_cancellable,
                                              browser_launched_cb, g_object_ref (self));
-  else
+  else if (!self->browser_port_taken)
     copy_browser_link (self);
   g_object_unref (self);
 }
@@ -747,6 +765,8 @@ go_to_browser (AgWindow *self,
     {
       if (self->browser_url == NULL)
         return;
+      if (launch && self->browser_port_taken)
+        return;   /* said on the page: the browser is not opened */
       if (launch)
         g_app_info_launch_default_for_uri_async (self->browser_url, NULL, self->sign_in_cancellable,
                                                  browser_launched_cb, g_object_ref (self));

@@ -776,10 +776,16 @@ def scenario_paste_and_hostile_returns():
         assert status == 404, f"/other answered {status}"
         status, body = get_3000("/callback?code=forged&state=forged")
         assert status == 400 and "does not belong to this sign-in" in body, (status, body)
-        assert text(lambda t: "does not belong to this sign-in" in t) is not None, "no error in the window"
+        # Any local process can send that: the window's words stay the same.
+        assert text(lambda t: "does not belong to this sign-in" in t, 3) is None, \
+            "a request to the listener changed what the window says"
         assert port_3000_open(), "a wrong state ended the wait"
-        # The person pastes the address their browser could not open.
+        # A wrong address the person pastes is theirs: the window says so.
         window = frame("Authgear Login")
+        type_into_row(window, "Paste the address you were sent back to", "http://localhost:3000/callback?code=forged&state=forged")
+        press("Continue")
+        assert text(lambda t: "does not belong to this sign-in" in t) is not None, "no error for a wrong pasted address"
+        # The person pastes the address their browser could not open.
         type_into_row(window, "Paste the address you were sent back to", redirect)
         press("Continue")
         assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "the pasted address did not sign in"
@@ -791,12 +797,48 @@ def scenario_paste_and_hostile_returns():
         canary.start()
 
 
+def clipboard_text():
+    """What the person would paste: the display's clipboard, read by a
+    small GTK program of its own."""
+    code = ("import gi\n"
+            "gi.require_version('Gtk', '4.0'); gi.require_version('Gdk', '4.0')\n"
+            "from gi.repository import Gdk, GLib, Gtk\n"
+            "Gtk.init(); loop = GLib.MainLoop(); out = []\n"
+            "def done(c, r):\n"
+            "    out.append(c.read_text_finish(r) or ''); loop.quit()\n"
+            "Gdk.Display.get_default().get_clipboard().read_text_async(None, done)\n"
+            "GLib.timeout_add_seconds(10, loop.quit); loop.run(); print(out[0] if out else '')\n")
+    return subprocess.run(["/usr/bin/python3", "-c", code], capture_output=True, text=True,
+                          timeout=30).stdout.strip()
+
+
+def run_browser(url, mode="print"):
+    """The person opening a copied link in their browser by hand."""
+    script = os.path.join(os.environ["AG_SOURCE_ROOT"], "tests", "provider", "browser.mjs")
+    env = dict(os.environ, AG_TEST_BROWSER_LOG=BROWSER_LOG, AG_TEST_BROWSER_MODE=mode)
+    subprocess.run(["node", script, url], env=env, timeout=60, check=True)
+
+
 def scenario_port_taken_cancel_and_timeout():
-    # The canary holds port 3000: the app says so; the paste path still works.
+    # The canary holds port 3000: the browser's return would reach it, so
+    # the app does not open the browser at all, says why, and offers Copy
+    # Link and the paste field; that path still signs in.
     proc = start_browser_app("print")
     try:
-        assert text(lambda t: "Another program is using port 3000" in t) is not None, "no port-in-use message"
+        assert text(lambda t: "Another program is using port 3000" in t and "was not opened" in t) is not None, \
+            "no port-in-use message"
         shot("14-port-taken")
+        time.sleep(3 * SLOW)
+        assert not browser_notes(), f"the browser was opened with port 3000 taken: {browser_notes()}"
+        press("Copy Link")
+        url = ""
+        for _ in range(5):
+            url = clipboard_text()
+            if url.startswith(ISSUER):
+                break
+            time.sleep(0.5)
+        assert url.startswith(ISSUER + "/oauth2/authorize?"), f"Copy Link did not copy the sign-in link: {url[:60]!r}"
+        run_browser(url)
         redirect = browser_note("redirect")["redirect"]
         forget_browser_log()
         type_into_row(frame("Authgear Login"), "Paste the address you were sent back to", redirect)

@@ -9,12 +9,30 @@
 #include "ag-loopback.h"
 #include "ag-secure.h"
 
+/* Any local process, and any web page open in the person's browser, can
+ * talk to the listener while it waits: it accepts a few connections, gives
+ * each a few seconds to send its request headers, and refuses anything but
+ * a bodyless GET to the redirect address before reading a body. */
+#define MAX_CONNECTIONS 16
+#define HEADER_SECONDS 5
+
+typedef struct
+{
+  AgLoopback *self;            /* unowned: an entry goes before the listener */
+  GSocketConnection *conn;     /* weak: libsoup holds it while it lives */
+  char *peer;                  /* the remote address: the key */
+  guint timeout;               /* until its next request's headers arrive */
+  gint64 since;                /* when it was accepted */
+} Connection;
+
 struct _AgLoopback
 {
   GObject parent_instance;
 
   GUri *redirect;              /* the configured redirect URI */
   SoupServer *server;          /* non-NULL while listening */
+  GSocketService *service;     /* accepts for the server, non-NULL while listening */
+  GHashTable *connections;     /* peer address -> Connection, open connections */
   GPtrArray *waiting;          /* SoupServerMessage, paused */
 };
 
@@ -37,6 +55,7 @@ ag_loopback_finalize (GObject *object)
 
   g_clear_pointer (&self->redirect, g_uri_unref);
   g_clear_pointer (&self->waiting, g_ptr_array_unref);
+  g_clear_pointer (&self->connections, g_hash_table_unref);
   G_OBJECT_CLASS (ag_loopback_parent_class)->finalize (object);
 }
 
@@ -57,10 +76,13 @@ ag_loopback_class_init (AgLoopbackClass *klass)
                                     0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_POINTER);
 }
 
+static void connection_free (Connection *c);
+
 static void
 ag_loopback_init (AgLoopback *self)
 {
   self->waiting = g_ptr_array_new_with_free_func (g_object_unref);
+  self->connections = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) connection_free);
 }
 
 static gboolean
@@ -120,6 +142,221 @@ respond (SoupServerMessage *msg,
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Cache-Control", "no-store");
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Referrer-Policy", "no-referrer");
   soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_COPY, html, strlen (html));
+}
+
+/* Connections: counted from accept until libsoup lets go of them. */
+
+static void connection_gone (gpointer data, GObject *where_the_object_was);
+
+static void
+connection_free (Connection *c)
+{
+  g_clear_handle_id (&c->timeout, g_source_remove);
+  if (c->conn != NULL)
+    g_object_weak_unref (G_OBJECT (c->conn), connection_gone, c);
+  g_free (c->peer);
+  g_free (c);
+}
+
+static void
+connection_gone (gpointer  data,
+                 GObject  *where_the_object_was)
+{
+  Connection *c = data;
+
+  c->conn = NULL;
+  g_hash_table_remove (c->self->connections, c->peer);
+}
+
+static char *
+peer_of (GSocketAddress *address)
+{
+  return address ? g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (address)) : g_strdup ("?");
+}
+
+static void
+drop_connection (Connection *c)
+{
+  GSocket *socket;
+
+  if (c->conn == NULL)
+    return;
+  /* libsoup's read fails and it lets go of the connection. */
+  socket = g_socket_connection_get_socket (c->conn);
+  g_debug ("Dropping a loopback connection");
+  g_socket_shutdown (socket, TRUE, TRUE, NULL);
+}
+
+static gboolean
+connection_timeout_cb (gpointer user_data)
+{
+  Connection *c = user_data;
+
+  c->timeout = 0;
+  drop_connection (c);
+  return G_SOURCE_REMOVE;
+}
+
+static Connection *
+connection_of (AgLoopback        *self,
+               SoupServerMessage *msg)
+{
+  g_autofree char *peer = peer_of (soup_server_message_get_remote_address (msg));
+  return g_hash_table_lookup (self->connections, peer);
+}
+
+static void
+got_headers_cb (SoupServerMessage *msg,
+                AgLoopback        *self)
+{
+  Connection *c = connection_of (self, msg);
+
+  if (c != NULL)
+    g_clear_handle_id (&c->timeout, g_source_remove);
+}
+
+static void
+request_finished_cb (SoupServerMessage *msg,
+                     AgLoopback        *self)
+{
+  Connection *c = connection_of (self, msg);
+
+  /* Kept alive for another request: the same few seconds to send it. */
+  if (c != NULL && c->timeout == 0)
+    c->timeout = g_timeout_add_seconds (HEADER_SECONDS, connection_timeout_cb, c);
+}
+
+static void
+request_started_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    AgLoopback        *self)
+{
+  g_signal_connect_object (msg, "got-headers", G_CALLBACK (got_headers_cb), self, 0);
+  g_signal_connect_object (msg, "finished", G_CALLBACK (request_finished_cb), self, 0);
+}
+
+/* At the limit, a new connection takes the place of the oldest one that
+ * has not sent its request headers (or waits idle after a request): a
+ * browser sends its headers at once, a flood's connections do not. */
+static gboolean
+make_room (AgLoopback *self)
+{
+  GHashTableIter iter;
+  Connection *c, *oldest = NULL;
+
+  if (g_hash_table_size (self->connections) < MAX_CONNECTIONS)
+    return TRUE;
+  g_hash_table_iter_init (&iter, self->connections);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &c))
+    if (c->timeout != 0 && c->conn != NULL && (oldest == NULL || c->since < oldest->since))
+      oldest = c;
+  if (oldest == NULL)
+    return FALSE;
+  drop_connection (oldest);
+  /* Counted until libsoup lets go of it; not waited for. */
+  g_clear_handle_id (&oldest->timeout, g_source_remove);
+  g_hash_table_remove (self->connections, oldest->peer);
+  return TRUE;
+}
+
+static gboolean
+incoming_cb (GSocketService    *service,
+             GSocketConnection *conn,
+             GObject           *source,
+             AgLoopback        *self)
+{
+  g_autoptr(GSocketAddress) local = NULL;
+  g_autoptr(GSocketAddress) remote = NULL;
+  g_autoptr(GError) error = NULL;
+  Connection *c;
+
+  if (self->server == NULL || !make_room (self))
+    {
+      g_debug ("Loopback connection refused: %u open", g_hash_table_size (self->connections));
+      g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+      return TRUE;
+    }
+  local = g_socket_connection_get_local_address (conn, NULL);
+  remote = g_socket_connection_get_remote_address (conn, NULL);
+
+  c = g_new0 (Connection, 1);
+  c->self = self;
+  c->conn = conn;
+  c->peer = peer_of (remote);
+  c->since = g_get_monotonic_time ();
+  g_object_weak_ref (G_OBJECT (conn), connection_gone, c);
+  c->timeout = g_timeout_add_seconds (HEADER_SECONDS, connection_timeout_cb, c);
+  g_hash_table_replace (self->connections, c->peer, c);
+
+  if (!soup_server_accept_iostream (self->server, G_IO_STREAM (conn), local, remote, &error))
+    {
+      g_debug ("Loopback connection not accepted: %s", error->message);
+      g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+    }
+  return TRUE;
+}
+
+/* Whether the Host header names this listener (localhost, 127.0.0.1 or
+ * [::1] with the port): a DNS-rebound page sends its own host name. */
+static gboolean
+host_is_ours (AgLoopback        *self,
+              SoupServerMessage *msg)
+{
+  const char *host = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Host");
+  g_autofree char *port = g_strdup_printf (":%d", g_uri_get_port (self->redirect));
+  const char *names[] = { "localhost", "127.0.0.1", "[::1]" };
+
+  if (host == NULL || !g_str_has_suffix (host, port))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (strlen (host) == strlen (names[i]) + strlen (port) &&
+        g_ascii_strncasecmp (host, names[i], strlen (names[i])) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+refused_written_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GIOStream) stream = user_data;
+
+  g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, NULL);
+  g_io_stream_close_async (stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+}
+
+/* Runs when a request's headers are in, before any body is read: anything
+ * but a bodyless GET naming this listener gets a short answer and the
+ * connection is closed, so no body is ever read or kept. */
+static void
+early_handler (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  AgLoopback *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+  gboolean has_body = encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF ||
+                      (encoding == SOUP_ENCODING_CONTENT_LENGTH && soup_message_headers_get_content_length (headers) > 0);
+  const char *reply = NULL;
+  GIOStream *stream;
+
+  if (g_strcmp0 (soup_server_message_get_method (msg), SOUP_METHOD_GET) != 0)
+    reply = "HTTP/1.1 405 Method Not Allowed\r\nAllow: GET\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+  else if (has_body)
+    reply = "HTTP/1.1 413 Content Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+  else if (!host_is_ours (self, msg))
+    reply = "HTTP/1.1 421 Misdirected Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+  if (reply == NULL)
+    return;
+
+  g_debug ("Loopback request refused before its body: %.12s", reply + 9);
+  stream = soup_server_message_steal_connection (msg);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (stream), reply, strlen (reply),
+                                   G_PRIORITY_DEFAULT, NULL, refused_written_cb, stream);
 }
 
 static void
@@ -209,6 +446,7 @@ ag_loopback_start (AgLoopback  *self,
                    GError     **error)
 {
   g_autoptr(SoupServer) server = NULL;
+  g_autoptr(GSocketService) service = NULL;
   const char *hosts[] = { "127.0.0.1", "::1" };
   guint n_listening = 0;
   GError *first_error = NULL;
@@ -218,13 +456,19 @@ ag_loopback_start (AgLoopback  *self,
   if (self->server != NULL)
     return TRUE;
   server = soup_server_new ("server-header", NULL, NULL);
+  soup_server_add_early_handler (server, NULL, early_handler, self, NULL);
   soup_server_add_handler (server, NULL, handler, self, NULL);
+  g_signal_connect_object (server, "request-started", G_CALLBACK (request_started_cb), self, 0);
+  /* Our own accept loop, so that connections can be counted and timed. */
+  service = g_socket_service_new ();
+  g_socket_listener_set_backlog (G_SOCKET_LISTENER (service), 64);
   for (guint i = 0; i < G_N_ELEMENTS (hosts); i++)
     {
       g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string (hosts[i], (guint) g_uri_get_port (self->redirect));
       GError *local_error = NULL;
 
-      if (soup_server_listen (server, address, 0, &local_error))
+      if (g_socket_listener_add_address (G_SOCKET_LISTENER (service), address, G_SOCKET_TYPE_STREAM,
+                                         G_SOCKET_PROTOCOL_TCP, NULL, NULL, &local_error))
         n_listening++;
       else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE) || first_error == NULL)
         {
@@ -238,12 +482,16 @@ ag_loopback_start (AgLoopback  *self,
   if (n_listening == 0 ||
       (first_error != NULL && g_error_matches (first_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE)))
     {
+      g_socket_listener_close (G_SOCKET_LISTENER (service));
       soup_server_disconnect (server);
       g_propagate_error (error, first_error);
       return FALSE;
     }
   g_clear_error (&first_error);
   self->server = g_steal_pointer (&server);
+  self->service = g_steal_pointer (&service);
+  g_signal_connect_object (self->service, "incoming", G_CALLBACK (incoming_cb), self, 0);
+  g_socket_service_start (self->service);
   return TRUE;
 }
 
@@ -255,6 +503,13 @@ ag_loopback_stop (AgLoopback *self)
   while (self->waiting->len > 0)
     ag_loopback_reply (self, g_ptr_array_index (self->waiting, 0), FALSE,
                        _("Authgear Login is no longer waiting for this sign-in."));
+  if (self->service != NULL)
+    {
+      g_socket_service_stop (self->service);
+      g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+      g_signal_handlers_disconnect_by_data (self->service, self);
+      g_clear_object (&self->service);
+    }
   if (self->server != NULL)
     {
       /* No new connection from now on; answers on their way still arrive. */
