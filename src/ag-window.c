@@ -484,6 +484,18 @@ auth_view_redirect_cb (AgAuthView *view,
       ag_auth_view_stop (self->auth_view);
       return;
     }
+  /* Only the answer to this sign-in counts, once. WebKitGTK does not say
+   * which frame a navigation is for, so a frame of the page (or a page it
+   * links to) can send the view here too; without this sign-in's state it
+   * cannot end the sign-in: it is ignored and the sign-in goes on. */
+  if (self->exchanging)
+    return;
+  if (!ag_session_redirect_is_pending (self->session, uri))
+    {
+      g_debug ("A redirect without this sign-in's state: ignored");
+      toast (self, _("The sign-in page sent an answer that does not belong to this sign-in. It was ignored."));
+      return;
+    }
   /* The page stays as it is while the code is exchanged, which on a good
    * network takes a few milliseconds: switching to the loading page and
    * tearing the web view down now would each cost a frame before the answer

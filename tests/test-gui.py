@@ -619,6 +619,7 @@ def scenario_hostile_page():
         assert text(lambda t: "does not belong to this sign-in" in t, 30) is not None, \
             "the forged callback was not refused in the window"
         shot("11-hostile-page")
+        press("Cancel")
         assert text(lambda t: t == "Welcome Guest") is not None
         stats = http_json("/stats", issuer=issuer)
         steps = sorted(b["step"] for b in stats["beacons"])
@@ -634,6 +635,36 @@ def scenario_hostile_page():
             stop_app(proc)
         stop_hostile(hostile)
 
+
+
+def scenario_subframe_redirects():
+    # Frames of the sign-in page go to the redirect URI with forged states:
+    # none of them ends the sign-in (the window says each was ignored), the
+    # page stays and reports so; then its main frame's forged callback is
+    # ignored the same way.
+    hostile, base = start_hostile()
+    proc = None
+    try:
+        issuer = base + "/webview-subframe"
+        proc = start_app({"AUTHGEAR_DOMAIN": issuer})
+        assert text(lambda t: t == "Welcome Guest") is not None
+        press("Login")
+        assert text(lambda t: "does not belong to this sign-in" in t, 30) is not None, \
+            "the forged callbacks were not said to be ignored"
+        assert wait_for(lambda: any(b["step"] == 100 for b in http_json("/stats", issuer=issuer)["beacons"]), 15), \
+            "a frame's navigation to the redirect URI ended the sign-in (the page was stopped)"
+        # The main frame's forged callback comes last: ignored too, the
+        # sign-in still waits for the real answer; Cancel ends it.
+        time.sleep(1.5 * SLOW)
+        assert find(lambda a: a.getRoleName() == "label" and a.name.startswith("127.0.0.1"), 5) is not None, \
+            "the sign-in page is gone"
+        press("Cancel")
+        assert text(lambda t: t == "Welcome Guest") is not None
+        assert secret_tool("search", "--all", "kind", "session", "issuer", issuer).count("[/") == 0
+    finally:
+        if proc is not None:
+            stop_app(proc)
+        stop_hostile(hostile)
 
 
 BROWSER_LOG = os.path.join(SHOTS, "browser.log")
@@ -896,6 +927,8 @@ check("10 s access token: refreshed by itself, keyring updated, still Welcome", 
 check("Ctrl+? shows the shortcuts; a second launch presents the first window", scenario_shortcuts_and_single_instance)
 check("LANGUAGE=de: German window, Anmelden, and ui_locales=de for Authgear", scenario_german)
 check("a hostile sign-in page: pop-up, _blank, file:, data:, custom scheme and a forged callback all fail", scenario_hostile_page)
+check("frames and a main frame that go to the redirect URI with a forged state do not end the sign-in",
+      scenario_subframe_redirects)
 check("a sign-in page on a self-signed certificate is not opened, and the window says why", scenario_tls_page)
 check("a token endpoint that never answers: the window stays responsive, then says so", scenario_token_endpoint_hangs)
 setup_fake_browser()

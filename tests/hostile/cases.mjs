@@ -129,11 +129,35 @@ export const CASES = {
   // where it is after each; then it sends the view to the callback with a
   // state of its own.
   'webview-hostile': { page: webviewHostilePage },
+  // A sign-in page whose frames go to the redirect URI with forged states:
+  // an iframe, a named iframe through a link's target, and a form posted
+  // into it. None may end the sign-in: after these the page reports that it
+  // is still there, then sends the main frame to the callback, forged too.
+  'webview-subframe': { page: webviewSubframePage },
   // The sign-in page on a self-signed certificate.
   'webview-tls': {
     discovery: (d, { tlsPort, name }) => ({ ...d, authorization_endpoint: `https://localhost:${tlsPort}/${name}/authorize` }),
   },
 };
+
+function webviewSubframePage({ redirectUri }) {
+  const forged = (s) => `${redirectUri}?code=forged-code&state=${s}`;
+  return `<!doctype html><html><head><title>Sign in</title></head><body><h1>Sign in</h1>
+<iframe id="plain" src="about:blank"></iframe>
+<iframe name="named" src="about:blank"></iframe>
+<a id="link" target="named" href="${forged('via-named-frame')}">x</a>
+<form id="form" target="named" method="get" action="${redirectUri}">
+  <input type="hidden" name="code" value="forged-code"><input type="hidden" name="state" value="via-form">
+</form>
+<script>
+const beacon = (step) => fetch('beacon?step=' + step + '&href=' + encodeURIComponent(location.href));
+setTimeout(() => { document.getElementById('plain').src = ${JSON.stringify(forged('via-iframe'))}; }, 300);
+setTimeout(() => { document.getElementById('link').click(); }, 700);
+setTimeout(() => { document.getElementById('form').submit(); }, 1100);
+setTimeout(() => beacon(100), 2500);
+setTimeout(() => { location.href = ${JSON.stringify(forged('main-frame'))}; }, 3000);
+</script></body></html>`;
+}
 
 function webviewHostilePage({ redirectUri, issuer, port }) {
   const elsewhere = `http://localhost:${port}/webview-hostile/target`;
