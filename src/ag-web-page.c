@@ -54,7 +54,22 @@ decide_policy_cb (WebKitWebView            *web_view,
   const char *uri;
 
   if (type == WEBKIT_POLICY_DECISION_TYPE_RESPONSE)
-    return FALSE;
+    {
+      WebKitResponsePolicyDecision *response = WEBKIT_RESPONSE_POLICY_DECISION (decision);
+      SoupMessageHeaders *headers = webkit_uri_response_get_http_headers (webkit_response_policy_decision_get_response (response));
+      const char *disposition = headers ? soup_message_headers_get_one (headers, "Content-Disposition") : NULL;
+
+      /* What WebKit would save as a file instead of showing: a sign-in
+       * page has nothing to download. */
+      if (!webkit_response_policy_decision_is_mime_type_supported (response) ||
+          (disposition != NULL && g_ascii_strncasecmp (disposition, "attachment", strlen ("attachment")) == 0))
+        {
+          g_debug ("Refused a response that would be downloaded");
+          webkit_policy_decision_ignore (decision);
+          return TRUE;
+        }
+      return FALSE;
+    }
 
   action = webkit_navigation_policy_decision_get_navigation_action (WEBKIT_NAVIGATION_POLICY_DECISION (decision));
   uri = webkit_uri_request_get_uri (webkit_navigation_action_get_request (action));
@@ -149,6 +164,64 @@ create_web_view_cb (WebKitWebView          *web_view,
   return NULL;
 }
 
+/* Whatever starts a download anyway (<a download>, a context menu that
+ * got through): cancelled before a byte reaches the disk. */
+static void
+download_started_cb (WebKitNetworkSession *network,
+                     WebKitDownload       *download,
+                     gpointer              user_data)
+{
+  g_debug ("Cancelled a download");
+  webkit_download_cancel (download);
+}
+
+/* A sign-in page never needs a file from this computer. */
+static gboolean
+run_file_chooser_cb (WebKitWebView            *web_view,
+                     WebKitFileChooserRequest *request,
+                     Page                     *page)
+{
+  g_debug ("Refused a file chooser");
+  webkit_file_chooser_request_cancel (request);
+  return TRUE;
+}
+
+/* The context menu keeps what a sign-in page needs: editing in fields,
+ * back, forward, reload and stop. No download, no new window, no
+ * inspector. */
+static gboolean
+context_menu_cb (WebKitWebView       *web_view,
+                 WebKitContextMenu   *menu,
+                 WebKitHitTestResult *hit_test,
+                 Page                *page)
+{
+  static const WebKitContextMenuAction allowed[] = {
+    WEBKIT_CONTEXT_MENU_ACTION_COPY, WEBKIT_CONTEXT_MENU_ACTION_CUT, WEBKIT_CONTEXT_MENU_ACTION_PASTE,
+    WEBKIT_CONTEXT_MENU_ACTION_PASTE_AS_PLAIN_TEXT, WEBKIT_CONTEXT_MENU_ACTION_DELETE,
+    WEBKIT_CONTEXT_MENU_ACTION_SELECT_ALL, WEBKIT_CONTEXT_MENU_ACTION_GO_BACK,
+    WEBKIT_CONTEXT_MENU_ACTION_GO_FORWARD, WEBKIT_CONTEXT_MENU_ACTION_RELOAD, WEBKIT_CONTEXT_MENU_ACTION_STOP,
+  };
+  GList *items = g_list_copy (webkit_context_menu_get_items (menu));
+  gboolean any = FALSE;
+
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      WebKitContextMenuItem *item = l->data;
+      WebKitContextMenuAction action = webkit_context_menu_item_get_stock_action (item);
+      gboolean keep = FALSE;
+
+      for (guint i = 0; i < G_N_ELEMENTS (allowed) && !keep; i++)
+        keep = action == allowed[i];
+      if (keep)
+        any = TRUE;
+      else
+        webkit_context_menu_remove (menu, item);
+    }
+  g_list_free (items);
+  /* TRUE: no menu at all when nothing is left. */
+  return !any;
+}
+
 static char *
 page_get_version (void)
 {
@@ -188,6 +261,9 @@ page_create (const char               *url,
   g_signal_connect (web_view, "load-failed", G_CALLBACK (load_failed_cb), page);
   g_signal_connect (web_view, "load-failed-with-tls-errors", G_CALLBACK (tls_error_cb), page);
   g_signal_connect (web_view, "create", G_CALLBACK (create_web_view_cb), page);
+  g_signal_connect (web_view, "run-file-chooser", G_CALLBACK (run_file_chooser_cb), page);
+  g_signal_connect (web_view, "context-menu", G_CALLBACK (context_menu_cb), page);
+  g_signal_connect (network, "download-started", G_CALLBACK (download_started_cb), NULL);
   webkit_web_view_load_uri (web_view, url);
   return GTK_WIDGET (web_view);
 }

@@ -667,6 +667,69 @@ def scenario_subframe_redirects():
         stop_hostile(hostile)
 
 
+def app_windows(proc):
+    """The app's visible X windows (a dialog shows here even when the
+    accessibility tree does not list it)."""
+    out = subprocess.run(["xdotool", "search", "--onlyvisible", "--pid", str(proc.pid)],
+                         capture_output=True, text=True).stdout
+    return [w for w in out.split() if w.strip()]
+
+
+def window_geometry():
+    out = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^Authgear Login$", "getwindowgeometry", "--shell"],
+                         capture_output=True, text=True).stdout
+    values = dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+    return int(values["X"]), int(values["Y"]), int(values["WIDTH"]), int(values["HEIGHT"])
+
+
+def files_under(root):
+    found = []
+    for base, _dirs, names in os.walk(root):
+        found += [os.path.join(base, n) for n in names]
+    return found
+
+
+def scenario_files_and_context_menu():
+    # Nothing of the page reaches the disk, no file leaves it, and the
+    # context menu has nothing but editing and navigation.
+    hostile, base = start_hostile()
+    proc = None
+    before = set(files_under(os.environ["HOME"]))
+    try:
+        issuer = base + "/webview-files"
+        proc = start_app({"AUTHGEAR_DOMAIN": issuer})
+        assert text(lambda t: t == "Welcome Guest") is not None
+        press("Login")
+        assert wait_for(lambda: any(b["step"] == 1 for b in http_json("/stats", issuer=issuer)["beacons"]), 20), \
+            "the page did not get to its last step (a download took it away)"
+        assert http_json("/stats", issuer=issuer)["counts"].get("attachment", 0) >= 1, "the page made no download"
+        x, y, w, h = window_geometry()
+        # A real click on the file input's label, which fills the page
+        # below the link (the page starts under the header and host bar).
+        subprocess.run(["xdotool", "mousemove", str(x + w // 2), str(y + 80 + 270), "click", "1"], check=True)
+        time.sleep(2 * SLOW)
+        shot("16-file-input")
+        assert len(app_windows(proc)) == 1, "a file chooser opened"
+        # A right click on the link.
+        subprocess.run(["xdotool", "mousemove", str(x + w // 2), str(y + 80 + 45), "click", "3"], check=True)
+        time.sleep(1.5 * SLOW)
+        shot("17-context-menu")
+        items = find(lambda a: a.getRoleName() == "menu item" and any(
+            word in (a.name or "") for word in ("Download", "New Window", "Inspect")), 2)
+        assert items is None, f"the context menu offers {items.name!r}"
+        # Nothing was written: no evil.txt, no other new file outside the
+        # app's own settings and keyring.
+        new = [f for f in set(files_under(os.environ["HOME"])) - before
+               if "evil" in f or os.sep + "Downloads" + os.sep in f]
+        assert not new, f"the page put files on the disk: {new}"
+        press("Cancel")
+        assert text(lambda t: t == "Welcome Guest") is not None
+    finally:
+        if proc is not None:
+            stop_app(proc)
+        stop_hostile(hostile)
+
+
 BROWSER_LOG = os.path.join(SHOTS, "browser.log")
 
 
@@ -929,6 +992,8 @@ check("LANGUAGE=de: German window, Anmelden, and ui_locales=de for Authgear", sc
 check("a hostile sign-in page: pop-up, _blank, file:, data:, custom scheme and a forged callback all fail", scenario_hostile_page)
 check("frames and a main frame that go to the redirect URI with a forged state do not end the sign-in",
       scenario_subframe_redirects)
+check("a sign-in page's downloads are cancelled, its file input opens nothing, its context menu has no download",
+      scenario_files_and_context_menu)
 check("a sign-in page on a self-signed certificate is not opened, and the window says why", scenario_tls_page)
 check("a token endpoint that never answers: the window stays responsive, then says so", scenario_token_endpoint_hangs)
 setup_fake_browser()

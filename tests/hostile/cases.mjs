@@ -134,11 +134,33 @@ export const CASES = {
   // into it. None may end the sign-in: after these the page reports that it
   // is still there, then sends the main frame to the callback, forged too.
   'webview-subframe': { page: webviewSubframePage },
+  // A sign-in page that tries to put files on this computer and to take one
+  // from it: <a download>, a hidden frame and the main frame on an
+  // attachment, a file input filling the page, and a link to right-click.
+  'webview-files': { page: webviewFilesPage },
   // The sign-in page on a self-signed certificate.
   'webview-tls': {
     discovery: (d, { tlsPort, name }) => ({ ...d, authorization_endpoint: `https://localhost:${tlsPort}/${name}/authorize` }),
   },
 };
+
+function webviewFilesPage() {
+  return `<!doctype html><html><head><title>Sign in</title>
+<style>body{margin:0} #link{position:fixed;top:0;left:0;right:0;height:90px;font-size:40px;background:#eee}
+#pick{position:fixed;top:120px;left:0;right:0;height:300px;display:block;background:#ddf}</style></head><body>
+<a id="link" href="target">A link to right-click</a>
+<label id="pick" for="file">Choose a file</label><input id="file" type="file">
+<a id="dl" download="evil.txt" href="attachment?via=download-attribute">x</a>
+<script>
+const beacon = (step) => fetch('beacon?step=' + step + '&href=' + encodeURIComponent(location.href));
+document.getElementById('file').addEventListener('change', () => beacon(50));
+setTimeout(() => document.getElementById('dl').click(), 300);
+setTimeout(() => { const f = document.createElement('iframe'); f.style.display = 'none';
+                   f.src = 'attachment?via=frame'; document.body.appendChild(f); }, 600);
+setTimeout(() => { location.href = 'attachment?via=main-frame'; }, 900);
+setTimeout(() => beacon(1), 2000);
+</script></body></html>`;
+}
 
 function webviewSubframePage({ redirectUri }) {
   const forged = (s) => `${redirectUri}?code=forged-code&state=${s}`;

@@ -417,6 +417,10 @@ async function handle(req, res) {
       st.beacons = st.beacons ?? [];
       st.beacons.push({ step: Number(url.searchParams.get('step')), href: url.searchParams.get('href') });
       return send(res, 204, '');
+    case 'attachment':
+      count(st, 'attachment');
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Disposition': 'attachment; filename="evil.txt"' });
+      return res.end('EVIL FILE\n');
     case 'target':
       count(st, 'target');
       return send(res, 200, '<h1>You should not see this</h1>', 'text/html');
