@@ -14,9 +14,18 @@
 struct _AgApplication
 {
   AdwApplication parent_instance;
+
+  char *dotenv_path;
 };
 
 G_DEFINE_FINAL_TYPE (AgApplication, ag_application, ADW_TYPE_APPLICATION)
+
+static void
+ag_application_finalize (GObject *object)
+{
+  g_free (AG_APPLICATION (object)->dotenv_path);
+  G_OBJECT_CLASS (ag_application_parent_class)->finalize (object);
+}
 
 static void
 print_version (void)
@@ -144,9 +153,27 @@ ag_application_class_init (AgApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  G_OBJECT_CLASS (klass)->finalize = ag_application_finalize;
+
   app_class->handle_local_options = ag_application_handle_local_options;
   app_class->startup = ag_application_startup;
   app_class->activate = ag_application_activate;
+}
+
+void
+ag_application_set_dotenv_path (AgApplication *self,
+                                const char    *path)
+{
+  g_return_if_fail (AG_IS_APPLICATION (self));
+  g_free (self->dotenv_path);
+  self->dotenv_path = g_strdup (path);
+}
+
+const char *
+ag_application_get_dotenv_path (AgApplication *self)
+{
+  g_return_val_if_fail (AG_IS_APPLICATION (self), NULL);
+  return self->dotenv_path;
 }
 
 static void
@@ -154,6 +181,9 @@ ag_application_init (AgApplication *self)
 {
   static const GOptionEntry entries[] = {
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version of the program and of its libraries"), NULL },
+    /* Read in main() (an optional value); listed here for --help. */
+    { "dotenv", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Read AUTHGEAR_* settings from .env in this folder, or from --dotenv=PATH"), NULL },
     /* For build-aux/run-bench. */
     { "bench-exit-after-first-frame", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, NULL, NULL, NULL },
     { "bench-exit-when-signed-in", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, NULL, NULL, NULL },

@@ -11,4 +11,9 @@ G_DECLARE_FINAL_TYPE (AgApplication, ag_application, AG, APPLICATION, AdwApplica
 
 AgApplication *ag_application_new (void);
 
+/* The .env file to read settings from (--dotenv), or %NULL. */
+void           ag_application_set_dotenv_path (AgApplication *self,
+                                               const char    *path);
+const char    *ag_application_get_dotenv_path (AgApplication *self);
+
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include "ag-resources.h"
 #include "ag-secure.h"
 #include "ag-session.h"
+#include "ag-application.h"
 #include "ag-window.h"
 
 struct _AgWindow
@@ -20,6 +21,7 @@ struct _AgWindow
 
   AdwToastOverlay *toast_overlay;
   GtkWidget *credentials_button;
+  GtkLabel *dotenv_banner;
   GtkWidget *back_button;
   GtkWidget *cancel_button;
   GtkStack *stack;
@@ -1027,14 +1029,31 @@ show_configuration_error (AgWindow     *self,
     g_idle_add_full (G_PRIORITY_LOW, open_preferences_cb, g_object_ref (self), g_object_unref);
 }
 
+/* A .env file can point the sign-in at any server: whenever one set a
+ * value, the guest view names the file and the domain. */
+static void
+update_dotenv_banner (AgWindow *self)
+{
+  const char *path = self->config ? ag_config_get_dotenv_path (self->config) : NULL;
+  g_autofree char *text = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->dotenv_banner), path != NULL);
+  if (path == NULL)
+    return;
+  text = g_strdup_printf (_("Settings from %s: signing in with %s"), path, ag_config_get_issuer (self->config));
+  gtk_label_set_text (self->dotenv_banner, text);
+}
+
 static void
 setup_session (AgWindow *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dotenv = g_build_filename (g_get_current_dir (), ".env", NULL);
+  GApplication *app = g_application_get_default ();
+  const char *dotenv = AG_IS_APPLICATION (app) ? ag_application_get_dotenv_path (AG_APPLICATION (app)) : NULL;
 
   self->setup_cancellable = g_cancellable_new ();
   self->config = ag_config_load (self->settings, dotenv, &error);
+  update_dotenv_banner (self);
   if (self->config == NULL)
     {
       show_configuration_error (self, error);
@@ -1153,6 +1172,7 @@ ag_window_class_init (AgWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "ag-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AgWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, credentials_button);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, dotenv_banner);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, stack);

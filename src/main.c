@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <string.h>
 
 #include "ag-application.h"
 
@@ -26,5 +27,39 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
   app = ag_application_new ();
+  /* --dotenv[=PATH] is taken out here: GApplication's options cannot have
+   * an optional value. A development build reads ./.env without it, as
+   * the Flask guide's developer would run it from a terminal. */
+  {
+    g_autofree char *dotenv = NULL;
+    int kept = 1;
+
+    for (int i = 1; i < argc; i++)
+      {
+        if (g_str_equal (argv[i], "--dotenv"))
+          {
+            g_free (dotenv);
+            dotenv = g_strdup (".env");
+          }
+        else if (g_str_has_prefix (argv[i], "--dotenv="))
+          {
+            g_free (dotenv);
+            dotenv = g_strdup (argv[i] + strlen ("--dotenv="));
+          }
+        else
+          argv[kept++] = argv[i];
+      }
+    argc = kept;
+    argv[argc] = NULL;
+#if DEVELOPMENT
+    if (dotenv == NULL)
+      dotenv = g_strdup (".env");
+#endif
+    if (dotenv != NULL && *dotenv != '\0')
+      {
+        g_autofree char *absolute = g_canonicalize_filename (dotenv, NULL);
+        ag_application_set_dotenv_path (app, absolute);
+      }
+  }
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

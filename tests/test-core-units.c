@@ -9,6 +9,8 @@
 #include <gnutls/gnutls.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include "ag-auth-request.h"
 #include "ag-config.h"
@@ -17,6 +19,7 @@
 #include "ag-jwt.h"
 #include "ag-secure.h"
 #include "ag-token-set.h"
+#include "test-util.h"
 
 static void
 test_pkce_rfc7636_vector (void)
@@ -262,7 +265,8 @@ test_dotenv (void)
     "\n";
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) env = ag_dotenv_parse (text, -1, &error);
-  const char *bad[] = { "NOEQUALS\n", "1ABC=x\n", "A-B=x\n", "A=\"unterminated\n", "=x\n" };
+  const char *bad[] = { "NOEQUALS\n", "1ABC=x\n", "A-B=x\n", "A=\"unterminated\n", "=x\n",
+                        "A=\"v\"junk\n", "A='v' junk\n", "A=\"v\"\"w\"\n" };
 
   g_assert_no_error (error);
   g_assert_cmpstr (g_hash_table_lookup (env, "AUTHGEAR_DOMAIN"), ==, "https://a.example");
@@ -270,6 +274,13 @@ test_dotenv (void)
   g_assert_cmpstr (g_hash_table_lookup (env, "AUTHGEAR_CLIENT_SECRET"), ==, "single # not a comment");
   g_assert_cmpstr (g_hash_table_lookup (env, "EMPTY"), ==, "");
   g_assert_cmpstr (g_hash_table_lookup (env, "INLINE"), ==, "value");
+  {
+    /* A comment may follow the closing quote. */
+    g_autoptr(GHashTable) t = ag_dotenv_parse ("A=\"v\" # the value\nB='w'\t\n", -1, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (g_hash_table_lookup (t, "A"), ==, "v");
+    g_assert_cmpstr (g_hash_table_lookup (t, "B"), ==, "w");
+  }
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
@@ -285,6 +296,61 @@ test_dotenv (void)
     g_assert_null (t);
     g_assert_error (e, AG_ERROR, AG_ERROR_CONFIGURATION);
   }
+}
+
+/* A .env file that is not a plain, small file is refused at once, before
+ * a byte is read: a FIFO (which would block), a symbolic link (to /dev/zero,
+ * which never ends), a file larger than 64 KiB. A missing one is no error. */
+static void
+test_dotenv_files (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("ag-dotenv-XXXXXX", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "fifo.env", NULL);
+  g_autofree char *link = g_build_filename (dir, "zero.env", NULL);
+  g_autofree char *big = g_build_filename (dir, "big.env", NULL);
+  g_autofree char *good = g_build_filename (dir, "good.env", NULL);
+  g_autofree char *missing = g_build_filename (dir, "missing.env", NULL);
+  g_autofree char *padding = g_strnfill (AG_DOTENV_MAX_SIZE, '#');
+  g_autofree char *big_text = g_strconcat (padding, "\nAUTHGEAR_DOMAIN=https://big.example\n", NULL);
+  struct { const char *path, *says; } refused[] = {
+    { fifo, "not a regular file" }, { link, "symbolic link" }, { big, "larger than 64 KiB" },
+  };
+  g_autoptr(AgConfig) ok = NULL;
+  g_autoptr(AgConfig) none = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_cmpint (symlink ("/dev/zero", link), ==, 0);
+  g_assert_true (g_file_set_contents (big, big_text, -1, NULL));
+  g_assert_true (g_file_set_contents (good, "AUTHGEAR_DOMAIN=https://good.example\nAUTHGEAR_CLIENT_ID=c1\n", -1, NULL));
+  g_unsetenv ("AUTHGEAR_DOMAIN");
+  g_unsetenv ("AUTHGEAR_CLIENT_ID");
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(GError) e = NULL;
+      g_autoptr(AgConfig) config = NULL;
+      gint64 started = g_get_monotonic_time ();
+
+      config = ag_config_load (NULL, refused[i].path, &e);
+      g_assert_null (config);
+      g_assert_error (e, AG_ERROR, AG_ERROR_CONFIGURATION);
+      g_assert_nonnull (strstr (e->message, refused[i].says));
+      g_assert_nonnull (strstr (e->message, refused[i].path));
+      g_assert_cmpint (g_get_monotonic_time () - started, <, 5 * G_USEC_PER_SEC);
+    }
+
+  ok = ag_config_load (NULL, good, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ag_config_get_issuer (ok), ==, "https://good.example");
+  g_assert_cmpstr (ag_config_get_dotenv_path (ok), ==, good);
+
+  /* A missing file is no error, and no value came from it. */
+  none = ag_config_load (NULL, missing, &error);
+  g_assert_null (none);
+  g_assert_error (error, AG_ERROR, AG_ERROR_CONFIGURATION);   /* nothing configured at all */
+  g_assert_null (strstr (error->message, missing));
+  test_rm_rf (dir);
 }
 
 /* What the Preferences window checks as a person types. */
@@ -822,6 +888,7 @@ main (int   argc,
   g_test_add_func ("/auth-request/redirect-without-iss", test_redirect_without_iss);
   g_test_add_func ("/config/validation", test_config_validation);
   g_test_add_func ("/config/dotenv", test_dotenv);
+  g_test_add_func ("/config/dotenv-files", test_dotenv_files);
   g_test_add_func ("/config/sources", test_config_sources);
   g_test_add_func ("/config/check-setting", test_config_check_setting);
   g_test_add_func ("/jwt/valid-algorithms", test_jwt_valid_algorithms);

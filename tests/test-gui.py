@@ -184,7 +184,7 @@ def files_containing(root, secrets, skip):
     return hits
 
 
-def start_app(env_extra=None, unset=(), log=None):
+def start_app(env_extra=None, unset=(), log=None, args=(), cwd=None):
     env = dict(os.environ, AUTHGEAR_DOMAIN=ISSUER, AUTHGEAR_CLIENT_ID="authgear-login",
                GTK_A11Y="atspi", NO_AT_BRIDGE="0")
     env.pop("NO_AT_BRIDGE")
@@ -192,11 +192,11 @@ def start_app(env_extra=None, unset=(), log=None):
     for name in unset:
         env.pop(name, None)
     out = open(log or os.path.join(SHOTS, "app.log"), "a")
-    argv = [APP]
+    argv = [APP, *args]
     if os.environ.get("AG_GUI_GDB"):  # for a developer: a backtrace in app.log on a crash
         argv = ["gdb", "-batch", "-ex", "run", "-ex", "bt", "--args", APP]
     proc = subprocess.Popen(argv, env=env, stdout=out if log or os.environ.get("AG_GUI_GDB") else subprocess.DEVNULL,
-                            stderr=out)
+                            stderr=out, cwd=cwd)
     CURRENT["pid"] = None if os.environ.get("AG_GUI_GDB") else proc.pid
     return proc
 
@@ -730,6 +730,38 @@ def scenario_files_and_context_menu():
         stop_hostile(hostile)
 
 
+def scenario_dotenv():
+    # A .env file sets the domain: the guest view names the file and the
+    # domain. One that is a FIFO is refused at once, with the reason.
+    folder = os.path.join(os.environ["TMPDIR"], "project")
+    os.makedirs(folder, exist_ok=True)
+    dotenv = os.path.join(folder, ".env")
+    with open(dotenv, "w") as f:
+        f.write(f"AUTHGEAR_DOMAIN={ISSUER}\nAUTHGEAR_CLIENT_ID=authgear-login\n")
+    unset = ("AUTHGEAR_DOMAIN", "AUTHGEAR_CLIENT_ID")
+    try:
+        # A development build reads ./.env; --dotenv=PATH names another.
+        for args, cwd in (((), folder), ((f"--dotenv={dotenv}",), None)):
+            proc = start_app(unset=unset, args=args, cwd=cwd)
+            try:
+                assert text(lambda t: t.startswith(f"Settings from {dotenv}") and ISSUER in t) is not None, \
+                    f"no banner naming the .env file and the domain ({args})"
+                assert text(lambda t: t == "Welcome Guest") is not None
+                shot("18-dotenv")
+            finally:
+                stop_app(proc)
+        os.remove(dotenv)
+        os.mkfifo(dotenv)
+        proc = start_app(unset=unset, cwd=folder)
+        try:
+            assert text(lambda t: "is not a regular file" in t) is not None, "a FIFO .env did not give its reason"
+        finally:
+            stop_app(proc)
+    finally:
+        if os.path.exists(dotenv):
+            os.remove(dotenv)
+
+
 BROWSER_LOG = os.path.join(SHOTS, "browser.log")
 
 
@@ -994,6 +1026,7 @@ check("frames and a main frame that go to the redirect URI with a forged state d
       scenario_subframe_redirects)
 check("a sign-in page's downloads are cancelled, its file input opens nothing, its context menu has no download",
       scenario_files_and_context_menu)
+check("a .env file: the guest view names it and the domain; a FIFO is refused at once", scenario_dotenv)
 check("a sign-in page on a self-signed certificate is not opened, and the window says why", scenario_tls_page)
 check("a token endpoint that never answers: the window stays responsive, then says so", scenario_token_endpoint_hangs)
 setup_fake_browser()

@@ -4,7 +4,12 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ag-config.h"
 #include "ag-error.h"
@@ -20,6 +25,7 @@ struct _AgConfig
   char *redirect_uri;
   char *scopes;
   GStrv overridden;
+  char *dotenv_path;     /* the .env file a value came from, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (AgConfig, ag_config, G_TYPE_OBJECT)
@@ -35,6 +41,7 @@ ag_config_finalize (GObject *object)
   g_free (self->redirect_uri);
   g_free (self->scopes);
   g_strfreev (self->overridden);
+  g_free (self->dotenv_path);
 
   G_OBJECT_CLASS (ag_config_parent_class)->finalize (object);
 }
@@ -306,6 +313,7 @@ ag_config_with_client_secret (AgConfig   *self,
   copy->redirect_uri = g_strdup (self->redirect_uri);
   copy->scopes = g_strdup (self->scopes);
   copy->overridden = g_strdupv (self->overridden);
+  copy->dotenv_path = g_strdup (self->dotenv_path);
   return copy;
 }
 
@@ -393,6 +401,21 @@ ag_dotenv_parse (const char  *text,
               ag_secure_strv_free (g_steal_pointer (&lines));
               return NULL;
             }
+          /* Nothing but a comment may follow the closing quote: KEY="v"junk
+           * is a mistake, not the value v. */
+          {
+            const char *rest = end + 1;
+
+            while (*rest == ' ' || *rest == '\t')
+              rest++;
+            if (*rest != '\0' && *rest != '#')
+              {
+                g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION,
+                             _("Line %u of the .env file has text after the closing quote"), i + 1);
+                ag_secure_strv_free (g_steal_pointer (&lines));
+                return NULL;
+              }
+          }
           *end = '\0';
           value++;
         }
@@ -428,6 +451,64 @@ static const Source sources[] = {
   { "AUTHGEAR_SCOPES", "scopes" },
 };
 
+/* Reads @path for ag_config_load(): a regular file, not through a symbolic
+ * link, at most %AG_DOTENV_MAX_SIZE bytes, opened without blocking (a FIFO
+ * or a device would hang the start-up). FALSE without error: no such file. */
+static gboolean
+read_dotenv (const char  *path,
+             char       **contents,
+             gsize       *length,
+             GError     **error)
+{
+  g_autofree char *buffer = NULL;
+  struct stat st;
+  gssize n;
+  int fd;
+
+  fd = g_open (path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      if (saved == ENOENT)
+        return FALSE;
+      if (saved == ELOOP)
+        g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION,
+                     _("The .env file %s is a symbolic link, which is not read"), path);
+      else
+        g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION,
+                     _("The .env file %s could not be opened: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION, _("The .env file %s is not a regular file"), path);
+      close (fd);
+      return FALSE;
+    }
+  if (st.st_size > AG_DOTENV_MAX_SIZE)
+    {
+      g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION, _("The .env file %s is larger than %d KiB"),
+                   path, AG_DOTENV_MAX_SIZE / 1024);
+      close (fd);
+      return FALSE;
+    }
+  /* One byte more than allowed tells a file that grew since fstat(). */
+  buffer = g_malloc (AG_DOTENV_MAX_SIZE + 1);
+  *length = 0;
+  while ((n = read (fd, buffer + *length, AG_DOTENV_MAX_SIZE + 1 - *length)) > 0)
+    *length += (gsize) n;
+  close (fd);
+  if (n < 0 || *length > AG_DOTENV_MAX_SIZE)
+    {
+      ag_secure_wipe (buffer, *length);
+      g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION, _("The .env file %s could not be read"), path);
+      return FALSE;
+    }
+  *contents = g_steal_pointer (&buffer);
+  return TRUE;
+}
+
 AgConfig *
 ag_config_load (GSettings   *settings,
                 const char  *dotenv_path,
@@ -436,6 +517,7 @@ ag_config_load (GSettings   *settings,
   g_autoptr(GHashTable) dotenv = NULL;
   g_autoptr(GPtrArray) overridden = g_ptr_array_new_null_terminated (0, g_free, TRUE);
   char *values[G_N_ELEMENTS (sources)] = { NULL };
+  gboolean used_dotenv = FALSE;
   AgConfig *self;
 
   g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
@@ -444,19 +526,18 @@ ag_config_load (GSettings   *settings,
     {
       g_autofree char *contents = NULL;
       gsize length = 0;
-      g_autoptr(GError) local_error = NULL;
+      GError *local_error = NULL;
 
-      if (g_file_get_contents (dotenv_path, &contents, &length, &local_error))
+      if (read_dotenv (dotenv_path, &contents, &length, &local_error))
         {
           dotenv = ag_dotenv_parse (contents, length, error);
           ag_secure_wipe (contents, length);
           if (dotenv == NULL)
             return NULL;
         }
-      else if (!g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+      else if (local_error != NULL)
         {
-          g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION,
-                       _("The .env file could not be read: %s"), local_error->message);
+          g_propagate_error (error, local_error);
           return NULL;
         }
     }
@@ -475,13 +556,18 @@ ag_config_load (GSettings   *settings,
 
       if ((env != NULL && *env != '\0') || (file != NULL && *file != '\0'))
         g_ptr_array_add (overridden, g_strdup (sources[i].variable));
+      if ((env == NULL || *env == '\0') && file != NULL && *file != '\0')
+        used_dotenv = TRUE;
     }
 
   self = ag_config_new (values[0], values[1], values[2], values[3], values[4], error);
   for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
     ag_secure_free (values[i]);
   if (self != NULL)
-    self->overridden = (GStrv) g_ptr_array_free (g_steal_pointer (&overridden), FALSE);
+    {
+      self->overridden = (GStrv) g_ptr_array_free (g_steal_pointer (&overridden), FALSE);
+      self->dotenv_path = used_dotenv ? g_strdup (dotenv_path) : NULL;
+    }
   return self;
 }
 
@@ -518,6 +604,13 @@ ag_config_get_scopes (AgConfig *self)
 {
   g_return_val_if_fail (AG_IS_CONFIG (self), NULL);
   return self->scopes;
+}
+
+const char *
+ag_config_get_dotenv_path (AgConfig *self)
+{
+  g_return_val_if_fail (AG_IS_CONFIG (self), NULL);
+  return self->dotenv_path;
 }
 
 gboolean

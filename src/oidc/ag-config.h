@@ -26,6 +26,9 @@ AgConfig    *ag_config_new                (const char  *domain,
                                            const char  *scopes,
                                            GError     **error);
 
+/* The largest .env file read, in bytes. */
+#define AG_DOTENV_MAX_SIZE (64 * 1024)
+
 /**
  * ag_config_load:
  * Reads AUTHGEAR_DOMAIN, AUTHGEAR_CLIENT_ID, AUTHGEAR_CLIENT_SECRET (and
@@ -33,6 +36,8 @@ AgConfig    *ag_config_new                (const char  *domain,
  * `.env` file at @dotenv_path (may be %NULL or missing), then from @settings
  * (may be %NULL). The first source that sets a value wins. The client secret
  * from the keyring is added later with ag_config_with_client_secret().
+ * The .env file must be a regular file (not a symbolic link, FIFO or
+ * device) of at most %AG_DOTENV_MAX_SIZE bytes.
  */
 AgConfig    *ag_config_load               (GSettings   *settings,
                                            const char  *dotenv_path,
@@ -58,6 +63,8 @@ const char  *ag_config_get_client_id      (AgConfig    *self);
 const char  *ag_config_get_client_secret  (AgConfig    *self);
 const char  *ag_config_get_redirect_uri   (AgConfig    *self);
 const char  *ag_config_get_scopes         (AgConfig    *self);
+/* The .env file that set at least one value, or %NULL. */
+const char  *ag_config_get_dotenv_path    (AgConfig    *self);
 /* Whether the value named (e.g. "AUTHGEAR_DOMAIN") came from the environment
  * or a .env file rather than GSettings. */
 gboolean     ag_config_is_overridden      (AgConfig    *self,
@@ -66,8 +73,11 @@ gboolean     ag_config_is_overridden      (AgConfig    *self,
 /**
  * ag_dotenv_parse:
  * Parses `.env` text: KEY=value lines, `#` comments, optional `export`,
- * single- or double-quoted values. Returns a table of strings, or %NULL with
- * an %AG_ERROR_CONFIGURATION error naming the line.
+ * single- or double-quoted values. No escapes are understood: a quoted value
+ * is taken exactly as written between its quotes (so it cannot hold its own
+ * kind of quote), and only spaces and a `#` comment may follow the closing
+ * quote. An unquoted value ends at ` #`. Returns a table of strings, or
+ * %NULL with an %AG_ERROR_CONFIGURATION error naming the line.
  */
 GHashTable  *ag_dotenv_parse              (const char  *text,
                                            gssize       length,
