@@ -207,7 +207,10 @@ ag_auth_view_start (AgAuthView *self,
       g_signal_emit (self, signals[LOAD_FAILED], 0, error->message);
       return;
     }
-  self->page = self->module->create (url, &page_callbacks, self);
+  {
+    g_autofree char *filter_dir = g_build_filename (g_get_user_cache_dir (), "authgear-login", "content-filters", NULL);
+    self->page = self->module->create (url, redirect_uri, filter_dir, &page_callbacks, self);
+  }
   gtk_box_append (GTK_BOX (self->web_container), self->page);
   gtk_widget_grab_focus (self->page);
 }

@@ -15,6 +15,8 @@ typedef struct
   AgWebPageCallbacks callbacks;
   gpointer data;
   char *origin;
+  char *url;                   /* loaded once the content filter is in */
+  GCancellable *cancellable;   /* the filter's compilation */
 } Page;
 
 static void
@@ -22,7 +24,10 @@ page_free (gpointer pointer)
 {
   Page *page = pointer;
 
+  g_cancellable_cancel (page->cancellable);
+  g_clear_object (&page->cancellable);
   g_free (page->origin);
+  g_free (page->url);
   g_free (page);
 }
 
@@ -222,6 +227,157 @@ context_menu_cb (WebKitWebView       *web_view,
   return !any;
 }
 
+/* The content filter: WebKit's content rule list (the JSON of Safari's
+ * content blockers), one blocking rule per way of writing the redirect
+ * URI's host. A loopback host is all of them: localhost, 127.x.x.x,
+ * 0.0.0.0, [::1], [::] and IPv4-mapped loopback all reach the same
+ * listener. Any scheme (http, https, ws, wss), any user info, the port
+ * given (or none when it is the scheme's default). The regular expressions
+ * of these rules have no alternation, hence a rule per form. Backslashes
+ * are doubled twice: once for C, once for JSON. */
+static char *
+redirect_filter_rules (const char *redirect_uri)
+{
+  g_autoptr(GUri) uri = g_uri_parse (redirect_uri, G_URI_FLAGS_NONE, NULL);
+  static const char * const loopback[] = {
+    "localhost", "127\\\\.[0-9]+\\\\.[0-9]+\\\\.[0-9]+", "0\\\\.0\\\\.0\\\\.0",
+    "\\\\[::1\\\\]", "\\\\[::\\\\]", "\\\\[::ffff:7f[0-9a-f]*:[0-9a-f]*\\\\]", "\\\\[::ffff:127\\\\.[0-9.]+\\\\]",
+  };
+  g_autoptr(GPtrArray) hosts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) json = g_string_new ("[");
+  const char *host;
+  int port;
+
+  if (uri == NULL || (host = g_uri_get_host (uri)) == NULL)
+    return NULL;
+  port = g_uri_get_port (uri);
+  if (g_ascii_strcasecmp (host, "localhost") == 0 || g_str_has_prefix (host, "127.") ||
+      g_str_equal (host, "::1") || g_str_equal (host, "[::1]"))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (loopback); i++)
+        g_ptr_array_add (hosts, g_strdup (loopback[i]));
+    }
+  else
+    {
+      /* Another host: written as it is, its dots escaped. */
+      g_autoptr(GString) escaped = g_string_new (NULL);
+
+      for (const char *c = host; *c; c++)
+        {
+          if (!g_ascii_isalnum (*c) && *c != '-')
+            g_string_append (escaped, "\\\\");
+          g_string_append_c (escaped, g_ascii_tolower (*c));
+        }
+      g_ptr_array_add (hosts, g_string_free (g_steal_pointer (&escaped), FALSE));
+    }
+  for (guint i = 0; i < hosts->len; i++)
+    {
+      const char *h = g_ptr_array_index (hosts, i);
+      /* With the port, and without it where the port is the default. */
+      for (guint with_port = 0; with_port < 2; with_port++)
+        {
+          g_autofree char *port_part = with_port ? g_strdup_printf (":%d", port > 0 ? port : 80) : g_strdup ("");
+
+          if (!with_port && port > 0 && port != 80 && port != 443)
+            continue;
+          g_string_append_printf (json, "%s{\"trigger\":{\"url-filter\":\"^[a-z]+://([^/]*@)?%s%s[/?#]\"},"
+                                  "\"action\":{\"type\":\"block\"}}",
+                                  json->len > 1 ? "," : "", h, port_part);
+        }
+    }
+  g_string_append_c (json, ']');
+  return g_string_free (g_steal_pointer (&json), FALSE);
+}
+
+static void
+filter_ready (WebKitWebView           *web_view,
+              WebKitUserContentFilter *filter,
+              const GError            *error)
+{
+  Page *page = g_object_get_data (G_OBJECT (web_view), "ag-web-page");
+
+  if (page == NULL)
+    return;   /* stopped meanwhile */
+  if (filter == NULL)
+    {
+      /* Never load the page unprotected. */
+      g_warning ("The sign-in page's content filter could not be made: %s", error->message);
+      page->callbacks.failed (FALSE, error->message, page->data);
+      return;
+    }
+  webkit_user_content_manager_add_filter (webkit_web_view_get_user_content_manager (web_view), filter);
+  webkit_web_view_load_uri (web_view, page->url);
+}
+
+static void
+filter_saved_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(WebKitWebView) web_view = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WebKitUserContentFilter) filter =
+    webkit_user_content_filter_store_save_finish (WEBKIT_USER_CONTENT_FILTER_STORE (object), result, &error);
+
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    filter_ready (web_view, filter, error);
+}
+
+static void
+filter_loaded_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(WebKitWebView) web_view = user_data;
+  WebKitUserContentFilterStore *store = WEBKIT_USER_CONTENT_FILTER_STORE (object);
+  Page *page = g_object_get_data (G_OBJECT (web_view), "ag-web-page");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WebKitUserContentFilter) filter = webkit_user_content_filter_store_load_finish (store, result, &error);
+  const char *rules;
+
+  if (page == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (filter != NULL)
+    {
+      filter_ready (web_view, filter, NULL);
+      return;
+    }
+  /* Not compiled yet for this redirect URI: compile it, once. */
+  g_debug ("Compiling the sign-in page's content filter");
+  rules = g_object_get_data (G_OBJECT (store), "ag-rules");
+  {
+    g_autoptr(GBytes) source = g_bytes_new (rules, strlen (rules));
+    webkit_user_content_filter_store_save (store, g_object_get_data (G_OBJECT (store), "ag-id"), source,
+                                           page->cancellable, filter_saved_cb, g_steal_pointer (&web_view));
+  }
+}
+
+static void
+protect_and_load (WebKitWebView *web_view,
+                  Page          *page,
+                  const char    *redirect_uri,
+                  const char    *filter_dir)
+{
+  g_autofree char *rules = redirect_filter_rules (redirect_uri);
+  g_autofree char *hash = NULL;
+  g_autofree char *id = NULL;
+  g_autoptr(WebKitUserContentFilterStore) store = NULL;
+
+  if (rules == NULL)
+    {
+      g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "no redirect host");
+      filter_ready (web_view, NULL, error);
+      return;
+    }
+  /* Named after its rules: a new redirect URI compiles a new one. */
+  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, rules, -1);
+  id = g_strdup_printf ("redirect-%.16s", hash);
+  store = webkit_user_content_filter_store_new (filter_dir);
+  g_object_set_data_full (G_OBJECT (store), "ag-rules", g_steal_pointer (&rules), g_free);
+  g_object_set_data_full (G_OBJECT (store), "ag-id", g_strdup (id), g_free);
+  webkit_user_content_filter_store_load (store, id, page->cancellable, filter_loaded_cb, g_object_ref (web_view));
+}
+
 static char *
 page_get_version (void)
 {
@@ -230,17 +386,22 @@ page_get_version (void)
 
 static GtkWidget *
 page_create (const char               *url,
+             const char               *redirect_uri,
+             const char               *filter_dir,
              const AgWebPageCallbacks *callbacks,
              gpointer                  data)
 {
   g_autoptr(WebKitNetworkSession) network = NULL;
   g_autoptr(WebKitSettings) settings = NULL;
+  g_autoptr(WebKitUserContentManager) content = webkit_user_content_manager_new ();
   WebKitWebView *web_view;
   Page *page = g_new0 (Page, 1);
 
   page->callbacks = *callbacks;
   page->data = data;
   page->origin = origin_of (url);
+  page->url = g_strdup (url);
+  page->cancellable = g_cancellable_new ();
 
   /* Ephemeral: cookies and storage of this sign-in live in memory only. */
   network = webkit_network_session_new_ephemeral ();
@@ -251,6 +412,7 @@ page_create (const char               *url,
   web_view = g_object_new (WEBKIT_TYPE_WEB_VIEW,
                            "network-session", network,
                            "settings", settings,
+                           "user-content-manager", content,
                            "vexpand", TRUE,
                            "hexpand", TRUE,
                            NULL);
@@ -264,7 +426,7 @@ page_create (const char               *url,
   g_signal_connect (web_view, "run-file-chooser", G_CALLBACK (run_file_chooser_cb), page);
   g_signal_connect (web_view, "context-menu", G_CALLBACK (context_menu_cb), page);
   g_signal_connect (network, "download-started", G_CALLBACK (download_started_cb), NULL);
-  webkit_web_view_load_uri (web_view, url);
+  protect_and_load (web_view, page, redirect_uri, filter_dir);
   return GTK_WIDGET (web_view);
 }
 
@@ -275,7 +437,12 @@ page_stop (GtkWidget *widget)
   Page *page = g_object_get_data (G_OBJECT (web_view), "ag-web-page");
 
   if (page != NULL)
-    g_signal_handlers_disconnect_by_data (web_view, page);
+    {
+      g_signal_handlers_disconnect_by_data (web_view, page);
+      g_cancellable_cancel (page->cancellable);
+      /* A filter still compiling finds no page and loads nothing. */
+      g_object_set_data (G_OBJECT (web_view), "ag-web-page", NULL);
+    }
   webkit_web_view_stop_loading (web_view);
   /* Ends the web process (and so the network process) now, not when WebKit
    * would reuse them. */

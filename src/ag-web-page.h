@@ -15,7 +15,7 @@ G_BEGIN_DECLS
  * events to the callbacks and the window decides what they mean.
  */
 
-#define AG_WEB_PAGE_ABI 1
+#define AG_WEB_PAGE_ABI 2
 #define AG_WEB_PAGE_MODULE_NAME "authgear-login-web"
 #define AG_WEB_PAGE_MODULE_SYMBOL "ag_web_page_module"
 
@@ -40,8 +40,13 @@ typedef struct
   char      *(*get_version) (void);
   /* A web view on a fresh ephemeral network session, loading @url. Pop-ups
    * that stay on @url's origin open in it; others go to the default browser;
-   * non-web schemes are refused. */
+   * non-web schemes are refused. No request of the page (image, fetch,
+   * frame, WebSocket, ...) may reach @redirect_uri's origin: a content
+   * filter, compiled once per redirect URI and kept in @filter_dir, blocks
+   * them inside WebKit before the page loads. */
   GtkWidget *(*create)      (const char               *url,
+                             const char               *redirect_uri,
+                             const char               *filter_dir,
                              const AgWebPageCallbacks *callbacks,
                              gpointer                  data);
   /* Stops the page, ends its web process and disconnects the callbacks; the

@@ -762,6 +762,35 @@ def scenario_dotenv():
             os.remove(dotenv)
 
 
+def scenario_port_probe():
+    # What a sign-in page loads from the redirect URI's origin (any way of
+    # writing localhost) never connects; its own loopback port still works.
+    assert not canary.unbound, f"the canary could not listen on port 3000: {canary.unbound}"
+    hostile, base = start_hostile()
+    proc = None
+    hits = len(canary.hits)
+    try:
+        issuer = base + "/webview-port-probe"
+        proc = start_app({"AUTHGEAR_DOMAIN": issuer})
+        assert text(lambda t: t == "Welcome Guest") is not None
+        press("Login")
+        assert wait_for(lambda: any(b["step"] == 100 for b in http_json("/stats", issuer=issuer)["beacons"]), 20), \
+            "the probing page did not run to its end"
+        steps = {b["step"] for b in http_json("/stats", issuer=issuer)["beacons"]}
+        assert {201, 202} <= steps, f"requests to another loopback port were blocked too: {sorted(steps)}"
+        time.sleep(1)
+        assert len(canary.hits) == hits, f"the page connected to port 3000: {canary.hits[hits:]}"
+        assert find(lambda a: a.getRoleName() == "label" and a.name.startswith("127.0.0.1"), 5) is not None, \
+            "the sign-in page is gone"
+        press("Cancel")
+        assert text(lambda t: t == "Welcome Guest") is not None
+        assert secret_tool("search", "--all", "kind", "session", "issuer", issuer).count("[/") == 0
+    finally:
+        if proc is not None:
+            stop_app(proc)
+        stop_hostile(hostile)
+
+
 BROWSER_LOG = os.path.join(SHOTS, "browser.log")
 
 
@@ -1027,6 +1056,8 @@ check("frames and a main frame that go to the redirect URI with a forged state d
 check("a sign-in page's downloads are cancelled, its file input opens nothing, its context menu has no download",
       scenario_files_and_context_menu)
 check("a .env file: the guest view names it and the domain; a FIFO is refused at once", scenario_dotenv)
+check("a sign-in page's image, fetch, XHR, iframe, prefetch, beacon, form and WebSocket never reach port 3000",
+      scenario_port_probe)
 check("a sign-in page on a self-signed certificate is not opened, and the window says why", scenario_tls_page)
 check("a token endpoint that never answers: the window stays responsive, then says so", scenario_token_endpoint_hangs)
 setup_fake_browser()

@@ -138,11 +138,46 @@ export const CASES = {
   // from it: <a download>, a hidden frame and the main frame on an
   // attachment, a file input filling the page, and a link to right-click.
   'webview-files': { page: webviewFilesPage },
+  // A sign-in page that loads things from the redirect URI's origin, written
+  // as localhost, 127.0.0.1 and [::1]: an image, fetch, XHR, an iframe, a
+  // prefetch, a beacon, a form posted into a hidden frame and a WebSocket.
+  // Nothing of it may connect. The same from its own loopback port works.
+  'webview-port-probe': { page: webviewPortProbePage },
   // The sign-in page on a self-signed certificate.
   'webview-tls': {
     discovery: (d, { tlsPort, name }) => ({ ...d, authorization_endpoint: `https://localhost:${tlsPort}/${name}/authorize` }),
   },
 };
+
+function webviewPortProbePage({ redirectUri, port }) {
+  const redirectPort = new URL(redirectUri).port || '80';
+  return `<!doctype html><html><head><title>Sign in</title></head><body><h1>Sign in</h1>
+<script>
+const beacon = (step) => fetch('beacon?step=' + step + '&href=' + encodeURIComponent(location.href));
+const hosts = ['localhost', '127.0.0.1', '[::1]'];
+hosts.forEach((host, i) => {
+  const origin = 'http://' + host + ':${redirectPort}';
+  const probe = (kind) => origin + '/callback?code=probe-' + kind + '&state=probe';
+  new Image().src = probe('img');
+  fetch(probe('fetch'), { mode: 'no-cors' }).catch(() => {});
+  try { const x = new XMLHttpRequest(); x.open('GET', probe('xhr')); x.send(); } catch (e) {}
+  const frame = document.createElement('iframe'); frame.style.display = 'none'; frame.src = probe('iframe');
+  document.body.appendChild(frame);
+  const link = document.createElement('link'); link.rel = 'prefetch'; link.href = probe('prefetch');
+  document.head.appendChild(link);
+  try { navigator.sendBeacon(probe('beacon'), 'x'); } catch (e) {}
+  const sink = document.createElement('iframe'); sink.name = 'sink' + i; sink.style.display = 'none';
+  document.body.appendChild(sink);
+  const form = document.createElement('form'); form.method = 'post'; form.target = 'sink' + i; form.action = probe('form');
+  document.body.appendChild(form); form.submit();
+  try { new WebSocket('ws://' + host + ':${redirectPort}/'); } catch (e) {}
+});
+// Another loopback port, this provider's own: these must arrive.
+new Image().src = 'http://localhost:${port}/webview-port-probe/beacon?step=201&href=img';
+fetch('http://127.0.0.1:${port}/webview-port-probe/beacon?step=202&href=fetch', { mode: 'no-cors' }).catch(() => {});
+setTimeout(() => beacon(100), 3000);
+</script></body></html>`;
+}
 
 function webviewFilesPage() {
   return `<!doctype html><html><head><title>Sign in</title>
