@@ -1087,11 +1087,13 @@ ag_window_reload_configuration (AgWindow *self)
 {
   g_return_if_fail (AG_IS_WINDOW (self));
 
+  /* A sign-in in progress ends the way Cancel ends it: the embedded page
+   * and the browser path's listener and timer alike. */
   if (self->signing_in)
     {
       g_cancellable_cancel (self->sign_in_cancellable);
-      self->signing_in = FALSE;
       ag_auth_view_stop (self->auth_view);
+      end_sign_in (self, NULL);
     }
   g_cancellable_cancel (self->setup_cancellable);
   g_clear_object (&self->setup_cancellable);
@@ -1100,9 +1102,8 @@ ag_window_reload_configuration (AgWindow *self)
   g_clear_object (&self->session);
   g_clear_object (&self->config);
   show_error (self, NULL);
-  g_signal_connect_after (self, "map", G_CALLBACK (bench_map_cb), NULL);
-  self->store = ag_token_store_new (APP_ID);
-  self->guest_description = g_strdup (adw_status_page_get_description (self->guest_page));
+  /* The store, the map handler and the guest page's own words stay as
+   * init made them: only the configuration and the session are new. */
   show_page (self, "loading");
   setup_session (self);
 }

@@ -461,7 +461,10 @@ def scenario_preferences():
         close.queryAction().doAction(0)
         assert wait_for(lambda: secret_tool("search", "--all", "kind", "client-secret").count("[/") == 1), \
             "the client secret is not in the keyring"
-        # The window starts over with the new settings and the stored secret.
+        # The window starts over with the new settings and the stored secret,
+        # and no longer asks for settings it has (it kept its first words).
+        assert text(lambda t: t.startswith("Set AUTHGEAR_DOMAIN"), 4) is None, \
+            "the guest page still asks for AUTHGEAR_DOMAIN after Preferences set it"
         # (Xvfb has no window manager to give the keyboard back to the main
         # window when Preferences goes away: the test does what one would.)
         time.sleep(0.5)
@@ -846,14 +849,14 @@ def get_3000(path):
         return e.code, e.read().decode()
 
 
-def start_browser_app(mode="follow", extra=None):
+def start_browser_app(mode="follow", extra=None, first="Login"):
     forget_browser_log()
     env = {"AG_TEST_BROWSER_LOG": BROWSER_LOG, "AG_TEST_BROWSER_MODE": mode}
     env.update(extra or {})
     proc = start_app(env)
     try:
         assert text(lambda t: t == "Welcome Guest") is not None, "no Welcome Guest"
-        press("Login")
+        press(first)
         assert find(lambda a: a.getRoleName() == "label" and a.name.startswith("127.0.0.1")) is not None, \
             "the sign-in page did not open"
         press("Open in Browser")
@@ -917,6 +920,33 @@ def scenario_browser_forgets_authgear_session():
         forget_browser_log()
         if os.path.exists(profile):
             os.remove(profile)
+        canary.start()
+
+
+def scenario_reload_and_signup_on_browser_path():
+    # Sign up, then Open in Browser: the browser's page is still the sign-up.
+    canary.stop()
+    proc = start_browser_app("print", first="Sign up")
+    try:
+        browser_note("redirect")
+        asked = http_json("/dev/stats")["last_authorization"]
+        assert asked["x_page"] == "signup", f"Open in Browser dropped the sign-up: {asked}"
+        assert wait_for(port_3000_open), "not listening while the browser page shows"
+        # Preferences changed while the browser path waits: the sign-in ends
+        # as Cancel would end it, the listener with it.
+        focus_window()
+        subprocess.run(["xdotool", "key", "--clearmodifiers", "ctrl+comma"], check=True)
+        prefs = frame("Preferences")
+        assert prefs is not None, "Ctrl+, did not open Preferences"
+        type_into_row(prefs, "Client ID", "authgear-login")
+        close = within(prefs, lambda a: a.getRoleName() == "push button" and a.name == "Close")
+        close.queryAction().doAction(0)
+        assert wait_for(lambda: not port_3000_open()), "the listener outlived the reload"
+        assert text(lambda t: t == "Welcome Guest") is not None
+        shot("19-reloaded")
+    finally:
+        stop_app(proc)
+        forget_browser_log()
         canary.start()
 
 
@@ -1064,6 +1094,8 @@ setup_fake_browser()
 check("Open in Browser: the browser signs in and comes back to port 3000; Welcome; the listener closes", scenario_browser_path)
 check("after Logout, Open in Browser asks for the email again: the browser kept no Authgear session",
       scenario_browser_forgets_authgear_session)
+check("Sign up then Open in Browser keeps the sign-up; Preferences changed meanwhile ends the wait and the listener",
+      scenario_reload_and_signup_on_browser_path)
 check("paste the callback; /other is 404, a wrong state is refused and the wait goes on", scenario_paste_and_hostile_returns)
 check("port 3000 taken: said, paste still signs in; Cancel, access_denied and the time limit close the listener", scenario_port_taken_cancel_and_timeout)
 
