@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ag-accessible.h"
 #include "ag-auth-request.h"
 #include "ag-auth-view.h"
 #include "ag-web-page.h"
@@ -269,6 +270,7 @@ static void
 ag_auth_view_init (AgAuthView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  ag_accessible_name_controls (GTK_WIDGET (self));
 }
 
 AgAuthView *

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "ag-accessible.h"
 #include "ag-error.h"
 #include "ag-preferences.h"
 #include "ag-secure.h"
@@ -349,6 +350,7 @@ static void
 ag_preferences_window_init (AgPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  ag_accessible_name_controls (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APP_ID);
   g_settings_bind (self->settings, "sso-enabled", self->sso_switch, "active", G_SETTINGS_BIND_DEFAULT);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ag-accessible.h"
 #include "ag-auth-view.h"
 #include "ag-error.h"
 #include "ag-http.h"
@@ -1222,6 +1223,7 @@ static void
 ag_window_init (AgWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  ag_accessible_name_controls (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new (APP_ID);

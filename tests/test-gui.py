@@ -135,9 +135,10 @@ def find(predicate, timeout=20):
 
 
 def button(label, timeout=20):
-    # GTK 4.8 joins a button's accessible label and its child label's text
-    # ("Login Login"); later GTK versions give just "Login".
-    # With a mnemonic the first half keeps its underscore ("Open in _Browser").
+    # src/ag-accessible.c gives each control one name ("Login"); GTK 4.8
+    # left alone joins two ("_Login Login"), which the check of every name
+    # (scenario_accessible_names) refuses. Both are found here, so that a
+    # wrong name fails that check, not every other one.
     names = {label, f"{label} {label}"}
     return find(lambda a: a.getRoleName() in ("push button", "toggle button")
                 and (a.name or "").replace("_", "") in names, timeout)
@@ -950,6 +951,71 @@ def scenario_reload_and_signup_on_browser_path():
         canary.start()
 
 
+INTERACTIVE = ("push button", "toggle button", "check box", "menu item", "radio button", "text", "combo box",
+               "toggle switch", "menu button", "split button")
+
+
+def bad_names(root=None):
+    """Every control in the app's accessibility tree whose name is empty,
+    said twice, a class name or carries a mnemonic's underscore."""
+    bad = []
+
+    def walk(a, depth):
+        if a is None or depth > 60:
+            return
+        try:
+            role, name = a.getRoleName(), a.name or ""
+            children = list(a)
+        except Exception:  # noqa: BLE001 - it went away while read
+            return
+        if role in INTERACTIVE:
+            words = name.split()
+            half = len(words) // 2
+            if not name.strip():
+                bad.append(f"{role} without a name")
+            elif len(words) % 2 == 0 and half and words[:half] == words[half:]:
+                bad.append(f"{role} {name!r}: said twice")
+            elif name.startswith(("Gtk", "Adw", "WebKit")):
+                bad.append(f"{role} {name!r}: a class name")
+            elif "_" in name:
+                bad.append(f"{role} {name!r}: a mnemonic's underscore")
+        for c in children:
+            walk(c, depth + 1)
+
+    walk(root if root is not None else find_app(), 0)
+    return bad
+
+
+def scenario_accessible_names():
+    # What a screen reader reads on every page: each control once, by what
+    # it shows. The keyboard alone goes Login -> browser -> Welcome -> Logout.
+    canary.stop()
+    proc = start_browser_app("print")
+    try:
+        assert not bad_names(), f"guest, sign-in and browser pages: {bad_names()}"
+        redirect = browser_note("redirect")["redirect"]
+        forget_browser_log()
+        type_into_row(frame("Authgear Login"), "Paste the address you were sent back to", redirect)
+        press("Continue")
+        assert text(lambda t: t == "Welcome Alice Liddell!") is not None
+        assert not bad_names(), f"the Welcome page: {bad_names()}"
+        focus_window()
+        subprocess.run(["xdotool", "key", "--clearmodifiers", "ctrl+comma"], check=True)
+        prefs = frame("Preferences")
+        assert prefs is not None, "Ctrl+, did not open Preferences"
+        assert not bad_names(prefs), f"Preferences: {bad_names(prefs)}"
+        close = within(prefs, lambda a: a.getRoleName() == "push button" and a.name == "Close")
+        close.queryAction().doAction(0)
+        time.sleep(0.5)
+        focus_window()
+        subprocess.run(["xdotool", "key", "--clearmodifiers", "ctrl+shift+l"], check=True)
+        assert wait_for(lambda: stored_session() == ""), "Logout from the keyboard did not clear the keyring"
+    finally:
+        stop_app(proc)
+        forget_browser_log()
+        canary.start()
+
+
 def scenario_paste_and_hostile_returns():
     canary.stop()
     proc = start_browser_app("print")
@@ -1096,6 +1162,7 @@ check("after Logout, Open in Browser asks for the email again: the browser kept 
       scenario_browser_forgets_authgear_session)
 check("Sign up then Open in Browser keeps the sign-up; Preferences changed meanwhile ends the wait and the listener",
       scenario_reload_and_signup_on_browser_path)
+check("every control on every page has one accessible name, what it shows", scenario_accessible_names)
 check("paste the callback; /other is 404, a wrong state is refused and the wait goes on", scenario_paste_and_hostile_returns)
 check("port 3000 taken: said, paste still signs in; Cancel, access_denied and the time limit close the listener", scenario_port_taken_cancel_and_timeout)
 
