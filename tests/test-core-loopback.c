@@ -12,6 +12,20 @@
 #include "ag-loopback.h"
 #include "test-util.h"
 
+/* AddressSanitizer keeps freed memory in quarantine and valgrind runs
+ * everything many times slower: there the flood is smaller and the
+ * resident memory is reported, not bounded. */
+#if defined(__SANITIZE_ADDRESS__)
+#define MEASURES_MEMORY 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MEASURES_MEMORY 0
+#endif
+#endif
+#ifndef MEASURES_MEMORY
+#define MEASURES_MEMORY 1
+#endif
+
 static guint
 free_port (void)
 {
@@ -85,6 +99,7 @@ test_flood (void)
   JsonObject *report;
   Seen seen = { loopback, NULL };
   gint64 before, peak, started;
+  gboolean requested = FALSE;
   guint status;
 
   g_assert_true (ag_loopback_start (loopback, &error));
@@ -92,8 +107,14 @@ test_flood (void)
   g_signal_connect (loopback, "callback", G_CALLBACK (callback_cb), &seen);
   before = peak = rss_kib ();
 
-  flood = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "node", script, port_text, NULL);
-  g_assert_no_error (error);
+  {
+    g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+
+    if (g_getenv ("AG_UNDER_VALGRIND") != NULL)
+      g_subprocess_launcher_setenv (launcher, "AG_FLOOD_CONNECTIONS", "100", TRUE);
+    flood = g_subprocess_launcher_spawn (launcher, &error, "node", script, port_text, NULL);
+    g_assert_no_error (error);
+  }
   g_subprocess_communicate_utf8_async (flood, NULL, NULL, flood_done_cb, &out);
 
   /* The person's browser comes back in the middle of it. */
@@ -104,8 +125,9 @@ test_flood (void)
       while (g_main_context_pending (NULL))
         g_main_context_iteration (NULL, FALSE);
       peak = MAX (peak, rss_kib ());
-      if (sent == NULL && g_get_monotonic_time () - started > 2 * G_USEC_PER_SEC)
+      if (!requested && g_get_monotonic_time () - started > 2 * G_USEC_PER_SEC)
         {
+          requested = TRUE;
           g_autoptr(SoupMessage) msg = soup_message_new ("GET", real);
           soup_session_send_and_read_async (browser, msg, G_PRIORITY_DEFAULT, NULL, test_store_result, &sent);
         }
@@ -153,7 +175,8 @@ test_flood (void)
                    json_object_get_int_member (report, "connected"));
   /* No body was kept: a few MiB of noise at most (the old listener grew
    * by the whole stream, more than a gigabyte). */
-  g_assert_cmpint (peak - before, <, 24 * 1024);
+  if (MEASURES_MEMORY && g_getenv ("AG_UNDER_VALGRIND") == NULL)
+    g_assert_cmpint (peak - before, <, 24 * 1024);
   ag_loopback_stop (loopback);
 }
 

@@ -13,7 +13,7 @@
 import net from 'node:net';
 
 const port = Number(process.argv[2]);
-const HALF_OPEN = 1000;
+const HALF_OPEN = Number(process.env.AG_FLOOD_CONNECTIONS ?? 1000);
 const STREAM_MS = 4000;
 const WAIT_MS = 14000;
 
