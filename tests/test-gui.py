@@ -4,6 +4,7 @@
 labels in the accessibility tree, text typed into the provider's page with
 xdotool, the code read from the provider's outbox. Screenshots of each step
 go to the build directory (gui-screenshots/)."""
+import contextlib
 import hashlib
 import json
 import os
@@ -570,6 +571,37 @@ def stop_hostile(hostile):
     hostile.wait(timeout=10)
 
 
+@contextlib.contextmanager
+def hostile_sign_in(case, **app_args):
+    """The app against one case of tests/hostile/, Login pressed: yields the
+    case's issuer; the app and the hostile provider stop afterwards."""
+    hostile, base = start_hostile()
+    proc = None
+    try:
+        issuer = base + "/" + case
+        proc = start_app({"AUTHGEAR_DOMAIN": issuer}, **app_args)
+        assert text(lambda t: t == "Welcome Guest") is not None
+        press("Login")
+        yield issuer, proc
+    finally:
+        if proc is not None:
+            stop_app(proc)
+        stop_hostile(hostile)
+
+
+def beacon_seen(issuer, step, timeout=20):
+    return wait_for(lambda: any(b["step"] == step for b in http_json("/stats", issuer=issuer)["beacons"]), timeout)
+
+
+def nothing_stored(issuer):
+    return secret_tool("search", "--all", "kind", "session", "issuer", issuer).count("[/") == 0
+
+
+def cancel_to_guest():
+    press("Cancel")
+    assert text(lambda t: t == "Welcome Guest") is not None
+
+
 def scenario_tls_page():
     # The sign-in page on a self-signed certificate: not opened, said so.
     hostile, base = start_hostile()
@@ -613,18 +645,11 @@ def scenario_token_endpoint_hangs():
 
 def scenario_hostile_page():
     # A sign-in page that tries to leave the view every way it can.
-    hostile, base = start_hostile()
-    proc = None
-    try:
-        issuer = base + "/webview-hostile"
-        proc = start_app({"AUTHGEAR_DOMAIN": issuer})
-        assert text(lambda t: t == "Welcome Guest") is not None
-        press("Login")
+    with hostile_sign_in("webview-hostile") as (issuer, _proc):
         assert text(lambda t: "does not belong to this sign-in" in t, 30) is not None, \
             "the forged callback was not refused in the window"
         shot("11-hostile-page")
-        press("Cancel")
-        assert text(lambda t: t == "Welcome Guest") is not None
+        cancel_to_guest()
         stats = http_json("/stats", issuer=issuer)
         steps = sorted(b["step"] for b in stats["beacons"])
         assert steps == [0, 1, 2, 3, 4, 5], f"the page did not report every step: {stats['beacons']}"
@@ -633,43 +658,25 @@ def scenario_hostile_page():
         assert stats["counts"].get("target", 0) == 0, "a pop-up or _blank target was loaded in the view"
         frames = [a for a in find_app() if a is not None and a.getRoleName() == "frame"]
         assert len(frames) == 1, f"{len(frames)} windows: a pop-up opened one"
-        assert secret_tool("search", "--all", "kind", "session", "issuer", issuer).count("[/") == 0
-    finally:
-        if proc is not None:
-            stop_app(proc)
-        stop_hostile(hostile)
-
-
+        assert nothing_stored(issuer)
 
 def scenario_subframe_redirects():
     # Frames of the sign-in page go to the redirect URI with forged states:
     # none of them ends the sign-in (the window says each was ignored), the
     # page stays and reports so; then its main frame's forged callback is
     # ignored the same way.
-    hostile, base = start_hostile()
-    proc = None
-    try:
-        issuer = base + "/webview-subframe"
-        proc = start_app({"AUTHGEAR_DOMAIN": issuer})
-        assert text(lambda t: t == "Welcome Guest") is not None
-        press("Login")
+    with hostile_sign_in("webview-subframe") as (issuer, _proc):
         assert text(lambda t: "does not belong to this sign-in" in t, 30) is not None, \
             "the forged callbacks were not said to be ignored"
-        assert wait_for(lambda: any(b["step"] == 100 for b in http_json("/stats", issuer=issuer)["beacons"]), 15), \
+        assert beacon_seen(issuer, 100, 15), \
             "a frame's navigation to the redirect URI ended the sign-in (the page was stopped)"
         # The main frame's forged callback comes last: ignored too, the
         # sign-in still waits for the real answer; Cancel ends it.
         time.sleep(1.5 * SLOW)
         assert find(lambda a: a.getRoleName() == "label" and a.name.startswith("127.0.0.1"), 5) is not None, \
             "the sign-in page is gone"
-        press("Cancel")
-        assert text(lambda t: t == "Welcome Guest") is not None
-        assert secret_tool("search", "--all", "kind", "session", "issuer", issuer).count("[/") == 0
-    finally:
-        if proc is not None:
-            stop_app(proc)
-        stop_hostile(hostile)
-
+        cancel_to_guest()
+        assert nothing_stored(issuer)
 
 def app_windows(proc):
     """The app's visible X windows (a dialog shows here even when the
@@ -696,16 +703,9 @@ def files_under(root):
 def scenario_files_and_context_menu():
     # Nothing of the page reaches the disk, no file leaves it, and the
     # context menu has nothing but editing and navigation.
-    hostile, base = start_hostile()
-    proc = None
     before = set(files_under(os.environ["HOME"]))
-    try:
-        issuer = base + "/webview-files"
-        proc = start_app({"AUTHGEAR_DOMAIN": issuer})
-        assert text(lambda t: t == "Welcome Guest") is not None
-        press("Login")
-        assert wait_for(lambda: any(b["step"] == 1 for b in http_json("/stats", issuer=issuer)["beacons"]), 20), \
-            "the page did not get to its last step (a download took it away)"
+    with hostile_sign_in("webview-files") as (issuer, proc):
+        assert beacon_seen(issuer, 1), "the page did not get to its last step (a download took it away)"
         assert http_json("/stats", issuer=issuer)["counts"].get("attachment", 0) >= 1, "the page made no download"
         x, y, w, h = window_geometry()
         # A real click on the file input's label, which fills the page
@@ -726,13 +726,7 @@ def scenario_files_and_context_menu():
         new = [f for f in set(files_under(os.environ["HOME"])) - before
                if "evil" in f or os.sep + "Downloads" + os.sep in f]
         assert not new, f"the page put files on the disk: {new}"
-        press("Cancel")
-        assert text(lambda t: t == "Welcome Guest") is not None
-    finally:
-        if proc is not None:
-            stop_app(proc)
-        stop_hostile(hostile)
-
+        cancel_to_guest()
 
 def scenario_dotenv():
     # A .env file sets the domain: the guest view names the file and the
@@ -770,29 +764,17 @@ def scenario_port_probe():
     # What a sign-in page loads from the redirect URI's origin (any way of
     # writing localhost) never connects; its own loopback port still works.
     assert not canary.unbound, f"the canary could not listen on port 3000: {canary.unbound}"
-    hostile, base = start_hostile()
-    proc = None
     hits = len(canary.hits)
-    try:
-        issuer = base + "/webview-port-probe"
-        proc = start_app({"AUTHGEAR_DOMAIN": issuer})
-        assert text(lambda t: t == "Welcome Guest") is not None
-        press("Login")
-        assert wait_for(lambda: any(b["step"] == 100 for b in http_json("/stats", issuer=issuer)["beacons"]), 20), \
-            "the probing page did not run to its end"
+    with hostile_sign_in("webview-port-probe") as (issuer, _proc):
+        assert beacon_seen(issuer, 100), "the probing page did not run to its end"
         steps = {b["step"] for b in http_json("/stats", issuer=issuer)["beacons"]}
         assert {201, 202} <= steps, f"requests to another loopback port were blocked too: {sorted(steps)}"
         time.sleep(1)
         assert len(canary.hits) == hits, f"the page connected to port 3000: {canary.hits[hits:]}"
         assert find(lambda a: a.getRoleName() == "label" and a.name.startswith("127.0.0.1"), 5) is not None, \
             "the sign-in page is gone"
-        press("Cancel")
-        assert text(lambda t: t == "Welcome Guest") is not None
-        assert secret_tool("search", "--all", "kind", "session", "issuer", issuer).count("[/") == 0
-    finally:
-        if proc is not None:
-            stop_app(proc)
-        stop_hostile(hostile)
+        cancel_to_guest()
+        assert nothing_stored(issuer)
 
 
 BROWSER_LOG = os.path.join(SHOTS, "browser.log")
