@@ -262,6 +262,32 @@ ag_http_parse_json_object (GBytes      *body,
   return json_object_ref (json_node_get_object (root));
 }
 
+gboolean
+ag_json_get_int (JsonObject *object,
+                 const char *name,
+                 gint64     *out)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+  GType type;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  type = json_node_get_value_type (node);
+  if (type == G_TYPE_INT64)
+    *out = json_node_get_int (node);
+  else if (type == G_TYPE_DOUBLE)
+    {
+      double d = json_node_get_double (node);
+
+      if (!(d > -1e15 && d < 1e15))
+        return FALSE;
+      *out = (gint64) d;
+    }
+  else
+    return FALSE;
+  return TRUE;
+}
+
 const char *
 ag_json_get_string (JsonObject *object,
                     const char *name)

@@ -39,6 +39,13 @@ JsonObject  *ag_http_parse_json_object (GBytes              *body,
                                         const char          *what,
                                         GError             **error);
 
+/* An integer member of @object in *@out: a JSON integer, or a number with
+ * no more than 15 digits before the point (its fraction dropped). FALSE when
+ * it is missing, not a number or larger. */
+gboolean     ag_json_get_int          (JsonObject          *object,
+                                       const char          *name,
+                                       gint64              *out);
+
 /* A string member of @object, or %NULL when it is missing or not a string. */
 const char  *ag_json_get_string       (JsonObject          *object,
                                        const char          *name);

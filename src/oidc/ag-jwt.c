@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ag-error.h"
+#include "ag-http.h"
 #include "ag-jwt.h"
 #include "ag-secure.h"
 
@@ -476,31 +477,6 @@ ag_jwt_verify_signature (AgJwt               *jwt,
   return TRUE;
 }
 
-static gboolean
-get_int_claim (JsonObject *claims,
-               const char *name,
-               gint64     *out)
-{
-  JsonNode *node = json_object_get_member (claims, name);
-  GType type;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  type = json_node_get_value_type (node);
-  if (type == G_TYPE_INT64)
-    *out = json_node_get_int (node);
-  else if (type == G_TYPE_DOUBLE)
-    {
-      double d = json_node_get_double (node);
-      if (!(d > -1e15 && d < 1e15))
-        return FALSE;
-      *out = (gint64) d;
-    }
-  else
-    return FALSE;
-  return TRUE;
-}
-
 gboolean
 ag_jwt_check_id_token (AgJwt       *jwt,
                        const char  *issuer,
@@ -563,13 +539,13 @@ ag_jwt_check_id_token (AgJwt       *jwt,
       return FALSE;
     }
 
-  if (!get_int_claim (claims, "exp", &exp) || exp + AG_JWT_CLOCK_SKEW <= now)
+  if (!ag_json_get_int (claims, "exp", &exp) || exp + AG_JWT_CLOCK_SKEW <= now)
     {
       g_set_error (error, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN,
                    _("The identity token has expired (exp)"));
       return FALSE;
     }
-  if (!get_int_claim (claims, "iat", &iat) || iat > now + AG_JWT_CLOCK_SKEW)
+  if (!ag_json_get_int (claims, "iat", &iat) || iat > now + AG_JWT_CLOCK_SKEW)
     {
       g_set_error (error, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN,
                    _("The identity token has no valid issue time (iat)"));

@@ -132,15 +132,12 @@ ag_secure_equal (const char *a,
                  const char *b)
 {
   gsize la, lb;
-  guint8 diff = 0;
 
   if (a == NULL || b == NULL)
     return FALSE;
   la = strlen (a);
   lb = strlen (b);
-  if (la != lb)
-    return FALSE;
-  for (gsize i = 0; i < la; i++)
-    diff |= (guint8) a[i] ^ (guint8) b[i];
-  return diff == 0;
+  /* The length is no secret (state and verifier have fixed lengths); the
+   * bytes are compared in constant time. */
+  return la == lb && gnutls_memcmp (a, b, la) == 0;
 }

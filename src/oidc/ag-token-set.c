@@ -78,25 +78,6 @@ ag_token_set_init (AgTokenSet *self)
 {
 }
 
-static gboolean
-get_int (JsonObject *object,
-         const char *name,
-         gint64     *out)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    *out = json_node_get_int (node);
-  else if (json_node_get_value_type (node) == G_TYPE_DOUBLE && json_node_get_double (node) < 1e12 &&
-           json_node_get_double (node) > -1e12)
-    *out = (gint64) json_node_get_double (node);
-  else
-    return FALSE;
-  return TRUE;
-}
-
 static JsonObject *
 copy_object (JsonObject *object)
 {
@@ -133,7 +114,7 @@ ag_token_set_new_from_response (JsonObject  *response,
       return NULL;
     }
   if (json_object_has_member (response, "expires_in") &&
-      (!get_int (response, "expires_in", &expires_in) || expires_in < 0))
+      (!ag_json_get_int (response, "expires_in", &expires_in) || expires_in < 0))
     {
       g_set_error (error, AG_ERROR, AG_ERROR_INVALID_RESPONSE, _("Authgear’s token response has an invalid expiry"));
       return NULL;
@@ -226,7 +207,7 @@ ag_token_set_deserialize (const char  *text,
 
   bytes = g_bytes_new_static (text, strlen (text));
   object = ag_http_parse_json_object (bytes, "stored session", NULL);
-  if (object == NULL || !get_int (object, "version", &version) || version != FORMAT_VERSION ||
+  if (object == NULL || !ag_json_get_int (object, "version", &version) || version != FORMAT_VERSION ||
       (response = get_object (object, "response")) == NULL ||
       ag_json_get_string (object, "issuer") == NULL || ag_json_get_string (object, "client_id") == NULL ||
       ag_json_get_string (object, "access_token") == NULL)
@@ -242,7 +223,7 @@ ag_token_set_deserialize (const char  *text,
   self->id_token = g_strdup (ag_json_get_string (object, "id_token"));
   self->issuer = g_strdup (ag_json_get_string (object, "issuer"));
   self->client_id = g_strdup (ag_json_get_string (object, "client_id"));
-  if (!get_int (object, "issued_at", &self->issued_at) || !get_int (object, "expires_at", &self->expires_at))
+  if (!ag_json_get_int (object, "issued_at", &self->issued_at) || !ag_json_get_int (object, "expires_at", &self->expires_at))
     {
       wipe_object_tokens (object);
       g_set_error (error, AG_ERROR, AG_ERROR_INVALID_RESPONSE, _("The stored session is not valid"));
