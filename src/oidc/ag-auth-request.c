@@ -8,6 +8,7 @@
 
 #include "ag-auth-request.h"
 #include "ag-error.h"
+#include "ag-http.h"
 #include "ag-secure.h"
 
 struct _AgAuthRequest
@@ -68,22 +69,6 @@ ag_pkce_challenge (const char *verifier)
   return out;
 }
 
-static void
-append_param (GString    *query,
-              const char *name,
-              const char *value)
-{
-  g_autofree char *escaped = NULL;
-
-  if (value == NULL || *value == '\0')
-    return;
-  escaped = g_uri_escape_string (value, NULL, FALSE);
-  g_string_append_c (query, query->len ? '&' : '?');
-  g_string_append (query, name);
-  g_string_append_c (query, '=');
-  g_string_append (query, escaped);
-}
-
 AgAuthRequest *
 ag_auth_request_new (const char          *authorization_endpoint,
                      const char          *issuer,
@@ -113,31 +98,29 @@ ag_auth_request_new (const char          *authorization_endpoint,
   self->require_iss = require_iss;
   challenge = ag_pkce_challenge (self->verifier);
 
-  append_param (query, "response_type", "code");
-  append_param (query, "client_id", client_id);
-  append_param (query, "redirect_uri", redirect_uri);
-  append_param (query, "scope", scopes);
-  append_param (query, "state", self->state);
-  append_param (query, "nonce", self->nonce);
-  append_param (query, "code_challenge", challenge);
-  append_param (query, "code_challenge_method", "S256");
-  append_param (query, "prompt", options->prompt);
-  append_param (query, "login_hint", options->login_hint);
-  append_param (query, "ui_locales", options->ui_locales);
+  ag_http_query_append (query, "response_type", "code");
+  ag_http_query_append (query, "client_id", client_id);
+  ag_http_query_append (query, "redirect_uri", redirect_uri);
+  ag_http_query_append (query, "scope", scopes);
+  ag_http_query_append (query, "state", self->state);
+  ag_http_query_append (query, "nonce", self->nonce);
+  ag_http_query_append (query, "code_challenge", challenge);
+  ag_http_query_append (query, "code_challenge_method", "S256");
+  ag_http_query_append (query, "prompt", options->prompt);
+  ag_http_query_append (query, "login_hint", options->login_hint);
+  ag_http_query_append (query, "ui_locales", options->ui_locales);
   if (options->page == AG_PAGE_SIGNUP)
-    append_param (query, "x_page", "signup");
+    ag_http_query_append (query, "x_page", "signup");
   if (g_strcmp0 (options->color_scheme, "light") == 0 || g_strcmp0 (options->color_scheme, "dark") == 0)
-    append_param (query, "x_color_scheme", options->color_scheme);
+    ag_http_query_append (query, "x_color_scheme", options->color_scheme);
   /* As Authgear's SDKs: unless asked, the browser keeps no Authgear session
    * cookie, so that Logout followed by a browser sign-in asks again. Servers
    * older than x_sso_enabled read x_suppress_idp_session_cookie. */
   if (!options->sso_enabled)
-    append_param (query, "x_suppress_idp_session_cookie", "true");
-  append_param (query, "x_sso_enabled", options->sso_enabled ? "true" : "false");
+    ag_http_query_append (query, "x_suppress_idp_session_cookie", "true");
+  ag_http_query_append (query, "x_sso_enabled", options->sso_enabled ? "true" : "false");
 
-  if (strchr (authorization_endpoint, '?') != NULL)
-    query->str[0] = '&';
-  self->url = g_strconcat (authorization_endpoint, query->str, NULL);
+  self->url = g_strconcat (authorization_endpoint, strchr (authorization_endpoint, '?') ? "&" : "?", query->str, NULL);
   return self;
 }
 

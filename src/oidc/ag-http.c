@@ -302,6 +302,24 @@ ag_json_get_string (JsonObject *object,
   return json_node_get_string (node);
 }
 
+void
+ag_http_query_append (GString    *query,
+                      const char *name,
+                      const char *value)
+{
+  g_autofree char *escaped = NULL;
+
+  g_return_if_fail (query != NULL && name != NULL);
+
+  if (value == NULL || *value == '\0')
+    return;
+  escaped = g_uri_escape_string (value, NULL, FALSE);
+  if (query->len > 0 && query->str[query->len - 1] != '?')
+    g_string_append_c (query, '&');
+  g_string_append_printf (query, "%s=%s", name, escaped);
+  ag_secure_wipe (escaped, strlen (escaped));
+}
+
 GBytes *
 ag_http_form_encode (const char *first_name,
                      ...)
@@ -314,17 +332,7 @@ ag_http_form_encode (const char *first_name,
   va_start (args, first_name);
   while (name != NULL)
     {
-      const char *value = va_arg (args, const char *);
-
-      if (value != NULL)
-        {
-          g_autofree char *escaped = g_uri_escape_string (value, NULL, FALSE);
-
-          if (form->len)
-            g_string_append_c (form, '&');
-          g_string_append_printf (form, "%s=%s", name, escaped);
-          ag_secure_wipe (escaped, strlen (escaped));
-        }
+      ag_http_query_append (form, name, va_arg (args, const char *));
       name = va_arg (args, const char *);
     }
   va_end (args);

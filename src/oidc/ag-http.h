@@ -50,6 +50,13 @@ gboolean     ag_json_get_int          (JsonObject          *object,
 const char  *ag_json_get_string       (JsonObject          *object,
                                        const char          *name);
 
+/* Appends name=value (the value percent-encoded) to a query or form in
+ * @query, with `&` after what is there; a %NULL or empty value is left
+ * out. The encoded copy of the value is wiped: it may be a secret. */
+void         ag_http_query_append     (GString             *query,
+                                       const char          *name,
+                                       const char          *value);
+
 /* application/x-www-form-urlencoded body from name/value pairs, %NULL-ended. */
 GBytes      *ag_http_form_encode      (const char          *first_name,
                                        ...) G_GNUC_NULL_TERMINATED;

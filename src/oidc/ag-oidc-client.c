@@ -761,15 +761,8 @@ ag_oidc_client_build_end_session_uri (AgOidcClient *self,
     return NULL;
 
   url = g_string_new (endpoint);
+  g_string_append_c (url, strchr (endpoint, '?') ? '&' : '?');
   for (guint i = 0; i < G_N_ELEMENTS (params); i++)
-    {
-      g_autofree char *escaped = NULL;
-
-      if (params[i].value == NULL)
-        continue;
-      escaped = g_uri_escape_string (params[i].value, NULL, FALSE);
-      g_string_append_c (url, strchr (url->str, '?') ? '&' : '?');
-      g_string_append_printf (url, "%s=%s", params[i].name, escaped);
-    }
+    ag_http_query_append (url, params[i].name, params[i].value);
   return g_string_free (g_steal_pointer (&url), FALSE);
 }
