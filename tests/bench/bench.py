@@ -424,7 +424,9 @@ def write_chart(chart):
     svg = os.path.join(OUT, "bench.svg")
     with open(svg, "w") as f:
         f.write("\n".join(parts))
-    subprocess.run(["convert", svg, os.path.join(OUT, "bench.png")], check=False)
+    # librsvg's own converter: ImageMagick's SVG delegate on Debian 12 reads
+    # a temporary file it never wrote, and no PNG came out.
+    subprocess.run(["rsvg-convert", "-o", os.path.join(OUT, "bench.png"), svg], check=True)
 
 
 main()
