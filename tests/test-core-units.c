@@ -104,6 +104,17 @@ test_redirect_without_iss (void)
 
   g_assert_no_error (error);
   g_assert_cmpstr (code, ==, "c1");
+  /* Which answers belong to a request: its state, once, at its address. */
+  {
+    g_autofree char *twice = g_strdup_printf ("%s&state=%s", back_quiet, ag_auth_request_get_state (quiet));
+    g_autofree char *elsewhere = g_strdup_printf ("http://localhost:3000/other?state=%s", ag_auth_request_get_state (quiet));
+
+    g_assert_true (ag_auth_request_is_answer (quiet, back_quiet));
+    g_assert_false (ag_auth_request_is_answer (quiet, "http://localhost:3000/callback?error=access_denied&state=x"));
+    g_assert_false (ag_auth_request_is_answer (quiet, back_announced));
+    g_assert_false (ag_auth_request_is_answer (quiet, twice));
+    g_assert_false (ag_auth_request_is_answer (quiet, elsewhere));
+  }
   refused = ag_auth_request_parse_redirect (announced, back_announced, &error);
   g_assert_null (refused);
   g_assert_error (error, AG_ERROR, AG_ERROR_ISSUER_MISMATCH);

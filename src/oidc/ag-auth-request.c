@@ -255,6 +255,22 @@ parse_query (const char  *query,
   return g_steal_pointer (&table);
 }
 
+gboolean
+ag_auth_request_is_answer (AgAuthRequest *self,
+                           const char    *uri)
+{
+  g_autoptr(GUri) parsed = NULL;
+  g_autoptr(GHashTable) params = NULL;
+
+  g_return_val_if_fail (AG_IS_AUTH_REQUEST (self), FALSE);
+
+  if (uri == NULL || !ag_redirect_uri_matches (self->redirect_uri, uri))
+    return FALSE;
+  parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED, NULL);
+  params = parsed ? parse_query (g_uri_get_query (parsed), NULL) : NULL;
+  return params != NULL && ag_secure_equal (g_hash_table_lookup (params, "state"), self->state);
+}
+
 char *
 ag_auth_request_parse_redirect (AgAuthRequest  *self,
                                 const char     *uri,

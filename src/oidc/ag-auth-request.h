@@ -55,6 +55,11 @@ const char    *ag_auth_request_get_redirect_uri (AgAuthRequest *self);
 gboolean       ag_redirect_uri_matches        (const char *configured,
                                                const char *uri);
 
+/* Whether @uri is the redirect URI carrying this request's state (once):
+ * the answer to this request, whatever else it says. */
+gboolean       ag_auth_request_is_answer      (AgAuthRequest *self,
+                                               const char    *uri);
+
 /**
  * ag_auth_request_parse_redirect:
  * Checks a redirect that ag_redirect_uri_matches() accepted and returns the

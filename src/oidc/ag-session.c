@@ -788,22 +788,9 @@ gboolean
 ag_session_redirect_is_pending (AgSession  *self,
                                 const char *uri)
 {
-  g_autoptr(GUri) parsed = NULL;
-  g_autoptr(GHashTable) params = NULL;
-  const char *expected;
-  const char *state;
-
   g_return_val_if_fail (AG_IS_SESSION (self), FALSE);
 
-  if (self->pending == NULL || uri == NULL || !ag_session_is_redirect (self, uri))
-    return FALSE;
-  parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED_QUERY, NULL);
-  if (parsed == NULL || g_uri_get_query (parsed) == NULL)
-    return FALSE;
-  params = g_uri_parse_params (g_uri_get_query (parsed), -1, "&", G_URI_PARAMS_NONE, NULL);
-  state = params ? g_hash_table_lookup (params, "state") : NULL;
-  expected = ag_auth_request_get_state (self->pending);
-  return ag_secure_equal (state, expected);
+  return self->pending != NULL && ag_auth_request_is_answer (self->pending, uri);
 }
 
 void
