@@ -253,8 +253,7 @@ make_room (AgLoopback *self)
   if (oldest == NULL)
     return FALSE;
   drop_connection (oldest);
-  /* Counted until libsoup lets go of it; not waited for. */
-  g_clear_handle_id (&oldest->timeout, g_source_remove);
+  /* No longer counted: libsoup lets go of it on its own time. */
   g_hash_table_remove (self->connections, oldest->peer);
   return TRUE;
 }
@@ -304,15 +303,12 @@ host_is_ours (AgLoopback        *self,
 {
   const char *host = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Host");
   g_autofree char *port = g_strdup_printf (":%d", g_uri_get_port (self->redirect));
-  const char *names[] = { "localhost", "127.0.0.1", "[::1]" };
+  g_autofree char *name = NULL;
 
   if (host == NULL || !g_str_has_suffix (host, port))
     return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (strlen (host) == strlen (names[i]) + strlen (port) &&
-        g_ascii_strncasecmp (host, names[i], strlen (names[i])) == 0)
-      return TRUE;
-  return FALSE;
+  name = g_strndup (host, strlen (host) - strlen (port));
+  return host_is_loopback_name (name);
 }
 
 static void

@@ -964,7 +964,8 @@ logout_after_discovery (AgSession *self,
 
       if (msg != NULL)
         {
-          soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+          /* Its 303 back to the post-logout URI is not followed
+           * (ag_http_send_async follows no redirect). */
           data->pending++;
           ag_http_send_async (ag_provider_get_session (self->provider), msg, g_task_get_cancellable (task),
                               end_session_cb, g_object_ref (task));
