@@ -324,35 +324,6 @@ filter_saved_cb (GObject      *object,
 }
 
 static void
-filter_loaded_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(WebKitWebView) web_view = user_data;
-  WebKitUserContentFilterStore *store = WEBKIT_USER_CONTENT_FILTER_STORE (object);
-  Page *page = g_object_get_data (G_OBJECT (web_view), "ag-web-page");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(WebKitUserContentFilter) filter = webkit_user_content_filter_store_load_finish (store, result, &error);
-  const char *rules;
-
-  if (page == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (filter != NULL)
-    {
-      filter_ready (web_view, filter, NULL);
-      return;
-    }
-  /* Not compiled yet for this redirect URI: compile it, once. */
-  g_debug ("Compiling the sign-in page's content filter");
-  rules = g_object_get_data (G_OBJECT (store), "ag-rules");
-  {
-    g_autoptr(GBytes) source = g_bytes_new (rules, strlen (rules));
-    webkit_user_content_filter_store_save (store, g_object_get_data (G_OBJECT (store), "ag-id"), source,
-                                           page->cancellable, filter_saved_cb, g_steal_pointer (&web_view));
-  }
-}
-
-static void
 protect_and_load (WebKitWebView *web_view,
                   Page          *page,
                   const char    *redirect_uri,
@@ -362,6 +333,7 @@ protect_and_load (WebKitWebView *web_view,
   g_autofree char *hash = NULL;
   g_autofree char *id = NULL;
   g_autoptr(WebKitUserContentFilterStore) store = NULL;
+  g_autoptr(GBytes) source = NULL;
 
   if (rules == NULL)
     {
@@ -369,13 +341,16 @@ protect_and_load (WebKitWebView *web_view,
       filter_ready (web_view, NULL, error);
       return;
     }
-  /* Named after its rules: a new redirect URI compiles a new one. */
+  /* Compiled at each sign-in (a few rules: milliseconds) into the cache
+   * folder, under a name made of its rules. One GUI run in about fifteen
+   * kept a blank page whose filter was to be loaded from the copy an earlier
+   * run had compiled (the load's answer never came, cause not found): the
+   * store is no longer asked to load, only to compile. */
   hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, rules, -1);
   id = g_strdup_printf ("redirect-%.16s", hash);
   store = webkit_user_content_filter_store_new (filter_dir);
-  g_object_set_data_full (G_OBJECT (store), "ag-rules", g_steal_pointer (&rules), g_free);
-  g_object_set_data_full (G_OBJECT (store), "ag-id", g_strdup (id), g_free);
-  webkit_user_content_filter_store_load (store, id, page->cancellable, filter_loaded_cb, g_object_ref (web_view));
+  source = g_bytes_new (rules, strlen (rules));
+  webkit_user_content_filter_store_save (store, id, source, page->cancellable, filter_saved_cb, g_object_ref (web_view));
 }
 
 static char *
