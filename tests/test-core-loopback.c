@@ -169,8 +169,10 @@ test_flood (void)
     }
   g_assert_cmpint (json_object_get_int_member (report, "chunked"), ==, 413);
   g_assert_cmpint (json_object_get_int_member (report, "other_host"), ==, 421);
-  /* Every half-open connection was let go within 14 s (the old listener
-   * kept them all). */
+  /* Every half-open connection was let go before the flood's 40 s deadline
+   * (the old listener kept them all); when the last one went is printed
+   * above, not bounded: on a loaded machine the kernel itself delays the
+   * last connections by up to 15 s. */
   g_assert_cmpint (json_object_get_int_member (report, "closed_by_server"), ==,
                    json_object_get_int_member (report, "connected"));
   /* No body was kept: a few MiB of noise at most (the old listener grew
