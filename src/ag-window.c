@@ -637,7 +637,7 @@ static gboolean
 browser_timeout_cb (gpointer user_data)
 {
   AgWindow *self = user_data;
-  g_autoptr(GError) error = g_error_new_literal (AG_ERROR, AG_ERROR_CANCELLED,
+  g_autoptr(GError) error = g_error_new_literal (AG_ERROR, AG_ERROR_TIMEOUT,
                                                  _("Authgear Login stopped waiting for your browser. Press Login to start again."));
 
   self->browser_timeout = 0;

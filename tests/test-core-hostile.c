@@ -34,7 +34,7 @@ static const char *
 code_name (int code)
 {
   static const char * const names[] = {
-    [AG_ERROR_CANCELLED] = "CANCELLED",
+    [AG_ERROR_STALE] = "STALE",
     [AG_ERROR_NETWORK] = "NETWORK",
     [AG_ERROR_TIMEOUT] = "TIMEOUT",
     [AG_ERROR_CONFIGURATION] = "CONFIGURATION",
@@ -224,7 +224,9 @@ assert_outcome (AgSession    *session,
       return;
     }
   g_assert_error ((GError *) error, AG_ERROR, expected);
+  /* Refused: the sign-in is over (or never began), and nobody is signed in. */
   g_assert_cmpint (ag_session_get_state (session), !=, AG_SESSION_STATE_SIGNED_IN);
+  g_assert_cmpint (ag_session_get_state (session), !=, AG_SESSION_STATE_SIGNING_IN);
   g_assert_null (ag_session_get_tokens (session));
   stored = stored_tokens (name);
   g_assert_null (stored);

@@ -87,6 +87,9 @@ sign_in (AgSession *session)
   url = ag_session_begin_sign_in_finish (session, test_wait_for (&result), &error);
   g_clear_object (&result);
   g_assert_no_error (error);
+  /* The session says so itself while the person is on Authgear's pages. */
+  g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_SIGNING_IN);
+  g_assert_cmpint (ag_session_get_reason (session), ==, AG_SESSION_REASON_SIGN_IN_STARTED);
 
   redirect = test_browser_sign_in (url);
   if (!ag_session_is_redirect (session, redirect))
@@ -96,6 +99,10 @@ sign_in (AgSession *session)
   g_clear_object (&result);
   g_assert_no_error (error);
   g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_SIGNED_IN);
+  /* Signed in once the code is exchanged and verified; the keyring write
+   * goes on behind it and reports through "persistent" or "last-error". */
+  while (!ag_session_get_persistent (session) && ag_session_get_last_error (session) == NULL)
+    g_main_context_iteration (NULL, TRUE);
   return ag_session_get_tokens (session);
 }
 

@@ -23,6 +23,7 @@ struct _AgConfig
   char *client_id;
   char *client_secret;
   char *redirect_uri;
+  char *post_logout_redirect_uri;
   char *scopes;
   GStrv overridden;
   char *dotenv_path;     /* the .env file a value came from, or NULL */
@@ -39,6 +40,7 @@ ag_config_finalize (GObject *object)
   g_free (self->client_id);
   ag_secure_free (self->client_secret);
   g_free (self->redirect_uri);
+  g_free (self->post_logout_redirect_uri);
   g_free (self->scopes);
   g_strfreev (self->overridden);
   g_free (self->dotenv_path);
@@ -57,16 +59,21 @@ ag_config_init (AgConfig *self)
 {
 }
 
-static gboolean
-host_is_loopback (const char *host)
+gboolean
+ag_host_is_loopback (const char *host)
 {
   g_autoptr(GInetAddress) address = NULL;
+  g_autofree char *bare = NULL;
+  gsize len;
 
-  if (host == NULL)
+  if (host == NULL || *host == '\0')
     return FALSE;
   if (g_ascii_strcasecmp (host, "localhost") == 0)
     return TRUE;
-
+  /* An IPv6 literal as a Host header writes it: [::1]. */
+  len = strlen (host);
+  if (host[0] == '[' && host[len - 1] == ']')
+    host = bare = g_strndup (host + 1, len - 2);
   address = g_inet_address_new_from_string (host);
   return address != NULL && g_inet_address_get_is_loopback (address);
 }
@@ -87,7 +94,7 @@ ag_url_is_secure (const char *uri)
   scheme = g_uri_get_scheme (parsed);
   if (g_ascii_strcasecmp (scheme, "https") == 0)
     return TRUE;
-  return g_ascii_strcasecmp (scheme, "http") == 0 && host_is_loopback (g_uri_get_host (parsed));
+  return g_ascii_strcasecmp (scheme, "http") == 0 && ag_host_is_loopback (g_uri_get_host (parsed));
 }
 
 static gboolean
@@ -247,6 +254,17 @@ ag_config_check_setting (const char  *variable,
   return NULL;
 }
 
+/* The Flask guide's post-logout address: the redirect URI's origin, "/"
+ * (http://localhost:3000/ for the default redirect URI). */
+static char *
+post_logout_for (const char *redirect_uri)
+{
+  g_autoptr(GUri) parsed = g_uri_parse (redirect_uri, G_URI_FLAGS_NONE, NULL);
+
+  return g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (parsed), NULL, g_uri_get_host (parsed),
+                     g_uri_get_port (parsed), "/", NULL, NULL);
+}
+
 AgConfig *
 ag_config_new (const char  *domain,
                const char  *client_id,
@@ -294,6 +312,7 @@ ag_config_new (const char  *domain,
   self->client_id = g_strdup (client_id);
   self->client_secret = (client_secret != NULL && *client_secret != '\0') ? g_strdup (client_secret) : NULL;
   self->redirect_uri = g_strdup (redirect_uri);
+  self->post_logout_redirect_uri = post_logout_for (redirect_uri);
   self->scopes = g_strdup (scopes);
   return g_steal_pointer (&self);
 }
@@ -311,6 +330,7 @@ ag_config_with_client_secret (AgConfig   *self,
   copy->client_id = g_strdup (self->client_id);
   copy->client_secret = (client_secret != NULL && *client_secret != '\0') ? g_strdup (client_secret) : NULL;
   copy->redirect_uri = g_strdup (self->redirect_uri);
+  copy->post_logout_redirect_uri = g_strdup (self->post_logout_redirect_uri);
   copy->scopes = g_strdup (self->scopes);
   copy->overridden = g_strdupv (self->overridden);
   copy->dotenv_path = g_strdup (self->dotenv_path);
@@ -597,6 +617,13 @@ ag_config_get_redirect_uri (AgConfig *self)
 {
   g_return_val_if_fail (AG_IS_CONFIG (self), NULL);
   return self->redirect_uri;
+}
+
+const char *
+ag_config_get_post_logout_redirect_uri (AgConfig *self)
+{
+  g_return_val_if_fail (AG_IS_CONFIG (self), NULL);
+  return self->post_logout_redirect_uri;
 }
 
 const char *

@@ -62,6 +62,9 @@ const char  *ag_config_get_issuer         (AgConfig    *self);
 const char  *ag_config_get_client_id      (AgConfig    *self);
 const char  *ag_config_get_client_secret  (AgConfig    *self);
 const char  *ag_config_get_redirect_uri   (AgConfig    *self);
+/* Where Authgear sends the browser after Logout: the redirect URI's origin
+ * and "/" (register it in the portal beside the redirect URI). */
+const char  *ag_config_get_post_logout_redirect_uri (AgConfig *self);
 const char  *ag_config_get_scopes         (AgConfig    *self);
 /* The .env file that set at least one value, or %NULL. */
 const char  *ag_config_get_dotenv_path    (AgConfig    *self);
@@ -69,6 +72,11 @@ const char  *ag_config_get_dotenv_path    (AgConfig    *self);
  * or a .env file rather than GSettings. */
 gboolean     ag_config_is_overridden      (AgConfig    *self,
                                            const char  *variable);
+
+/* Whether @host names this computer: localhost, 127.0.0.0/8 or ::1 (also
+ * bracketed, as in a Host header). The one test of it: configuration,
+ * the loopback listener and the redirect both use it. */
+gboolean     ag_host_is_loopback          (const char  *host);
 
 /**
  * ag_dotenv_parse:

@@ -13,8 +13,8 @@ ag_error_code_summary (AgError code)
 {
   switch (code)
     {
-    case AG_ERROR_CANCELLED:
-      return _("The sign-in was cancelled");
+    case AG_ERROR_STALE:
+      return _("The session changed meanwhile");
     case AG_ERROR_NETWORK:
       return _("Authgear could not be reached");
     case AG_ERROR_TIMEOUT:
@@ -59,7 +59,5 @@ ag_error_code_summary (AgError code)
 gboolean
 ag_error_is_cancelled (const GError *error)
 {
-  return error != NULL &&
-         (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-          g_error_matches (error, AG_ERROR, AG_ERROR_CANCELLED));
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }

@@ -10,10 +10,17 @@ G_BEGIN_DECLS
 /**
  * AgError:
  * One code per way a sign-in can fail that a caller can act on.
+ * Cancellation is not one of them: a cancelled operation returns
+ * %G_IO_ERROR_CANCELLED, as everything in GIO does.
+ *
+ * @AG_ERROR_STALE: the result no longer applies: the session was signed
+ *   out or signed in anew while the operation ran.
+ * @AG_ERROR_TIMEOUT: Authgear, or the person's browser, did not answer in
+ *   time.
  */
 typedef enum
 {
-  AG_ERROR_CANCELLED,
+  AG_ERROR_STALE,
   AG_ERROR_NETWORK,
   AG_ERROR_TIMEOUT,
   AG_ERROR_CONFIGURATION,
@@ -39,7 +46,7 @@ GQuark       ag_error_quark           (void);
 /* Returns a short translated explanation of @code for a person. */
 const char  *ag_error_code_summary    (AgError code);
 
-/* Whether @error means the user or the program cancelled (GIO or AG). */
+/* Whether @error is %G_IO_ERROR_CANCELLED. */
 gboolean     ag_error_is_cancelled    (const GError *error);
 
 G_END_DECLS

@@ -81,12 +81,7 @@ return_error (GTask  *task,
       g_clear_error (&error);
       g_task_return_new_error (task, AG_ERROR, AG_ERROR_TIMEOUT, _("Authgear did not answer in time"));
     }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_clear_error (&error);
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_CANCELLED, _("The operation was cancelled"));
-    }
-  else if (error->domain == AG_ERROR)
+  else if (error->domain == AG_ERROR || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_task_return_error (task, error);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     {

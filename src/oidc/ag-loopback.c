@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "ag-config.h"
 #include "ag-loopback.h"
 #include "ag-secure.h"
 
@@ -85,21 +86,13 @@ ag_loopback_init (AgLoopback *self)
   self->connections = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) connection_free);
 }
 
-static gboolean
-host_is_loopback_name (const char *host)
-{
-  return host != NULL &&
-         (g_ascii_strcasecmp (host, "localhost") == 0 || strcmp (host, "127.0.0.1") == 0 ||
-          strcmp (host, "::1") == 0 || strcmp (host, "[::1]") == 0);
-}
-
 gboolean
 ag_loopback_supports (const char *redirect_uri)
 {
   g_autoptr(GUri) uri = redirect_uri ? g_uri_parse (redirect_uri, G_URI_FLAGS_NONE, NULL) : NULL;
 
   return uri != NULL && g_strcmp0 (g_uri_get_scheme (uri), "http") == 0 &&
-         host_is_loopback_name (g_uri_get_host (uri)) && g_uri_get_port (uri) > 0;
+         ag_host_is_loopback (g_uri_get_host (uri)) && g_uri_get_port (uri) > 0;
 }
 
 AgLoopback *
@@ -295,8 +288,8 @@ incoming_cb (GSocketService    *service,
   return TRUE;
 }
 
-/* Whether the Host header names this listener (localhost, 127.0.0.1 or
- * [::1] with the port): a DNS-rebound page sends its own host name. */
+/* Whether the Host header names this computer with the listener's port: a
+ * DNS-rebound page sends its own host name. */
 static gboolean
 host_is_ours (AgLoopback        *self,
               SoupServerMessage *msg)
@@ -308,7 +301,7 @@ host_is_ours (AgLoopback        *self,
   if (host == NULL || !g_str_has_suffix (host, port))
     return FALSE;
   name = g_strndup (host, strlen (host) - strlen (port));
-  return host_is_loopback_name (name);
+  return ag_host_is_loopback (name);
 }
 
 static void
@@ -443,7 +436,11 @@ ag_loopback_start (AgLoopback  *self,
 {
   g_autoptr(SoupServer) server = NULL;
   g_autoptr(GSocketService) service = NULL;
-  const char *hosts[] = { "127.0.0.1", "::1" };
+  const char *host = g_uri_get_host (self->redirect);
+  /* localhost is both; an address literal, only itself. */
+  const char *both[] = { "127.0.0.1", "::1", NULL };
+  const char *one[] = { host, NULL };
+  const char * const *hosts = g_ascii_strcasecmp (host, "localhost") == 0 ? both : one;
   guint n_listening = 0;
   GError *first_error = NULL;
 
@@ -458,7 +455,7 @@ ag_loopback_start (AgLoopback  *self,
   /* Our own accept loop, so that connections can be counted and timed. */
   service = g_socket_service_new ();
   g_socket_listener_set_backlog (G_SOCKET_LISTENER (service), 64);
-  for (guint i = 0; i < G_N_ELEMENTS (hosts); i++)
+  for (guint i = 0; hosts[i] != NULL; i++)
     {
       g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string (hosts[i], (guint) g_uri_get_port (self->redirect));
       GError *local_error = NULL;

@@ -308,10 +308,13 @@ jwks_ready (GObject      *object,
   if (jwks == NULL)
     {
       /* Without keys the token cannot be checked: never accept it. */
-      GError *wrapped = g_error_new (AG_ERROR, error->code == AG_ERROR_CANCELLED ? AG_ERROR_CANCELLED : AG_ERROR_INVALID_ID_TOKEN,
-                                     "%s", error->message);
-      g_error_free (error);
-      g_task_return_error (task, wrapped);
+      if (ag_error_is_cancelled (error))
+        g_task_return_error (task, error);
+      else
+        {
+          g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN, "%s", error->message);
+          g_error_free (error);
+        }
       return;
     }
 
@@ -739,22 +742,20 @@ ag_oidc_client_revoke_finish (AgOidcClient  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-char *
-ag_oidc_client_build_end_session_uri (AgOidcClient *self,
-                                      AgTokenSet   *tokens,
-                                      const char   *post_logout_redirect_uri,
-                                      const char   *state)
+/* The end-session URL, or NULL when the provider has none. */
+static char *
+build_end_session_uri (AgOidcClient *self,
+                       AgTokenSet   *tokens,
+                       const char   *state)
 {
   const char *endpoint;
   g_autoptr(GString) url = NULL;
   struct { const char *name, *value; } params[] = {
     { "id_token_hint", tokens ? ag_token_set_get_id_token (tokens) : NULL },
-    { "post_logout_redirect_uri", post_logout_redirect_uri },
+    { "post_logout_redirect_uri", ag_config_get_post_logout_redirect_uri (self->config) },
     { "state", state },
     { "client_id", ag_config_get_client_id (self->config) },
   };
-
-  g_return_val_if_fail (AG_IS_OIDC_CLIENT (self), NULL);
 
   endpoint = ag_provider_is_discovered (self->provider) ? ag_provider_get_end_session_endpoint (self->provider) : NULL;
   if (endpoint == NULL)
@@ -765,4 +766,71 @@ ag_oidc_client_build_end_session_uri (AgOidcClient *self,
   for (guint i = 0; i < G_N_ELEMENTS (params); i++)
     ag_http_query_append (url, params[i].name, params[i].value);
   return g_string_free (g_steal_pointer (&url), FALSE);
+}
+
+static void
+end_session_answered (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SoupMessage *msg = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = NULL;
+  GError *error = NULL;
+  guint status;
+
+  body = ag_http_send_finish (SOUP_SESSION (object), result, &error);
+  status = soup_message_get_status (msg);
+  /* Authgear answers with a redirect to the post-logout address (303
+   * without its cookie, which this client never has): that is success. */
+  if (SOUP_STATUS_IS_REDIRECTION (status) || SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      g_clear_error (&error);
+      g_task_return_boolean (task, TRUE);
+    }
+  else if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_new_error (task, AG_ERROR, AG_ERROR_PROVIDER,
+                             _("Authgear answered the end of the session with HTTP %u"), status);
+}
+
+void
+ag_oidc_client_end_session_async (AgOidcClient        *self,
+                                  AgTokenSet          *tokens,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *state = ag_secure_random_b64url (16);
+  g_autofree char *end = NULL;
+  SoupMessage *msg;
+
+  g_return_if_fail (AG_IS_OIDC_CLIENT (self));
+  g_return_if_fail (AG_IS_TOKEN_SET (tokens));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ag_oidc_client_end_session_async);
+  end = build_end_session_uri (self, tokens, state);
+  msg = end ? soup_message_new (SOUP_METHOD_GET, end) : NULL;
+  if (end != NULL)
+    ag_secure_wipe (end, strlen (end));   /* it holds the ID token */
+  if (msg == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  g_task_set_task_data (task, msg, g_object_unref);
+  ag_http_send_async (ag_provider_get_session (self->provider), msg, cancellable,
+                      end_session_answered, g_steal_pointer (&task));
+}
+
+gboolean
+ag_oidc_client_end_session_finish (AgOidcClient  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

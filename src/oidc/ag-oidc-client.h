@@ -74,15 +74,18 @@ gboolean      ag_oidc_client_revoke_finish       (AgOidcClient        *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
 
-/**
- * ag_oidc_client_build_end_session_uri:
- * The end-session URL with id_token_hint, post_logout_redirect_uri and
- * @state, or %NULL when the provider has no end_session_endpoint.
- */
-char         *ag_oidc_client_build_end_session_uri (AgOidcClient      *self,
+/* Ends the provider's session for @tokens: a GET of end_session_endpoint
+ * with id_token_hint, the configuration's post_logout_redirect_uri and a
+ * fresh state. Its redirect back is the answer and is not followed. A
+ * provider without the endpoint succeeds at once. */
+void          ag_oidc_client_end_session_async   (AgOidcClient        *self,
                                                   AgTokenSet          *tokens,
-                                                  const char          *post_logout_redirect_uri,
-                                                  const char          *state);
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean      ag_oidc_client_end_session_finish  (AgOidcClient        *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
 
 /* Number of token requests sent (for single-flight tests). */
 guint         ag_oidc_client_get_n_token_requests (AgOidcClient       *self);

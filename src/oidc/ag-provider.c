@@ -264,7 +264,8 @@ discovery_fetched (GObject      *object,
   body = ag_http_send_finish (SOUP_SESSION (object), result, &error);
   if (body == NULL)
     {
-      if (error->code == AG_ERROR_NETWORK || error->code == AG_ERROR_TIMEOUT || error->code == AG_ERROR_CANCELLED)
+      if (ag_error_is_cancelled (error) ||
+          (error->domain == AG_ERROR && (error->code == AG_ERROR_NETWORK || error->code == AG_ERROR_TIMEOUT)))
         g_task_return_error (task, error);
       else
         {

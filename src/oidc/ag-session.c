@@ -13,8 +13,8 @@
 #include "ag-secure.h"
 #include "ag-session.h"
 #include "ag-session-private.h"
+#include "ag-enums.h"
 
-#define POST_LOGOUT_REDIRECT_URI "http://localhost:3000/"
 /* After a refresh failed for a passing reason (no network, 5xx, time-out):
  * exponential back-off from 30 s up to 15 minutes, with jitter, and at once
  * when the network comes back. */
@@ -48,6 +48,7 @@ struct _AgSession
 enum {
   PROP_0,
   PROP_STATE,
+  PROP_REASON,
   PROP_TOKENS,
   PROP_PERSISTENT,
   PROP_LAST_ERROR,
@@ -99,7 +100,10 @@ ag_session_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_STATE:
-      g_value_set_int (value, self->state);
+      g_value_set_enum (value, self->state);
+      break;
+    case PROP_REASON:
+      g_value_set_enum (value, self->reason);
       break;
     case PROP_TOKENS:
       g_value_set_object (value, self->tokens);
@@ -125,9 +129,12 @@ ag_session_class_init (AgSessionClass *klass)
   object_class->get_property = ag_session_get_property;
 
   properties[PROP_STATE] =
-    g_param_spec_int ("state", NULL, NULL,
-                      AG_SESSION_STATE_UNKNOWN, AG_SESSION_STATE_SIGNED_IN, AG_SESSION_STATE_UNKNOWN,
-                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_enum ("state", NULL, NULL, AG_TYPE_SESSION_STATE, AG_SESSION_STATE_UNKNOWN,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Why the state last changed; notified with it. */
+  properties[PROP_REASON] =
+    g_param_spec_enum ("reason", NULL, NULL, AG_TYPE_SESSION_REASON, AG_SESSION_REASON_NONE,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_TOKENS] =
     g_param_spec_object ("tokens", NULL, NULL, AG_TYPE_TOKEN_SET,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -215,12 +222,16 @@ set_state (AgSession       *self,
   self->state = state;
 
   g_clear_handle_id (&self->refresh_source, g_source_remove);
-  if (state == AG_SESSION_STATE_SIGNED_IN)
+  /* A session being replaced by a new sign-in is kept fresh meanwhile. */
+  if (state == AG_SESSION_STATE_SIGNED_IN || (state == AG_SESSION_STATE_SIGNING_IN && tokens != NULL))
     schedule_refresh (self);
 
+  g_object_freeze_notify (G_OBJECT (self));
   if (tokens_changed)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKENS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REASON]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 AgSessionState
@@ -310,13 +321,59 @@ save_tokens (AgSession *self,
 /* Discovery first, for whatever needs the endpoints. */
 typedef void (*AfterDiscovery) (AgSession *self, GTask *task);
 
+/* What an operation of the session carries from one step to the next: the
+ * task data of every task made here. */
+typedef struct
+{
+  AfterDiscovery next;       /* what runs once the provider is known */
+  guint generation;          /* the session's generation the result is for */
+  gboolean refreshed;        /* profile: the tokens were refreshed once */
+  AgAuthOptions options;     /* begin sign-in: its options (owned copies) */
+  AgTokenSet *tokens;        /* logout: the session being ended */
+  guint pending;             /* logout: steps still running */
+  GError *error;             /* logout: the first step's error */
+} Op;
+
+static void
+op_free (Op *op)
+{
+  g_free ((char *) op->options.prompt);
+  g_free ((char *) op->options.login_hint);
+  g_free ((char *) op->options.ui_locales);
+  g_free ((char *) op->options.color_scheme);
+  g_clear_object (&op->tokens);
+  g_clear_error (&op->error);
+  g_free (op);
+}
+
+/* A task of this session with its Op. */
+static GTask *
+op_task_new (AgSession           *self,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data,
+             gpointer             source_tag)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, g_new0 (Op, 1), (GDestroyNotify) op_free);
+  return task;
+}
+
+static Op *
+op_of (GTask *task)
+{
+  return g_task_get_task_data (task);
+}
+
 static void
 discovered_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
   GTask *task = user_data;
-  AfterDiscovery next = g_object_get_data (G_OBJECT (task), "after-discovery");
+  AfterDiscovery next = op_of (task)->next;
   GError *error = NULL;
 
   if (!ag_provider_discover_finish (AG_PROVIDER (object), result, &error))
@@ -333,7 +390,7 @@ with_discovery (AgSession      *self,
                 GTask          *task,
                 AfterDiscovery  next)
 {
-  g_object_set_data (G_OBJECT (task), "after-discovery", next);
+  op_of (task)->next = next;
   ag_provider_discover_async (self->provider, g_task_get_cancellable (task), discovered_cb, task);
 }
 
@@ -347,10 +404,12 @@ run_signed_in (AgSession           *self,
                gpointer             source_tag,
                AfterDiscovery       next)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GTask *task = op_task_new (self, cancellable, callback, user_data, source_tag);
 
-  g_task_set_source_tag (task, source_tag);
-  if (self->tokens == NULL || self->state != AG_SESSION_STATE_SIGNED_IN)
+  /* While a new sign-in is under way, the session it may replace still
+   * refreshes and reads its profile. */
+  if (self->tokens == NULL ||
+      (self->state != AG_SESSION_STATE_SIGNED_IN && self->state != AG_SESSION_STATE_SIGNING_IN))
     {
       g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_GRANT, _("Nobody is signed in"));
       g_object_unref (task);
@@ -370,7 +429,7 @@ refreshed_cb (GObject      *object,
 {
   GTask *task = user_data;
   AgSession *self = g_task_get_source_object (task);
-  guint generation = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (task), "generation"));
+  guint generation = op_of (task)->generation;
   g_autoptr(AgTokenSet) tokens = NULL;
   GError *error = NULL;
 
@@ -379,7 +438,7 @@ refreshed_cb (GObject      *object,
     {
       /* Logged out or signed in anew meanwhile: this result is stale. */
       g_clear_error (&error);
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_CANCELLED, _("The session changed during the refresh"));
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_STALE, _("The session changed during the refresh"));
       g_object_unref (task);
       return;
     }
@@ -388,8 +447,10 @@ refreshed_cb (GObject      *object,
       set_last_error (self, error);
       if (g_error_matches (error, AG_ERROR, AG_ERROR_INVALID_GRANT))
         {
-          /* The provider ended the session: it is over here too. */
-          set_state (self, AG_SESSION_STATE_NO_SESSION, AG_SESSION_REASON_INVALID, NULL);
+          /* The provider ended the session: it is over here too (a sign-in
+           * under way goes on, with nothing left to replace). */
+          set_state (self, self->state == AG_SESSION_STATE_SIGNING_IN ? AG_SESSION_STATE_SIGNING_IN : AG_SESSION_STATE_NO_SESSION,
+                     AG_SESSION_REASON_INVALID, NULL);
           if (self->store != NULL)
             ag_token_store_clear_async (self->store, ag_config_get_issuer (self->config),
                                         ag_config_get_client_id (self->config), NULL, NULL, NULL);
@@ -415,7 +476,10 @@ refreshed_cb (GObject      *object,
 
   self->refresh_failures = 0;
   set_last_error (self, NULL);
-  set_state (self, AG_SESSION_STATE_SIGNED_IN, AG_SESSION_REASON_REFRESHED, tokens);
+  /* A sign-in under way stays under way, with the session it would replace
+   * kept fresh. */
+  set_state (self, self->state == AG_SESSION_STATE_SIGNING_IN ? AG_SESSION_STATE_SIGNING_IN : AG_SESSION_STATE_SIGNED_IN,
+             AG_SESSION_REASON_REFRESHED, tokens);
   save_tokens (self, task);
 }
 
@@ -423,7 +487,7 @@ static void
 refresh_after_discovery (AgSession *self,
                          GTask     *task)
 {
-  g_object_set_data (G_OBJECT (task), "generation", GUINT_TO_POINTER (self->generation));
+  op_of (task)->generation = self->generation;
   ag_oidc_client_refresh_async (self->client, self->tokens, g_task_get_cancellable (task), refreshed_cb, task);
 }
 
@@ -537,7 +601,7 @@ static void
 fetch_profile (AgSession *self,
                GTask     *task)
 {
-  g_object_set_data (G_OBJECT (task), "generation", GUINT_TO_POINTER (self->generation));
+  op_of (task)->generation = self->generation;
   ag_oidc_client_fetch_userinfo_async (self->client, self->tokens, g_task_get_cancellable (task),
                                        profile_fetched_cb, task);
 }
@@ -566,18 +630,18 @@ profile_fetched_cb (GObject      *object,
 {
   GTask *task = user_data;
   AgSession *self = g_task_get_source_object (task);
-  guint generation = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (task), "generation"));
+  guint generation = op_of (task)->generation;
   g_autoptr(JsonObject) userinfo = NULL;
   GError *error = NULL;
 
   userinfo = ag_oidc_client_fetch_userinfo_finish (AG_OIDC_CLIENT (object), result, &error);
   if (userinfo == NULL && g_error_matches (error, AG_ERROR, AG_ERROR_UNAUTHORIZED) &&
-      g_object_get_data (G_OBJECT (task), "refreshed") == NULL)
+      !op_of (task)->refreshed)
     {
       /* The access token was refused before its time: refresh once. */
       g_debug ("Profile: access token refused, refreshing");
       g_clear_error (&error);
-      g_object_set_data (G_OBJECT (task), "refreshed", GINT_TO_POINTER (TRUE));
+      op_of (task)->refreshed = TRUE;
       ag_session_refresh_async (self, g_task_get_cancellable (task), profile_refreshed_cb, task);
       return;
     }
@@ -589,7 +653,7 @@ profile_fetched_cb (GObject      *object,
     }
   if (generation != self->generation)
     {
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_CANCELLED, _("The session changed while the profile was read"));
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_STALE, _("The session changed while the profile was read"));
       g_object_unref (task);
       return;
     }
@@ -708,12 +772,22 @@ jwks_prefetched_cb (GObject      *object,
     g_debug ("Key set not prefetched: %s", error->message);
 }
 
+/* Leaves SIGNING_IN for what the session was: signed in with the session
+ * it kept, or without one. */
+static void
+end_signing_in (AgSession *self)
+{
+  g_clear_object (&self->pending);
+  if (self->state != AG_SESSION_STATE_SIGNING_IN)
+    return;
+  set_state (self, self->tokens ? AG_SESSION_STATE_SIGNED_IN : AG_SESSION_STATE_NO_SESSION,
+             AG_SESSION_REASON_SIGN_IN_ENDED, self->tokens);
+}
+
 static void
 begin_after_discovery (AgSession *self,
                        GTask     *task)
 {
-  const AgAuthOptions *options = g_task_get_task_data (task);
-
   g_clear_object (&self->pending);
   self->pending = ag_auth_request_new (ag_provider_get_authorization_endpoint (self->provider),
                                        ag_provider_get_issuer (self->provider),
@@ -721,23 +795,15 @@ begin_after_discovery (AgSession *self,
                                        ag_config_get_client_id (self->config),
                                        ag_config_get_redirect_uri (self->config),
                                        ag_config_get_scopes (self->config),
-                                       options);
+                                       &op_of (task)->options);
+  if (self->state != AG_SESSION_STATE_SIGNING_IN)
+    set_state (self, AG_SESSION_STATE_SIGNING_IN, AG_SESSION_REASON_SIGN_IN_STARTED, self->tokens);
   g_task_return_pointer (task, g_strdup (ag_auth_request_get_url (self->pending)), (GDestroyNotify) ag_secure_free);
   g_object_unref (task);
 
   /* While the person signs in, fetch the keys the ID token will need, so
    * that the code's return waits for the token request only. */
   ag_provider_get_jwks_async (self->provider, FALSE, self->cancellable, jwks_prefetched_cb, NULL);
-}
-
-static void
-auth_options_free (AgAuthOptions *options)
-{
-  g_free ((char *) options->prompt);
-  g_free ((char *) options->login_hint);
-  g_free ((char *) options->ui_locales);
-  g_free ((char *) options->color_scheme);
-  g_free (options);
 }
 
 void
@@ -748,10 +814,12 @@ ag_session_begin_sign_in_async (AgSession           *self,
                                 gpointer             user_data)
 {
   GTask *task;
-  AgAuthOptions *copy = g_new0 (AgAuthOptions, 1);
+  AgAuthOptions *copy;
 
   g_return_if_fail (AG_IS_SESSION (self));
 
+  task = op_task_new (self, cancellable, callback, user_data, ag_session_begin_sign_in_async);
+  copy = &op_of (task)->options;
   if (options != NULL)
     {
       copy->page = options->page;
@@ -761,9 +829,6 @@ ag_session_begin_sign_in_async (AgSession           *self,
       copy->color_scheme = g_strdup (options->color_scheme);
       copy->sso_enabled = options->sso_enabled;
     }
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ag_session_begin_sign_in_async);
-  g_task_set_task_data (task, copy, (GDestroyNotify) auth_options_free);
   with_discovery (self, task, begin_after_discovery);
 }
 
@@ -797,7 +862,7 @@ void
 ag_session_cancel_sign_in (AgSession *self)
 {
   g_return_if_fail (AG_IS_SESSION (self));
-  g_clear_object (&self->pending);
+  end_signing_in (self);
 }
 
 static void
@@ -805,7 +870,7 @@ exchanged_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  GTask *task = user_data;
+  g_autoptr(GTask) task = user_data;
   AgSession *self = g_task_get_source_object (task);
   g_autoptr(AgTokenSet) tokens = NULL;
   GError *error = NULL;
@@ -814,13 +879,18 @@ exchanged_cb (GObject      *object,
   if (tokens == NULL)
     {
       /* The previous session, if any, stays as it was. */
+      if (!ag_error_is_cancelled (error))
+        end_signing_in (self);
       g_task_return_error (task, error);
-      g_object_unref (task);
       return;
     }
   set_last_error (self, NULL);
   set_state (self, AG_SESSION_STATE_SIGNED_IN, AG_SESSION_REASON_SIGNED_IN, tokens);
-  save_tokens (self, task);
+  /* Signed in once the code is exchanged and the ID token verified; the
+   * keyring write goes on behind and reports through "persistent" and
+   * "last-error". */
+  g_task_return_boolean (task, TRUE);
+  save_tokens (self, op_task_new (self, self->cancellable, NULL, NULL, save_tokens));
 }
 
 void
@@ -838,8 +908,7 @@ ag_session_complete_sign_in_async (AgSession           *self,
   g_return_if_fail (AG_IS_SESSION (self));
   g_return_if_fail (uri != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ag_session_complete_sign_in_async);
+  task = op_task_new (self, cancellable, callback, user_data, ag_session_complete_sign_in_async);
 
   /* One redirect per request: a replay, or a redirect nobody asked for,
    * finds nothing pending. */
@@ -853,6 +922,7 @@ ag_session_complete_sign_in_async (AgSession           *self,
   code = ag_auth_request_parse_redirect (request, uri, &error);
   if (code == NULL)
     {
+      end_signing_in (self);
       g_task_return_error (task, error);
       g_object_unref (task);
       return;
@@ -870,39 +940,27 @@ ag_session_complete_sign_in_finish (AgSession     *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* Logout. */
-
-typedef struct
-{
-  guint pending;
-  GError *error;
-} LogoutData;
-
-static void
-logout_data_free (LogoutData *data)
-{
-  g_clear_error (&data->error);
-  g_free (data);
-}
+/* Logout: three steps at once (revocation, end session, keyring); the
+ * first error is the answer, once all are done. */
 
 static void
 logout_step_done (GTask  *task,
                   GError *error)
 {
-  LogoutData *data = g_task_get_task_data (task);
+  Op *op = op_of (task);
 
-  if (error != NULL && data->error == NULL)
-    data->error = error;
+  if (error != NULL && op->error == NULL)
+    op->error = error;
   else if (error != NULL)
     g_error_free (error);
 
-  if (--data->pending > 0)
+  if (--op->pending > 0)
     {
       g_object_unref (task);
       return;
     }
-  if (data->error != NULL)
-    g_task_return_error (task, g_steal_pointer (&data->error));
+  if (op->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&op->error));
   else
     g_task_return_boolean (task, TRUE);
   g_object_unref (task);
@@ -924,12 +982,10 @@ end_session_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
 
   /* Best effort: the web session was ephemeral and is gone already. */
-  body = ag_http_send_finish (SOUP_SESSION (object), result, &error);
-  if (body == NULL)
+  if (!ag_oidc_client_end_session_finish (AG_OIDC_CLIENT (object), result, &error))
     g_debug ("End session: %s", error->message);
   logout_step_done (user_data, NULL);
 }
@@ -949,29 +1005,12 @@ static void
 logout_after_discovery (AgSession *self,
                         GTask     *task)
 {
-  AgTokenSet *tokens = g_object_get_data (G_OBJECT (task), "tokens");
-  LogoutData *data = g_task_get_task_data (task);
-  g_autofree char *state = ag_secure_random_b64url (16);
-  g_autofree char *end = NULL;
+  Op *op = op_of (task);
 
-  data->pending++;
-  ag_oidc_client_revoke_async (self->client, tokens, g_task_get_cancellable (task), revoked_cb, g_object_ref (task));
-
-  end = ag_oidc_client_build_end_session_uri (self->client, tokens, POST_LOGOUT_REDIRECT_URI, state);
-  if (end != NULL)
-    {
-      g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, end);
-
-      if (msg != NULL)
-        {
-          /* Its 303 back to the post-logout URI is not followed
-           * (ag_http_send_async follows no redirect). */
-          data->pending++;
-          ag_http_send_async (ag_provider_get_session (self->provider), msg, g_task_get_cancellable (task),
-                              end_session_cb, g_object_ref (task));
-        }
-      ag_secure_wipe (end, strlen (end));
-    }
+  op->pending += 2;
+  ag_oidc_client_revoke_async (self->client, op->tokens, g_task_get_cancellable (task), revoked_cb, g_object_ref (task));
+  ag_oidc_client_end_session_async (self->client, op->tokens, g_task_get_cancellable (task),
+                                    end_session_cb, g_object_ref (task));
   logout_step_done (task, NULL);
 }
 
@@ -998,37 +1037,30 @@ ag_session_logout_async (AgSession           *self,
                          gpointer             user_data)
 {
   GTask *task;
-  LogoutData *data;
-  g_autoptr(AgTokenSet) tokens = NULL;
+  Op *op;
 
   g_return_if_fail (AG_IS_SESSION (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ag_session_logout_async);
-  data = g_new0 (LogoutData, 1);
-  g_task_set_task_data (task, data, (GDestroyNotify) logout_data_free);
-
-  tokens = self->tokens ? g_object_ref (self->tokens) : NULL;
+  task = op_task_new (self, cancellable, callback, user_data, ag_session_logout_async);
+  op = op_of (task);
+  op->tokens = self->tokens ? g_object_ref (self->tokens) : NULL;
   g_clear_object (&self->pending);
   set_last_error (self, NULL);
   set_state (self, AG_SESSION_STATE_NO_SESSION, AG_SESSION_REASON_LOGGED_OUT, NULL);
   set_persistent (self, FALSE);
 
   /* One count for the keyring, one for the provider part. */
-  data->pending = 1;
+  op->pending = 1;
   if (self->store != NULL)
     {
-      data->pending++;
+      op->pending++;
       /* This project's session only: another Authgear project's stays. */
       ag_token_store_clear_async (self->store, ag_config_get_issuer (self->config),
                                   ag_config_get_client_id (self->config),
                                   cancellable, keyring_cleared_cb, g_object_ref (task));
     }
-  if (tokens != NULL)
-    {
-      g_object_set_data_full (G_OBJECT (task), "tokens", g_steal_pointer (&tokens), g_object_unref);
-      ag_provider_discover_async (self->provider, cancellable, logout_discovered_cb, task);
-    }
+  if (op->tokens != NULL)
+    ag_provider_discover_async (self->provider, cancellable, logout_discovered_cb, task);
   else
     logout_step_done (task, NULL);
 }

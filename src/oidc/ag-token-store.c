@@ -80,13 +80,13 @@ return_keyring_error (GTask  *task,
                       GError *error)
 {
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_task_return_new_error (task, AG_ERROR, AG_ERROR_CANCELLED, _("The operation was cancelled"));
-  else
     {
-      g_debug ("Keyring: %s", error->message);
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_KEYRING_UNAVAILABLE,
-                               _("The keyring is not available: %s"), error->message);
+      g_task_return_error (task, error);
+      return;
     }
+  g_debug ("Keyring: %s", error->message);
+  g_task_return_new_error (task, AG_ERROR, AG_ERROR_KEYRING_UNAVAILABLE,
+                           _("The keyring is not available: %s"), error->message);
   g_error_free (error);
 }
 
