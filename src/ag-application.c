@@ -1,4 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* AgApplication owns what lives as long as the program: the settings, the
+ * configuration, the HTTP session, the one token store and the session of
+ * the configured project. Reloading the configuration happens here, once;
+ * windows and Preferences are views of it. Also: the app actions (Quit,
+ * About, Preferences) and the command line. */
 #define G_LOG_DOMAIN "ag-application"
 
 #include "config.h"
@@ -7,7 +12,11 @@
 #include <libsoup/soup.h>
 
 #include "ag-application.h"
+#include "ag-bench.h"
+#include "ag-error.h"
+#include "ag-http.h"
 #include "ag-preferences.h"
+#include "ag-secure.h"
 #include "ag-web-page.h"
 #include "ag-window.h"
 
@@ -16,15 +25,180 @@ struct _AgApplication
   AdwApplication parent_instance;
 
   char *dotenv_path;
+  GSettings *settings;
+  AgTokenStore *store;
+  SoupSession *http;
+  AgConfig *config;            /* NULL when missing or not valid */
+  GError *config_error;
+  AgSession *session;
+  GCancellable *setup_cancellable;
 };
 
+enum {
+  PROP_0,
+  PROP_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 G_DEFINE_FINAL_TYPE (AgApplication, ag_application, ADW_TYPE_APPLICATION)
+
+/* Drops the configuration and the session (with any sign-in of it). */
+static void
+drop_session (AgApplication *self)
+{
+  g_cancellable_cancel (self->setup_cancellable);
+  g_clear_object (&self->setup_cancellable);
+  g_clear_object (&self->session);
+  g_clear_object (&self->config);
+  g_clear_error (&self->config_error);
+}
+
+static void
+ag_application_dispose (GObject *object)
+{
+  AgApplication *self = AG_APPLICATION (object);
+
+  drop_session (self);
+  g_clear_object (&self->store);
+  g_clear_object (&self->http);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (ag_application_parent_class)->dispose (object);
+}
 
 static void
 ag_application_finalize (GObject *object)
 {
   g_free (AG_APPLICATION (object)->dotenv_path);
   G_OBJECT_CLASS (ag_application_parent_class)->finalize (object);
+}
+
+static void
+ag_application_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, AG_APPLICATION (object)->session);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+restored_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!ag_session_restore_finish (AG_SESSION (object), result, &error) && error != NULL &&
+      !ag_error_is_cancelled (error))
+    g_debug ("No stored session: %s", error->message);
+}
+
+static void
+start_session (AgApplication *self,
+               AgConfig      *config)
+{
+  g_autofree char *cache_dir = g_build_filename (g_get_user_cache_dir (), PACKAGE_NAME, NULL);
+
+  if (self->http == NULL)
+    self->http = ag_http_session_new ();
+  g_set_object (&self->config, config);
+  self->session = ag_session_new (config, self->store, self->http, cache_dir);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+  ag_session_restore_async (self->session, self->setup_cancellable, restored_cb, NULL);
+}
+
+static void
+client_secret_loaded_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(AgApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgConfig) config = NULL;
+  char *secret;
+
+  secret = ag_token_store_load_client_secret_finish (AG_TOKEN_STORE (object), result, &error);
+  if (ag_error_is_cancelled (error))
+    return;
+  /* No keyring: a public client, which is what a desktop app should be. */
+  if (error != NULL)
+    g_debug ("Client secret: %s", error->message);
+  config = secret ? ag_config_with_client_secret (self->config, secret) : g_object_ref (self->config);
+  ag_secure_free (secret);
+  start_session (self, config);
+}
+
+void
+ag_application_reload_configuration (AgApplication *self)
+{
+  g_autoptr(AgConfig) config = NULL;
+
+  g_return_if_fail (AG_IS_APPLICATION (self));
+
+  drop_session (self);
+  self->setup_cancellable = g_cancellable_new ();
+  config = ag_config_load (self->settings, self->dotenv_path, &self->config_error);
+  if (config == NULL || ag_config_get_client_secret (config) != NULL)
+    {
+      if (config != NULL)
+        start_session (self, config);
+      else
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+      return;
+    }
+  /* A client secret given in Preferences lives in the keyring. Until it is
+   * read there is a configuration and no session yet. */
+  g_set_object (&self->config, config);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+  ag_token_store_load_client_secret_async (self->store,
+                                           ag_config_get_issuer (config),
+                                           ag_config_get_client_id (config),
+                                           self->setup_cancellable,
+                                           client_secret_loaded_cb, g_object_ref (self));
+}
+
+GSettings *
+ag_application_get_settings (AgApplication *self)
+{
+  g_return_val_if_fail (AG_IS_APPLICATION (self), NULL);
+  return self->settings;
+}
+
+AgTokenStore *
+ag_application_get_store (AgApplication *self)
+{
+  g_return_val_if_fail (AG_IS_APPLICATION (self), NULL);
+  return self->store;
+}
+
+AgSession *
+ag_application_get_session (AgApplication *self)
+{
+  g_return_val_if_fail (AG_IS_APPLICATION (self), NULL);
+  return self->session;
+}
+
+AgConfig *
+ag_application_get_config (AgApplication *self)
+{
+  g_return_val_if_fail (AG_IS_APPLICATION (self), NULL);
+  return self->session ? ag_session_get_config (self->session) : self->config;
+}
+
+const GError *
+ag_application_get_config_error (AgApplication *self)
+{
+  g_return_val_if_fail (AG_IS_APPLICATION (self), NULL);
+  return self->config_error;
 }
 
 static void
@@ -56,9 +230,9 @@ ag_application_handle_local_options (GApplication *app,
       return 0;
     }
   if (g_variant_dict_contains (options, "bench-exit-after-first-frame"))
-    ag_window_set_bench_mode (AG_BENCH_EXIT_AFTER_FIRST_FRAME);
+    ag_bench_set_mode (AG_BENCH_EXIT_AFTER_FIRST_FRAME);
   if (g_variant_dict_contains (options, "bench-exit-when-signed-in"))
-    ag_window_set_bench_mode (AG_BENCH_EXIT_WHEN_SIGNED_IN);
+    ag_bench_set_mode (AG_BENCH_EXIT_WHEN_SIGNED_IN);
 
   return -1;
 }
@@ -107,21 +281,22 @@ about_activated (GSimpleAction *action,
 }
 
 /* Preferences: the domain, client ID and redirect URI live in GSettings,
- * the client secret in the keyring; the window reloads its configuration
- * when the Preferences window closes after a change. */
+ * the client secret in the keyring; the configuration is reloaded when the
+ * Preferences window closes after a change. */
 static void
 preferences_activated (GSimpleAction *action,
                        GVariant      *param,
                        gpointer       user_data)
 {
-  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+  AgApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   AgPreferencesWindow *preferences;
 
   if (!AG_IS_WINDOW (parent))
     return;
-  preferences = ag_preferences_window_new (parent, ag_window_get_config (AG_WINDOW (parent)));
+  preferences = ag_preferences_window_new (parent, ag_application_get_config (self), self->store);
   g_signal_connect_object (preferences, "configuration-changed",
-                           G_CALLBACK (ag_window_reload_configuration), parent, G_CONNECT_SWAPPED);
+                           G_CALLBACK (ag_application_reload_configuration), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (preferences));
 }
 
@@ -134,6 +309,8 @@ static const GActionEntry app_actions[] = {
 static void
 ag_application_startup (GApplication *app)
 {
+  AgApplication *self = AG_APPLICATION (app);
+
   G_APPLICATION_CLASS (ag_application_parent_class)->startup (app);
 
   gtk_window_set_default_icon_name (APP_ID);
@@ -141,11 +318,18 @@ ag_application_startup (GApplication *app)
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", (const char *[]) { "<Control>q", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", (const char *[]) { "<Control>comma", NULL });
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.login", (const char *[]) { "<Control>l", NULL });
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.cancel-sign-in", (const char *[]) { "Escape", NULL });
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.logout", (const char *[]) { "<Control><Shift>l", NULL });
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.reload-profile", (const char *[]) { "<Control>r", "F5", NULL });
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.back", (const char *[]) { "<Alt>Left", NULL });
+  ag_window_set_accels (GTK_APPLICATION (app));
+
+  self->settings = g_settings_new (APP_ID);
+  self->store = ag_token_store_new (APP_ID);
+  ag_application_reload_configuration (self);
+}
+
+static void
+ag_application_shutdown (GApplication *app)
+{
+  drop_session (AG_APPLICATION (app));
+  G_APPLICATION_CLASS (ag_application_parent_class)->shutdown (app);
 }
 
 static void
@@ -153,10 +337,18 @@ ag_application_class_init (AgApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  G_OBJECT_CLASS (klass)->dispose = ag_application_dispose;
   G_OBJECT_CLASS (klass)->finalize = ag_application_finalize;
+  G_OBJECT_CLASS (klass)->get_property = ag_application_get_property;
+
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, AG_TYPE_SESSION,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (G_OBJECT_CLASS (klass), N_PROPS, properties);
 
   app_class->handle_local_options = ag_application_handle_local_options;
   app_class->startup = ag_application_startup;
+  app_class->shutdown = ag_application_shutdown;
   app_class->activate = ag_application_activate;
 }
 

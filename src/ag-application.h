@@ -3,6 +3,10 @@
 
 #include <adwaita.h>
 
+#include "ag-config.h"
+#include "ag-session.h"
+#include "ag-token-store.h"
+
 G_BEGIN_DECLS
 
 #define AG_TYPE_APPLICATION (ag_application_get_type ())
@@ -15,5 +19,24 @@ AgApplication *ag_application_new (void);
 void           ag_application_set_dotenv_path (AgApplication *self,
                                                const char    *path);
 const char    *ag_application_get_dotenv_path (AgApplication *self);
+
+/* The application's settings (window size, the Authgear project, SSO). */
+GSettings     *ag_application_get_settings    (AgApplication *self);
+/* The one token store (the keyring), shared by the session and Preferences. */
+AgTokenStore  *ag_application_get_store       (AgApplication *self);
+/* The session of the configured project: %NULL while the configuration is
+ * read (a client secret from the keyring) or when it is not valid. Notified
+ * as "session" when it is replaced. */
+AgSession     *ag_application_get_session     (AgApplication *self);
+/* The configuration in use (with its client secret), or %NULL. */
+AgConfig      *ag_application_get_config      (AgApplication *self);
+/* Why there is no configuration, or %NULL. */
+const GError  *ag_application_get_config_error (AgApplication *self);
+
+/* Reads the configuration again (after Preferences changed it) and starts
+ * a new session with it: the stored session for that project is restored;
+ * another project's session stays in the keyring. The old session is
+ * dropped, with any sign-in of it. */
+void           ag_application_reload_configuration (AgApplication *self);
 
 G_END_DECLS

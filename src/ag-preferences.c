@@ -354,7 +354,6 @@ ag_preferences_window_init (AgPreferencesWindow *self)
 
   self->settings = g_settings_new (APP_ID);
   g_settings_bind (self->settings, "sso-enabled", self->sso_switch, "active", G_SETTINGS_BIND_DEFAULT);
-  self->store = ag_token_store_new (APP_ID);
   self->cancellable = g_cancellable_new ();
 
   self->loading = TRUE;
@@ -368,11 +367,17 @@ ag_preferences_window_init (AgPreferencesWindow *self)
 }
 
 AgPreferencesWindow *
-ag_preferences_window_new (GtkWindow *parent,
-                           AgConfig  *config)
+ag_preferences_window_new (GtkWindow    *parent,
+                           AgConfig     *config,
+                           AgTokenStore *store)
 {
   AgPreferencesWindow *self = g_object_new (AG_TYPE_PREFERENCES_WINDOW, "transient-for", parent, NULL);
 
+  g_return_val_if_fail (AG_IS_TOKEN_STORE (store), NULL);
+
+  /* The application's one store: the secret is written where the session
+   * reads it, in order. */
+  self->store = g_object_ref (store);
   g_set_object (&self->config, config);
   show_overrides (self, config);
   row_changed_cb (self);

@@ -350,3 +350,29 @@ ag_auth_request_parse_redirect (AgAuthRequest  *self,
     }
   return g_strdup (value);
 }
+
+void
+ag_auth_options_copy (AgAuthOptions       *dest,
+                      const AgAuthOptions *src)
+{
+  g_return_if_fail (dest != NULL && src != NULL);
+
+  dest->page = src->page;
+  dest->prompt = g_strdup (src->prompt);
+  dest->login_hint = g_strdup (src->login_hint);
+  dest->ui_locales = g_strdup (src->ui_locales);
+  dest->color_scheme = g_strdup (src->color_scheme);
+  dest->sso_enabled = src->sso_enabled;
+}
+
+void
+ag_auth_options_clear (AgAuthOptions *options)
+{
+  g_return_if_fail (options != NULL);
+
+  g_free ((char *) options->prompt);
+  g_free ((char *) options->login_hint);
+  g_free ((char *) options->ui_locales);
+  g_free ((char *) options->color_scheme);
+  memset (options, 0, sizeof *options);
+}

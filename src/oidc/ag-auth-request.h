@@ -25,6 +25,12 @@ typedef struct
   gboolean    sso_enabled;    /* keep Authgear's session cookie in the browser */
 } AgAuthOptions;
 
+/* Copies @src into @dest with strings of its own; ag_auth_options_clear()
+ * frees them. */
+void           ag_auth_options_copy           (AgAuthOptions        *dest,
+                                               const AgAuthOptions  *src);
+void           ag_auth_options_clear          (AgAuthOptions        *options);
+
 /**
  * ag_auth_request_new:
  * A fresh authorization request: PKCE S256 verifier (43 characters from 32

@@ -337,10 +337,7 @@ typedef struct
 static void
 op_free (Op *op)
 {
-  g_free ((char *) op->options.prompt);
-  g_free ((char *) op->options.login_hint);
-  g_free ((char *) op->options.ui_locales);
-  g_free ((char *) op->options.color_scheme);
+  ag_auth_options_clear (&op->options);
   g_clear_object (&op->tokens);
   g_clear_error (&op->error);
   g_free (op);
@@ -814,21 +811,12 @@ ag_session_begin_sign_in_async (AgSession           *self,
                                 gpointer             user_data)
 {
   GTask *task;
-  AgAuthOptions *copy;
 
   g_return_if_fail (AG_IS_SESSION (self));
 
   task = op_task_new (self, cancellable, callback, user_data, ag_session_begin_sign_in_async);
-  copy = &op_of (task)->options;
   if (options != NULL)
-    {
-      copy->page = options->page;
-      copy->prompt = g_strdup (options->prompt);
-      copy->login_hint = g_strdup (options->login_hint);
-      copy->ui_locales = g_strdup (options->ui_locales);
-      copy->color_scheme = g_strdup (options->color_scheme);
-      copy->sso_enabled = options->sso_enabled;
-    }
+    ag_auth_options_copy (&op_of (task)->options, options);
   with_discovery (self, task, begin_after_discovery);
 }
 

@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The window's actions (win.*) and their keyboard shortcuts, and the one
+ * function that enables them from what the window shows
+ * (ag_window_actions_update). Each shortcut is bound once, here. */
+#define G_LOG_DOMAIN "ag-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ag-error.h"
+#include "ag-secure.h"
+#include "ag-window-private.h"
+
+void
+ag_window_actions_update (AgWindow *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  AgSessionState state = self->session ? ag_session_get_state (self->session) : AG_SESSION_STATE_UNKNOWN;
+  gboolean signed_in = state == AG_SESSION_STATE_SIGNED_IN;
+  gboolean signing_in = self->sign_in != NULL;
+  gboolean ready = self->session != NULL && state != AG_SESSION_STATE_UNKNOWN;
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+  gboolean on_signin = g_strcmp0 (page, "signin") == 0;
+  gboolean on_browser = g_strcmp0 (page, "browser") == 0;
+
+  gtk_widget_action_set_enabled (widget, "win.login", ready && !signing_in);
+  gtk_widget_action_set_enabled (widget, "win.signup", ready && !signing_in);
+  gtk_widget_action_set_enabled (widget, "win.logout", signed_in && !signing_in);
+  gtk_widget_action_set_enabled (widget, "win.reload-profile", signed_in && !signing_in);
+  gtk_widget_action_set_enabled (widget, "win.reveal-tokens", signed_in);
+  gtk_widget_action_set_enabled (widget, "win.copy-tokens", signed_in);
+  gtk_widget_action_set_enabled (widget, "win.cancel-sign-in", signing_in && (on_signin || on_browser));
+  gtk_widget_action_set_enabled (widget, "win.back", signing_in && on_signin);
+  gtk_widget_action_set_enabled (widget, "win.open-in-browser", signing_in && (on_signin || on_browser));
+  gtk_widget_action_set_enabled (widget, "win.copy-link", signing_in && (on_signin || on_browser));
+  gtk_widget_action_set_enabled (widget, "win.paste-callback", signing_in && on_browser);
+}
+
+static void
+login_activated (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  ag_window_start_sign_in (AG_WINDOW (widget), AG_PAGE_DEFAULT);
+}
+
+static void
+signup_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  ag_window_start_sign_in (AG_WINDOW (widget), AG_PAGE_SIGNUP);
+}
+
+static void
+cancel_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  AgWindow *self = AG_WINDOW (widget);
+
+  if (self->sign_in != NULL)
+    ag_sign_in_stop (self->sign_in);
+}
+
+static void
+back_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  ag_auth_view_go_back (AG_WINDOW (widget)->auth_view);
+}
+
+/* Leaves the embedded page for the browser (a fresh authorization request
+ * with the same options), or, already there, opens or copies it again. */
+static void
+go_to_browser (AgWindow *self,
+               gboolean  launch)
+{
+  if (self->sign_in == NULL)
+    return;
+  if (ag_sign_in_get_agent (self->sign_in) == AG_SIGN_IN_AGENT_BROWSER)
+    {
+      if (launch)
+        ag_sign_in_launch_browser (self->sign_in);   /* not when the port is taken */
+      else
+        ag_window_copy_browser_link (self);
+      return;
+    }
+  self->copy_when_ready = !launch;
+  ag_sign_in_start (self->sign_in, AG_SIGN_IN_AGENT_BROWSER, launch);
+}
+
+static void
+open_in_browser_activated (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *param)
+{
+  go_to_browser (AG_WINDOW (widget), TRUE);
+}
+
+static void
+copy_link_activated (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  go_to_browser (AG_WINDOW (widget), FALSE);
+}
+
+/* The address the browser was sent back to, pasted by the person. */
+static void
+paste_callback_activated (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *param)
+{
+  AgWindow *self = AG_WINDOW (widget);
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->paste_row))));
+  AgSignInAnswer answer = AG_SIGN_IN_ANSWER_NOT_WAITING;
+
+  if (self->sign_in != NULL)
+    answer = ag_sign_in_offer_redirect (self->sign_in, text);
+  if (answer != AG_SIGN_IN_ANSWER_ACCEPTED)
+    {
+      gtk_label_set_text (self->browser_status, ag_sign_in_answer_describe (answer));
+      gtk_widget_add_css_class (GTK_WIDGET (self->browser_status), "error");
+      gtk_widget_set_visible (GTK_WIDGET (self->browser_status), TRUE);
+    }
+  ag_secure_wipe (text, strlen (text));
+}
+
+static void
+logged_out_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(AgWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ag_session_logout_finish (AG_SESSION (object), result, &error) && !ag_error_is_cancelled (error))
+    {
+      g_autofree char *text = g_strdup_printf (_("You are signed out here, but Authgear could not be told: %s"), error->message);
+      ag_window_toast (self, text);
+    }
+  g_application_release (g_application_get_default ());
+}
+
+static void
+logout_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  AgWindow *self = AG_WINDOW (widget);
+
+  g_debug ("Logout");
+  self->reveal = FALSE;
+  gtk_toggle_button_set_active (self->reveal_button, FALSE);
+  /* Closing the window right after Logout must not leave the session in the
+   * keyring: the application stays until the keyring is cleared. The
+   * logout is not tied to the window's cancellable for the same reason. */
+  g_application_hold (g_application_get_default ());
+  ag_session_logout_async (self->session, NULL, logged_out_cb, g_object_ref (self));
+}
+
+static void
+reveal_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  AgWindow *self = AG_WINDOW (widget);
+
+  self->reveal = !self->reveal;
+  gtk_toggle_button_set_active (self->reveal_button, self->reveal);
+  ag_window_update_token_view (self);
+}
+
+static void
+copy_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  AgWindow *self = AG_WINDOW (widget);
+  AgTokenSet *tokens = self->session ? ag_session_get_tokens (self->session) : NULL;
+  g_autofree char *json = NULL;
+
+  if (tokens == NULL)
+    return;
+  json = ag_token_set_dup_response_json (tokens, self->reveal);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), json);
+  ag_secure_wipe (json, strlen (json));
+  ag_window_toast (self, self->reveal ? _("Token response copied, with the tokens") : _("Token response copied, tokens hidden"));
+}
+
+static void
+profile_reloaded_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(AgWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (ag_session_reload_profile_finish (AG_SESSION (object), result, &error))
+    ag_window_toast (self, _("Profile reloaded"));
+  else if (!ag_error_is_cancelled (error) && !g_error_matches (error, AG_ERROR, AG_ERROR_STALE))
+    {
+      g_autofree char *text = g_strdup_printf (_("The profile could not be reloaded: %s"), error->message);
+      ag_window_toast (self, text);
+    }
+}
+
+static void
+reload_profile_activated (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *param)
+{
+  AgWindow *self = AG_WINDOW (widget);
+
+  if (self->session == NULL || ag_session_get_state (self->session) != AG_SESSION_STATE_SIGNED_IN)
+    return;
+  ag_session_reload_profile_async (self->session, self->cancellable, profile_reloaded_cb, g_object_ref (self));
+}
+
+void
+ag_window_class_add_actions (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.login", NULL, login_activated);
+  gtk_widget_class_install_action (widget_class, "win.signup", NULL, signup_activated);
+  gtk_widget_class_install_action (widget_class, "win.cancel-sign-in", NULL, cancel_activated);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, back_activated);
+  gtk_widget_class_install_action (widget_class, "win.logout", NULL, logout_activated);
+  gtk_widget_class_install_action (widget_class, "win.reveal-tokens", NULL, reveal_activated);
+  gtk_widget_class_install_action (widget_class, "win.copy-tokens", NULL, copy_activated);
+  gtk_widget_class_install_action (widget_class, "win.reload-profile", NULL, reload_profile_activated);
+  gtk_widget_class_install_action (widget_class, "win.open-in-browser", NULL, open_in_browser_activated);
+  gtk_widget_class_install_action (widget_class, "win.copy-link", NULL, copy_link_activated);
+  gtk_widget_class_install_action (widget_class, "win.paste-callback", NULL, paste_callback_activated);
+}
+
+/* Application accelerators, not widget bindings: they act before the
+ * focused widget, so Escape and Alt+Left work inside the sign-in page too. */
+void
+ag_window_set_accels (GtkApplication *application)
+{
+  static const struct { const char *action; const char *accels[3]; } shortcuts[] = {
+    { "win.login", { "<Control>l", NULL } },
+    { "win.cancel-sign-in", { "Escape", NULL } },
+    { "win.logout", { "<Control><Shift>l", NULL } },
+    { "win.reload-profile", { "<Control>r", "F5", NULL } },
+    { "win.back", { "<Alt>Left", NULL } },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (shortcuts); i++)
+    gtk_application_set_accels_for_action (application, shortcuts[i].action, shortcuts[i].accels);
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Shared by ag-window.c (the view) and ag-window-actions.c (its actions):
+ * not part of the window's API. */
+#pragma once
+
+#include "ag-auth-view.h"
+#include "ag-session.h"
+#include "ag-sign-in.h"
+#include "ag-window.h"
+
+G_BEGIN_DECLS
+
+struct _AgWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  /* The template's widgets. */
+  AdwToastOverlay *toast_overlay;
+  GtkWidget *credentials_button;
+  GtkLabel *dotenv_banner;
+  GtkWidget *back_button;
+  GtkWidget *cancel_button;
+  GtkStack *stack;
+  AdwStatusPage *guest_page;
+  GtkLabel *error_label;
+  GtkWidget *login_button;
+  GtkWidget *signup_button;
+  GtkWidget *preferences_button;
+  AgAuthView *auth_view;
+  AdwAvatar *avatar;
+  GtkLabel *welcome_label;
+  GtkLabel *email_label;
+  GtkLabel *session_note;
+  GtkToggleButton *reveal_button;
+  GtkLabel *profile_json;
+  GtkLabel *token_json;
+  GtkWidget *browser_button;
+  GtkSpinner *loading_spinner;
+  GtkSpinner *browser_spinner;
+  AdwStatusPage *browser_page;
+  GtkLabel *browser_status;
+  AdwEntryRow *paste_row;
+
+  char *guest_description;       /* the guest page's own words */
+  GSettings *settings;           /* the application's */
+  AgSession *session;            /* the application's, followed through: */
+  GSignalGroup *session_signals;
+  AgSignIn *sign_in;             /* the sign-in under way, or NULL; followed through: */
+  GSignalGroup *sign_in_signals;
+  GCancellable *cancellable;     /* cancelled when the window closes */
+  gboolean reveal;
+  gboolean copy_when_ready;      /* Copy Link: copy the browser URL once it is made */
+  guint exchange_slow;           /* shows the loading page if the exchange is slow */
+};
+
+/* ag-window.c */
+void ag_window_sync               (AgWindow    *self);
+void ag_window_toast              (AgWindow    *self,
+                                   const char  *text);
+void ag_window_show_error         (AgWindow    *self,
+                                   const GError *error);
+void ag_window_update_token_view  (AgWindow    *self);
+void ag_window_start_sign_in      (AgWindow    *self,
+                                   AgPage       page);
+void ag_window_copy_browser_link  (AgWindow    *self);
+
+/* ag-window-actions.c */
+void ag_window_class_add_actions  (GtkWidgetClass *widget_class);
+/* The one place that enables the window's actions, from the state shown. */
+void ag_window_actions_update     (AgWindow    *self);
+
+G_END_DECLS
