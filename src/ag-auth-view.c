@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* AgAuthView owns the sign-in page's widget: it loads the web view module
+ * (WebKit) when a sign-in starts, shows the authorization URL in it, and
+ * reports each navigation to the redirect URI (::redirect) and a failed
+ * load (::load-failed). It decides nothing about the sign-in. */
 #define G_LOG_DOMAIN "ag-auth-view"
 
 #include "config.h"

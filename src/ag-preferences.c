@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* AgPreferencesWindow owns the Preferences window: the Authgear project's
+ * settings (GSettings), checked as they are typed, and the client secret,
+ * written to the application's token store. It says when the
+ * configuration changed; the application reloads it. */
 #define G_LOG_DOMAIN "ag-preferences"
 
 #include "config.h"

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* main(): the translations, --dotenv, and the application. */
 #include "config.h"
 
 #include <glib/gi18n.h>

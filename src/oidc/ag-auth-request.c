@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* AgAuthRequest owns one authorization request: PKCE verifier, state,
+ * nonce, its URL, and the one parser of its redirect (its answer, once).
+ * Also the AgAuthOptions helpers. */
 #define G_LOG_DOMAIN "ag-auth-request"
 
 #include "config.h"

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* AgConfig owns the validated settings of one Authgear project (issuer,
+ * client, redirect and post-logout URIs, scopes) and where they came
+ * from: the environment, a .env file, GSettings. Also the one test of a
+ * loopback host (ag_host_is_loopback) and the .env parser. */
 #define G_LOG_DOMAIN "ag-config"
 
 #include "config.h"

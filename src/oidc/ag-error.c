@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The AG_ERROR domain: one code per failure a caller can act on, and a
+ * sentence for each. */
 #include "config.h"
 
 #include <gio/gio.h>

@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The HTTP helpers every request goes through: the libsoup session, a send
+ * with a time limit and no redirects, JSON and form bodies, query strings,
+ * and the one reader of JSON integers. */
 #define G_LOG_DOMAIN "ag-http"
 
 #include "config.h"

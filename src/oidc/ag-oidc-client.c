@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* AgOidcClient owns the requests to Authgear's endpoints for one client:
+ * code exchange and ID token verification, refresh, userinfo, revocation
+ * and end session, with the client authentication discovery allows. */
 #define G_LOG_DOMAIN "ag-oidc-client"
 
 #include "config.h"

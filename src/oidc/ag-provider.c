@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* AgProvider owns what Authgear says of itself: discovery and the JWKS,
+ * fetched, checked and cached on disk (public data only). */
 #define G_LOG_DOMAIN "ag-provider"
 
 #include "config.h"

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* AgSession owns the signed-in state of one project: its tokens, their
+ * refresh (scheduled, retried with back-off), the profile, the keyring copy
+ * and Logout. Its state is the one the window shows; SIGNING_IN while an
+ * AgSignIn is under way. */
 #define G_LOG_DOMAIN "ag-session"
 
 #include "config.h"

@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* AgTokenSet owns one token response and the profile read with it: the
+ * tokens, their times, the claims shown, and its JSON (tokens hidden
+ * unless asked). */
 #define G_LOG_DOMAIN "ag-token-set"
 
 #include "config.h"
