@@ -516,10 +516,3 @@ ag_loopback_stop (AgLoopback *self)
       g_clear_object (&self->server);
     }
 }
-
-gboolean
-ag_loopback_is_listening (AgLoopback *self)
-{
-  g_return_val_if_fail (AG_IS_LOOPBACK (self), FALSE);
-  return self->server != NULL;
-}
