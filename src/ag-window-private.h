@@ -59,10 +59,13 @@ void ag_window_toast              (AgWindow    *self,
                                    const char  *text);
 void ag_window_show_error         (AgWindow    *self,
                                    const GError *error);
-void ag_window_update_token_view  (AgWindow    *self);
 void ag_window_start_sign_in      (AgWindow    *self,
                                    AgPage       page);
 void ag_window_copy_browser_link  (AgWindow    *self);
+
+/* ag-window-welcome.c: the Welcome page, from the session's tokens. */
+void ag_window_update_welcome     (AgWindow    *self);
+void ag_window_update_token_view  (AgWindow    *self);
 
 /* ag-window-actions.c */
 void ag_window_class_add_actions  (GtkWidgetClass *widget_class);
