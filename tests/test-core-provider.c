@@ -350,6 +350,48 @@ test_single_flight_refresh (void)
   g_assert_cmpuint (ag_oidc_client_get_n_token_requests (client), ==, 1);
 }
 
+/* Authgear's app session token: one for a live session; once Authgear no
+ * longer knows the refresh token, 403 InvalidGrant ends the session. */
+static void
+test_app_session_token (void)
+{
+  g_autoptr(AgSession) session = new_session ("authgear-login", NULL, NULL);
+  AgTokenSet *tokens = sign_in (session);
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *result = NULL;
+  gint64 before = stat_of ("app_session_token");
+  char *token;
+
+  ag_session_app_session_token_async (session, NULL, test_store_result, &result);
+  token = ag_session_app_session_token_finish (session, test_wait_for (&result), &error);
+  g_clear_object (&result);
+  g_assert_no_error (error);
+  g_assert_nonnull (token);
+  g_assert_cmpuint (strlen (token), >=, 32);
+  g_assert_cmpint (stat_of ("app_session_token") - before, ==, 1);
+  ag_secure_free (token);
+
+  /* Revoked elsewhere (the portal, another device). */
+  {
+    g_autofree char *url = g_strconcat (issuer, "/oauth2/revoke", NULL);
+    g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+    g_autoptr(GBytes) form = ag_http_form_encode ("token", ag_token_set_get_refresh_token (tokens),
+                                                  "client_id", "authgear-login", NULL);
+    g_autoptr(GBytes) body = NULL;
+
+    soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", form);
+    body = soup_session_send_and_read (http, msg, NULL, NULL);
+    g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  }
+  ag_session_app_session_token_async (session, NULL, test_store_result, &result);
+  token = ag_session_app_session_token_finish (session, test_wait_for (&result), &error);
+  g_clear_object (&result);
+  g_assert_null (token);
+  g_assert_error (error, AG_ERROR, AG_ERROR_INVALID_GRANT);
+  g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_NO_SESSION);
+  g_assert_cmpint (ag_session_get_reason (session), ==, AG_SESSION_REASON_INVALID);
+}
+
 static void
 test_wrong_issuer_config (void)
 {
@@ -739,6 +781,7 @@ main (int   argc,
       g_test_add_func ("/flow/confidential-client", test_confidential_client);
       g_test_add_func ("/flow/logout-leaves-other-project", test_logout_reach);
       g_test_add_func ("/flow/single-flight-refresh", test_single_flight_refresh);
+      g_test_add_func ("/account/app-session-token", test_app_session_token);
       g_test_add_func ("/discovery/issuer-mismatch", test_wrong_issuer_config);
       g_test_add_func ("/store/no-keyring", test_no_keyring);
       g_test_add_func ("/store/damaged-session", test_damaged_stored_session);

@@ -745,6 +745,118 @@ ag_oidc_client_revoke_finish (AgOidcClient  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* Authgear's app session token (pkg/auth/handler/oauth/app_session_token.go):
+ * the refresh token in a JSON body; the answer in Authgear's API envelope. */
+
+static void
+app_session_token_answered (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SoupMessage *msg = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  GError *error = NULL;
+  JsonObject *part;
+  const char *token;
+
+  body = ag_http_send_finish (SOUP_SESSION (object), result, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  answer = ag_http_parse_json_object (body, _("app session token response"), &error);
+  if (answer == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  part = json_object_has_member (answer, "error") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (answer, "error"))
+         ? json_object_get_object_member (answer, "error") : NULL;
+  if (part != NULL || soup_message_get_status (msg) != SOUP_STATUS_OK)
+    {
+      const char *reason = part ? ag_json_get_string (part, "reason") : NULL;
+
+      /* A refresh token Authgear no longer knows: the session is over. */
+      if (g_strcmp0 (reason, "InvalidGrant") == 0)
+        g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_GRANT,
+                                 _("Authgear no longer knows this session"));
+      else
+        g_task_return_new_error (task, AG_ERROR, AG_ERROR_PROVIDER,
+                                 _("Authgear refused the app session token (HTTP %u, %s)"),
+                                 soup_message_get_status (msg), reason ? reason : "-");
+      return;
+    }
+  part = json_object_has_member (answer, "result") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (answer, "result"))
+         ? json_object_get_object_member (answer, "result") : NULL;
+  token = part ? ag_json_get_string (part, "app_session_token") : NULL;
+  if (token == NULL || *token == '\0')
+    {
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_RESPONSE,
+                               _("Authgear sent an app session token response without a token"));
+      return;
+    }
+  g_task_return_pointer (task, g_strdup (token), (GDestroyNotify) ag_secure_free);
+  ag_secure_wipe ((char *) token, strlen (token));
+}
+
+void
+ag_oidc_client_app_session_token_async (AgOidcClient        *self,
+                                        AgTokenSet          *tokens,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GUri) issuer = NULL;
+  g_autofree char *endpoint = NULL;
+  char *json;
+  gsize length;
+  SoupMessage *msg;
+
+  g_return_if_fail (AG_IS_OIDC_CLIENT (self));
+  g_return_if_fail (AG_IS_TOKEN_SET (tokens));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ag_oidc_client_app_session_token_async);
+  if (ag_token_set_get_refresh_token (tokens) == NULL)
+    {
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_GRANT,
+                               _("This session has no refresh token (scope offline_access)"));
+      return;
+    }
+  /* On the issuer's origin, as the SDKs send it. */
+  issuer = g_uri_parse (ag_config_get_issuer (self->config), G_URI_FLAGS_NONE, NULL);
+  endpoint = g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (issuer), NULL, g_uri_get_host (issuer),
+                         g_uri_get_port (issuer), "/oauth2/app_session_token", NULL, NULL);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "refresh_token");
+  json_builder_add_string_value (builder, ag_token_set_get_refresh_token (tokens));
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json = json_to_string (root, FALSE);
+  length = strlen (json);
+  msg = soup_message_new (SOUP_METHOD_POST, endpoint);
+  soup_message_set_request_body_from_bytes (msg, "application/json",
+                                            g_bytes_new_with_free_func (json, length, (GDestroyNotify) ag_secure_free, json));
+  g_task_set_task_data (task, msg, g_object_unref);
+  ag_http_send_async (ag_provider_get_session (self->provider), msg, cancellable,
+                      app_session_token_answered, g_steal_pointer (&task));
+}
+
+char *
+ag_oidc_client_app_session_token_finish (AgOidcClient  *self,
+                                         GAsyncResult  *result,
+                                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* The end-session URL, or NULL when the provider has none. */
 static char *
 build_end_session_uri (AgOidcClient *self,

@@ -74,6 +74,23 @@ gboolean      ag_oidc_client_revoke_finish       (AgOidcClient        *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
 
+/**
+ * ag_oidc_client_app_session_token_async:
+ * Asks Authgear for an app session token for @tokens' refresh token (POST
+ * {origin}/oauth2/app_session_token): a one-time credential, valid for 5
+ * minutes, that opens Authgear's pages (settings) signed in. A refresh
+ * token Authgear no longer knows gives %AG_ERROR_INVALID_GRANT. Free the
+ * token with ag_secure_free().
+ */
+void          ag_oidc_client_app_session_token_async (AgOidcClient    *self,
+                                                  AgTokenSet          *tokens,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+char         *ag_oidc_client_app_session_token_finish (AgOidcClient   *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
 /* Ends the provider's session for @tokens: a GET of end_session_endpoint
  * with id_token_hint, the configuration's post_logout_redirect_uri and a
  * fresh state. Its redirect back is the answer and is not followed. A

@@ -423,6 +423,19 @@ run_signed_in (AgSession           *self,
 
 static gboolean refresh_timeout_cb (gpointer user_data);
 
+/* Authgear no longer knows the session (invalid_grant): it is over here
+ * too, and in the keyring. A sign-in under way goes on, with nothing left
+ * to replace. */
+static void
+ended_by_provider (AgSession *self)
+{
+  set_state (self, self->state == AG_SESSION_STATE_SIGNING_IN ? AG_SESSION_STATE_SIGNING_IN : AG_SESSION_STATE_NO_SESSION,
+             AG_SESSION_REASON_INVALID, NULL);
+  if (self->store != NULL)
+    ag_token_store_clear_async (self->store, ag_config_get_issuer (self->config),
+                                ag_config_get_client_id (self->config), NULL, NULL, NULL);
+}
+
 static void
 refreshed_cb (GObject      *object,
               GAsyncResult *result,
@@ -447,15 +460,7 @@ refreshed_cb (GObject      *object,
     {
       set_last_error (self, error);
       if (g_error_matches (error, AG_ERROR, AG_ERROR_INVALID_GRANT))
-        {
-          /* The provider ended the session: it is over here too (a sign-in
-           * under way goes on, with nothing left to replace). */
-          set_state (self, self->state == AG_SESSION_STATE_SIGNING_IN ? AG_SESSION_STATE_SIGNING_IN : AG_SESSION_STATE_NO_SESSION,
-                     AG_SESSION_REASON_INVALID, NULL);
-          if (self->store != NULL)
-            ag_token_store_clear_async (self->store, ag_config_get_issuer (self->config),
-                                        ag_config_get_client_id (self->config), NULL, NULL, NULL);
-        }
+        ended_by_provider (self);
       else if (g_error_matches (error, AG_ERROR, AG_ERROR_CLIENT_REJECTED))
         {
           /* Asking again with the same credentials cannot help: no more
@@ -681,6 +686,61 @@ ag_session_reload_profile_finish (AgSession     *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* App session token: opens Authgear's own pages signed in. */
+
+static void
+app_session_token_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AgSession *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  char *token;
+
+  token = ag_oidc_client_app_session_token_finish (AG_OIDC_CLIENT (object), result, &error);
+  if (token == NULL)
+    {
+      if (g_error_matches (error, AG_ERROR, AG_ERROR_INVALID_GRANT) && op_of (task)->generation == self->generation)
+        {
+          set_last_error (self, error);
+          ended_by_provider (self);
+        }
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, token, (GDestroyNotify) ag_secure_free);
+}
+
+static void
+fetch_app_session_token (AgSession *self,
+                         GTask     *task)
+{
+  op_of (task)->generation = self->generation;
+  ag_oidc_client_app_session_token_async (self->client, self->tokens, g_task_get_cancellable (task),
+                                          app_session_token_cb, task);
+}
+
+void
+ag_session_app_session_token_async (AgSession           *self,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_return_if_fail (AG_IS_SESSION (self));
+
+  run_signed_in (self, cancellable, callback, user_data, ag_session_app_session_token_async, fetch_app_session_token);
+}
+
+char *
+ag_session_app_session_token_finish (AgSession     *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* Restore. */

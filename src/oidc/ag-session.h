@@ -119,6 +119,18 @@ void            ag_session_reload_profile_async  (AgSession           *self,
 gboolean        ag_session_reload_profile_finish (AgSession           *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
+/* An app session token for this session (free it with ag_secure_free()):
+ * a one-time credential, valid 5 minutes, that opens Authgear's pages
+ * (settings) signed in. When Authgear no longer knows the session
+ * (%AG_ERROR_INVALID_GRANT) the session ends here too. */
+void            ag_session_app_session_token_async  (AgSession        *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+char           *ag_session_app_session_token_finish (AgSession        *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
 /* Ends the session locally at once, then revokes the refresh token, ends the
  * provider's session and clears the keyring. An error says what could not
  * be done at the provider; the local session is gone regardless. */

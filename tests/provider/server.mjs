@@ -120,6 +120,7 @@ const stats = {
   discovery: 0, jwks: 0, authorization: 0, token: 0, authorization_code: 0,
   refresh: 0, userinfo: 0, revocation: 0, end_session: 0, signup_page: 0,
   token_basic: 0, // token requests that carried an Authorization: Basic header
+  app_session_token: 0,
 };
 
 // Authgear signs with one RSA key and announces only RS256
@@ -374,6 +375,49 @@ async function revoke(req, res) {
   res.end();
 }
 
+// Authgear's app session token (pkg/auth/handler/oauth/app_session_token.go):
+// a JSON body with the refresh token; the answer in Authgear's API envelope,
+// {"result": {...}} or {"error": {name, reason, message, code}}. A token lives
+// 5 minutes and is used once (by the settings page's login_hint).
+const appSessionTokens = new Map();
+const APP_SESSION_TOKEN_TTL = 300;
+
+function sendApiError(res, code, name, reason, message) {
+  sendJson(res, code, { error: { name, reason, message, code } });
+}
+
+async function readText(req) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += chunk.length;
+    if (size > 64 * 1024) throw new Error('body too large');
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function appSessionToken(req, res) {
+  stats.app_session_token += 1;
+  let payload;
+  try { payload = JSON.parse(await readText(req)); } catch { payload = undefined; }
+  const keys = payload && typeof payload === 'object' ? Object.keys(payload) : [];
+  if (!payload || typeof payload.refresh_token !== 'string' || keys.some((k) => k !== 'refresh_token')) {
+    return sendApiError(res, 400, 'Invalid', 'ValidationFailed', 'invalid request body');
+  }
+  const refreshToken = await provider.RefreshToken.find(payload.refresh_token);
+  if (!refreshToken || refreshToken.isExpired) {
+    return sendApiError(res, 403, 'Forbidden', 'InvalidGrant', 'invalid refresh token');
+  }
+  const token = crypto.randomBytes(32).toString('base64url');
+  const expireAt = new Date(Date.now() + APP_SESSION_TOKEN_TTL * 1000);
+  appSessionTokens.set(token, {
+    accountId: refreshToken.accountId, clientId: refreshToken.clientId, expireAt, used: false,
+  });
+  return sendJson(res, 200, { result: { app_session_token: token, expire_at: expireAt.toISOString() } });
+}
+
+// Authgear's end session without its session cookie
 // Authgear's end session without its session cookie: 303 to the post-logout
 // URI with `state` only, when that URI is registered; else its own page
 // (pkg/lib/oauth/oidc/handler/handler_end_session.go). With the cookie,
@@ -418,14 +462,7 @@ provider.on('server_error', (_ctx, err) => console.error('provider error:', err)
 const providerCallback = provider.callback();
 
 async function readForm(req) {
-  const chunks = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += chunk.length;
-    if (size > 64 * 1024) throw new Error('form too large');
-    chunks.push(chunk);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+  return new URLSearchParams(await readText(req));
 }
 
 function sendHtml(res, status, body) {
@@ -620,6 +657,7 @@ const server = http.createServer(async (req, res) => {
     }
     countRequest(url, req.method, req.headers);
     if (url.pathname === '/oauth2/revoke' && req.method === 'POST') return await revoke(req, res);
+    if (url.pathname === '/oauth2/app_session_token' && req.method === 'POST') return await appSessionToken(req, res);
     if (url.pathname === '/oauth2/end_session' && endSessionWithoutCookie(req, res, url)) return undefined;
     if (url.pathname === '/oauth2/token' && refusesBasic(req)) {
       res.setHeader('WWW-Authenticate', 'Basic');
