@@ -370,6 +370,64 @@ test_app_session_token (void)
   g_assert_cmpuint (strlen (token), >=, 32);
   g_assert_cmpint (stat_of ("app_session_token") - before, ==, 1);
   ag_secure_free (token);
+  g_assert_true (ag_session_get_full_access (session));
+
+  /* The settings page: opened signed in by the token, once. */
+  {
+    AgAuthOptions options = { .ui_locales = "de", .color_scheme = "dark" };
+    g_autoptr(SoupSession) browser = soup_session_new ();
+    g_autoptr(SoupMessage) open = NULL;
+    g_autoptr(SoupMessage) again = NULL;
+    g_autoptr(SoupMessage) page = NULL;
+    g_autoptr(GBytes) body = NULL;
+    g_autoptr(GUri) parsed = NULL;
+    g_autoptr(GHashTable) query = NULL;
+    g_autofree char *settings = g_strconcat (issuer, "/settings", NULL);
+    const char *cookie;
+    char *url;
+
+    ag_session_open_settings_async (session, &options, NULL, test_store_result, &result);
+    url = ag_session_open_settings_finish (session, test_wait_for (&result), &error);
+    g_clear_object (&result);
+    g_assert_no_error (error);
+    parsed = g_uri_parse (url, G_URI_FLAGS_ENCODED_QUERY, NULL);
+    query = g_uri_parse_params (g_uri_get_query (parsed), -1, "&", G_URI_PARAMS_NONE, NULL);
+    g_assert_cmpstr (g_hash_table_lookup (query, "response_type"), ==, "none");
+    g_assert_cmpstr (g_hash_table_lookup (query, "prompt"), ==, "none");
+    g_assert_cmpstr (g_hash_table_lookup (query, "redirect_uri"), ==, settings);
+    g_assert_cmpstr (g_hash_table_lookup (query, "x_sso_enabled"), ==, "false");
+    g_assert_cmpstr (g_hash_table_lookup (query, "ui_locales"), ==, "de");
+    g_assert_cmpstr (g_hash_table_lookup (query, "x_color_scheme"), ==, "dark");
+    g_assert_nonnull (strstr (g_hash_table_lookup (query, "scope"), AG_FULL_ACCESS_SCOPE));
+    g_assert_true (g_str_has_prefix (g_hash_table_lookup (query, "login_hint"),
+                                     "https://authgear.com/login_hint?type=app_session_token&app_session_token="));
+
+    open = soup_message_new ("GET", url);
+    soup_message_add_flags (open, SOUP_MESSAGE_NO_REDIRECT);
+    g_clear_pointer (&body, g_bytes_unref);
+    body = soup_session_send_and_read (browser, open, NULL, NULL);
+    g_assert_cmpuint (soup_message_get_status (open), ==, 302);
+    g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (open), "Location"), ==, settings);
+    cookie = soup_message_headers_get_one (soup_message_get_response_headers (open), "Set-Cookie");
+    g_assert_nonnull (cookie);
+    page = soup_message_new ("GET", settings);
+    {
+      g_autofree char *pair = g_strndup (cookie, strcspn (cookie, ";"));
+      soup_message_headers_replace (soup_message_get_request_headers (page), "Cookie", pair);
+    }
+    g_clear_pointer (&body, g_bytes_unref);
+    body = soup_session_send_and_read (browser, page, NULL, NULL);
+    g_assert_cmpuint (soup_message_get_status (page), ==, 200);
+    g_assert_nonnull (g_strstr_len (g_bytes_get_data (body, NULL), g_bytes_get_size (body), "alice@example.com"));
+
+    /* The same token a second time: refused. */
+    again = soup_message_new ("GET", url);
+    soup_message_add_flags (again, SOUP_MESSAGE_NO_REDIRECT);
+    g_clear_pointer (&body, g_bytes_unref);
+    body = soup_session_send_and_read (browser, again, NULL, NULL);
+    g_assert_cmpuint (soup_message_get_status (again), ==, 400);
+    ag_secure_free (url);
+  }
 
   /* Revoked elsewhere (the portal, another device). */
   {
@@ -390,6 +448,43 @@ test_app_session_token (void)
   g_assert_error (error, AG_ERROR, AG_ERROR_INVALID_GRANT);
   g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_NO_SESSION);
   g_assert_cmpint (ag_session_get_reason (session), ==, AG_SESSION_REASON_INVALID);
+}
+
+/* A client Authgear does not give full access: the first sign-in ends in
+ * invalid_scope, the next asks for the guide's scopes and signs in, and
+ * the account pages say why they are not available. */
+static void
+test_no_full_access (void)
+{
+  g_autoptr(AgSession) session = new_session ("authgear-login-no-account", NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *result = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *redirect = NULL;
+  char *settings;
+
+  ag_session_begin_sign_in_async (session, NULL, NULL, test_store_result, &result);
+  url = ag_session_begin_sign_in_finish (session, test_wait_for (&result), &error);
+  g_clear_object (&result);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (url, "full-access"));
+  redirect = test_browser_sign_in (url);
+  ag_session_complete_sign_in_async (session, redirect, NULL, test_store_result, &result);
+  g_assert_false (ag_session_complete_sign_in_finish (session, test_wait_for (&result), &error));
+  g_clear_object (&result);
+  g_assert_error (error, AG_ERROR, AG_ERROR_INVALID_SCOPE);
+  g_clear_error (&error);
+  g_assert_true (ag_session_get_full_access_refused (session));
+  g_assert_cmpint (ag_session_get_state (session), !=, AG_SESSION_STATE_SIGNING_IN);
+
+  sign_in (session);
+  g_assert_false (ag_session_get_full_access (session));
+  ag_session_open_settings_async (session, NULL, NULL, test_store_result, &result);
+  settings = ag_session_open_settings_finish (session, test_wait_for (&result), &error);
+  g_clear_object (&result);
+  g_assert_null (settings);
+  g_assert_error (error, AG_ERROR, AG_ERROR_INVALID_SCOPE);
+  g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_SIGNED_IN);
 }
 
 static void
@@ -782,6 +877,7 @@ main (int   argc,
       g_test_add_func ("/flow/logout-leaves-other-project", test_logout_reach);
       g_test_add_func ("/flow/single-flight-refresh", test_single_flight_refresh);
       g_test_add_func ("/account/app-session-token", test_app_session_token);
+      g_test_add_func ("/account/no-full-access", test_no_full_access);
       g_test_add_func ("/discovery/issuer-mismatch", test_wrong_issuer_config);
       g_test_add_func ("/store/no-keyring", test_no_keyring);
       g_test_add_func ("/store/damaged-session", test_damaged_stored_session);

@@ -52,7 +52,7 @@ test_auth_request_url (void)
   g_assert_cmpstr (g_hash_table_lookup (q, "response_type"), ==, "code");
   g_assert_cmpstr (g_hash_table_lookup (q, "client_id"), ==, "cid");
   g_assert_cmpstr (g_hash_table_lookup (q, "redirect_uri"), ==, "http://localhost:3000/callback");
-  g_assert_cmpstr (g_hash_table_lookup (q, "scope"), ==, "openid offline_access");
+  g_assert_cmpstr (g_hash_table_lookup (q, "scope"), ==, "openid offline_access https://authgear.com/scopes/full-access");
   g_assert_cmpstr (g_hash_table_lookup (q, "code_challenge_method"), ==, "S256");
   g_assert_cmpstr (g_hash_table_lookup (q, "code_challenge"), ==, challenge);
   g_assert_cmpstr (g_hash_table_lookup (q, "state"), ==, ag_auth_request_get_state (a));
@@ -238,7 +238,8 @@ test_config_validation (void)
   g_assert_no_error (error);
   g_assert_cmpstr (ag_config_get_issuer (c1), ==, "https://myapp.authgear.cloud");
   g_assert_cmpstr (ag_config_get_redirect_uri (c1), ==, "http://localhost:3000/callback");
-  g_assert_cmpstr (ag_config_get_scopes (c1), ==, "openid offline_access");
+  /* The guide's scopes, with full access for the account pages, as the SDKs ask. */
+  g_assert_cmpstr (ag_config_get_scopes (c1), ==, "openid offline_access https://authgear.com/scopes/full-access");
   g_assert_null (ag_config_get_client_secret (c1));
 
   c2 = ag_config_new ("http://127.0.0.1:4000/", "cid", "s3cret", NULL, NULL, &error);

@@ -24,6 +24,7 @@ struct _AgAuthRequest
   char *nonce;
   char *issuer;
   char *redirect_uri;
+  char *scopes;
   gboolean require_iss;
 };
 
@@ -40,6 +41,7 @@ ag_auth_request_finalize (GObject *object)
   ag_secure_free (self->nonce);
   g_free (self->issuer);
   g_free (self->redirect_uri);
+  g_free (self->scopes);
 
   G_OBJECT_CLASS (ag_auth_request_parent_class)->finalize (object);
 }
@@ -98,6 +100,7 @@ ag_auth_request_new (const char          *authorization_endpoint,
   self->nonce = ag_secure_random_b64url (32);
   self->issuer = g_strdup (issuer);
   self->redirect_uri = g_strdup (redirect_uri);
+  self->scopes = g_strdup (scopes);
   self->require_iss = require_iss;
   challenge = ag_pkce_challenge (self->verifier);
 
@@ -153,6 +156,13 @@ ag_auth_request_get_state (AgAuthRequest *self)
 {
   g_return_val_if_fail (AG_IS_AUTH_REQUEST (self), NULL);
   return self->state;
+}
+
+const char *
+ag_auth_request_get_scopes (AgAuthRequest *self)
+{
+  g_return_val_if_fail (AG_IS_AUTH_REQUEST (self), NULL);
+  return self->scopes;
 }
 
 const char *
@@ -338,6 +348,9 @@ ag_auth_request_parse_redirect (AgAuthRequest  *self,
       if (strcmp (value, "access_denied") == 0)
         g_set_error (error, AG_ERROR, AG_ERROR_ACCESS_DENIED, "%s%s%s",
                      _("Access was denied"), safe ? ": " : "", safe ? safe : "");
+      else if (strcmp (value, "invalid_scope") == 0)
+        g_set_error (error, AG_ERROR, AG_ERROR_INVALID_SCOPE, "%s%s%s",
+                     _("Authgear does not allow this app the access it asked for"), safe ? ": " : "", safe ? safe : "");
       else
         g_set_error (error, AG_ERROR, AG_ERROR_PROVIDER, _("Authgear reported “%s”%s%s"),
                      g_utf8_validate (value, -1, NULL) && strlen (value) < 64 ? value : "error",

@@ -51,6 +51,8 @@ const char    *ag_auth_request_get_url        (AgAuthRequest *self);
 const char    *ag_auth_request_get_verifier   (AgAuthRequest *self);
 const char    *ag_auth_request_get_nonce      (AgAuthRequest *self);
 const char    *ag_auth_request_get_state      (AgAuthRequest *self);
+/* The scopes asked for (space-separated). */
+const char    *ag_auth_request_get_scopes     (AgAuthRequest        *self);
 const char    *ag_auth_request_get_redirect_uri (AgAuthRequest *self);
 
 /**

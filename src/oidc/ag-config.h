@@ -6,7 +6,11 @@
 G_BEGIN_DECLS
 
 #define AG_DEFAULT_REDIRECT_URI "http://localhost:3000/callback"
-#define AG_DEFAULT_SCOPES "openid offline_access"
+/* Authgear's scope for its own pages: settings and settings actions. */
+#define AG_FULL_ACCESS_SCOPE "https://authgear.com/scopes/full-access"
+/* The Flask guide's scopes; with full access, as Authgear's SDKs ask. */
+#define AG_GUIDE_SCOPES "openid offline_access"
+#define AG_DEFAULT_SCOPES AG_GUIDE_SCOPES " " AG_FULL_ACCESS_SCOPE
 
 #define AG_TYPE_CONFIG (ag_config_get_type ())
 

@@ -53,6 +53,8 @@ ag_error_code_summary (AgError code)
       return _("Authgear refused this app’s credentials");
     case AG_ERROR_CLOCK_SKEW:
       return _("This computer’s clock is wrong");
+    case AG_ERROR_INVALID_SCOPE:
+      return _("Authgear does not allow this app the access it asked for");
     default:
       return _("Unknown error");
     }

@@ -17,6 +17,8 @@ G_BEGIN_DECLS
  *   out or signed in anew while the operation ran.
  * @AG_ERROR_TIMEOUT: Authgear, or the person's browser, did not answer in
  *   time.
+ * @AG_ERROR_INVALID_SCOPE: Authgear does not allow this client a scope it
+ *   asked for (full access, for its account pages).
  */
 typedef enum
 {
@@ -39,6 +41,7 @@ typedef enum
   AG_ERROR_UNAUTHORIZED,
   AG_ERROR_CLIENT_REJECTED,
   AG_ERROR_CLOCK_SKEW,
+  AG_ERROR_INVALID_SCOPE,
 } AgError;
 
 GQuark       ag_error_quark           (void);

@@ -238,6 +238,7 @@ typedef struct
   AgTokenSet *tokens;
   AgJwt *jwt;
   char *nonce;            /* NULL on refresh */
+  char *scopes;           /* asked for; NULL on refresh */
   char *expected_sub;     /* refresh: must stay the same */
   gboolean refetched;
   SoupMessage *msg;
@@ -251,6 +252,7 @@ exchange_free (Exchange *ex)
   g_clear_object (&ex->tokens);
   g_clear_pointer (&ex->jwt, ag_jwt_free);
   ag_secure_free (ex->nonce);
+  g_free (ex->scopes);
   g_free (ex->expected_sub);
   g_clear_object (&ex->msg);
   g_free (ex);
@@ -395,6 +397,7 @@ token_answered (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
+  ag_token_set_ensure_scope (ex->tokens, ex->scopes);
 
   ex->clock_offset = measure_clock_offset (ex->msg);
   if (ex->clock_offset > AG_OIDC_MAX_CLOCK_OFFSET || ex->clock_offset < -AG_OIDC_MAX_CLOCK_OFFSET)
@@ -468,6 +471,7 @@ ag_oidc_client_exchange_code_async (AgOidcClient        *self,
                               NULL);
   ex = g_new0 (Exchange, 1);
   ex->nonce = g_strdup (ag_auth_request_get_nonce (request));
+  ex->scopes = g_strdup (ag_auth_request_get_scopes (request));
   ex->fetch_userinfo = TRUE;
   ex->msg = new_token_message (self, form);
   g_task_set_task_data (task, ex, (GDestroyNotify) exchange_free);
@@ -855,6 +859,49 @@ ag_oidc_client_app_session_token_finish (AgOidcClient  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+char *
+ag_oidc_client_build_settings_url (AgOidcClient        *self,
+                                   AgTokenSet          *tokens,
+                                   const char          *app_session_token,
+                                   const AgAuthOptions *options)
+{
+  g_autoptr(GUri) issuer = NULL;
+  g_autofree char *settings = NULL;
+  g_autoptr(GString) hint = g_string_new ("https://authgear.com/login_hint?");
+  g_autoptr(GString) url = NULL;
+  const char *endpoint;
+
+  g_return_val_if_fail (AG_IS_OIDC_CLIENT (self), NULL);
+  g_return_val_if_fail (AG_IS_TOKEN_SET (tokens), NULL);
+  g_return_val_if_fail (app_session_token != NULL, NULL);
+
+  endpoint = ag_provider_is_discovered (self->provider) ? ag_provider_get_authorization_endpoint (self->provider) : NULL;
+  if (endpoint == NULL)
+    return NULL;
+  issuer = g_uri_parse (ag_config_get_issuer (self->config), G_URI_FLAGS_NONE, NULL);
+  settings = g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (issuer), NULL, g_uri_get_host (issuer),
+                         g_uri_get_port (issuer), "/settings", NULL, NULL);
+  ag_http_query_append (hint, "type", "app_session_token");
+  ag_http_query_append (hint, "app_session_token", app_session_token);
+
+  url = g_string_new (endpoint);
+  g_string_append_c (url, strchr (endpoint, '?') ? '&' : '?');
+  ag_http_query_append (url, "response_type", "none");
+  ag_http_query_append (url, "prompt", "none");
+  ag_http_query_append (url, "client_id", ag_config_get_client_id (self->config));
+  ag_http_query_append (url, "redirect_uri", settings);
+  ag_http_query_append (url, "scope", ag_token_set_get_scope (tokens));
+  ag_http_query_append (url, "login_hint", hint->str);
+  ag_http_query_append (url, "x_sso_enabled", "false");
+  if (options != NULL)
+    {
+      ag_http_query_append (url, "ui_locales", options->ui_locales);
+      ag_http_query_append (url, "x_color_scheme", options->color_scheme);
+    }
+  ag_secure_wipe (hint->str, hint->len);
+  return g_string_free (g_steal_pointer (&url), FALSE);
 }
 
 /* The end-session URL, or NULL when the provider has none. */

@@ -91,6 +91,19 @@ char         *ag_oidc_client_app_session_token_finish (AgOidcClient   *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
 
+/**
+ * ag_oidc_client_build_settings_url:
+ * The URL that opens Authgear's settings page signed in, with
+ * @app_session_token as login_hint (response_type=none, prompt=none,
+ * redirect_uri={origin}/settings, @tokens' scopes, x_sso_enabled=false,
+ * and @options' ui_locales and colour scheme). It carries a credential:
+ * free it with ag_secure_free(). %NULL before discovery.
+ */
+char         *ag_oidc_client_build_settings_url  (AgOidcClient        *self,
+                                                  AgTokenSet          *tokens,
+                                                  const char          *app_session_token,
+                                                  const AgAuthOptions *options);
+
 /* Ends the provider's session for @tokens: a GET of end_session_endpoint
  * with id_token_hint, the configuration's post_logout_redirect_uri and a
  * fresh state. Its redirect back is the answer and is not followed. A

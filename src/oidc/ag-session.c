@@ -47,6 +47,7 @@ struct _AgSession
   guint retry_first_ms;      /* REFRESH_RETRY_FIRST_MS; less in tests */
   gboolean watching_network;
   guint generation;          /* bumps on every session change */
+  gboolean full_access_refused;  /* Authgear answered invalid_scope to it */
 };
 
 enum {
@@ -273,6 +274,20 @@ ag_session_get_last_error (AgSession *self)
   return self->last_error;
 }
 
+gboolean
+ag_session_get_full_access (AgSession *self)
+{
+  g_return_val_if_fail (AG_IS_SESSION (self), FALSE);
+  return self->tokens != NULL && ag_token_set_has_scope (self->tokens, AG_FULL_ACCESS_SCOPE);
+}
+
+gboolean
+ag_session_get_full_access_refused (AgSession *self)
+{
+  g_return_val_if_fail (AG_IS_SESSION (self), FALSE);
+  return self->full_access_refused;
+}
+
 AgConfig *
 ag_session_get_config (AgSession *self)
 {
@@ -332,6 +347,7 @@ typedef struct
   AfterDiscovery next;       /* what runs once the provider is known */
   guint generation;          /* the session's generation the result is for */
   gboolean refreshed;        /* profile: the tokens were refreshed once */
+  gboolean settings_url;     /* app session token: return the settings URL */
   AgAuthOptions options;     /* begin sign-in: its options (owned copies) */
   AgTokenSet *tokens;        /* logout: the session being ended */
   guint pending;             /* logout: steps still running */
@@ -711,6 +727,14 @@ app_session_token_cb (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
+  if (op_of (task)->settings_url)
+    {
+      char *url = ag_oidc_client_build_settings_url (self->client, self->tokens, token, &op_of (task)->options);
+
+      ag_secure_wipe (token, strlen (token));
+      g_free (token);
+      token = url;
+    }
   g_task_return_pointer (task, token, (GDestroyNotify) ag_secure_free);
 }
 
@@ -732,6 +756,46 @@ ag_session_app_session_token_async (AgSession           *self,
   g_return_if_fail (AG_IS_SESSION (self));
 
   run_signed_in (self, cancellable, callback, user_data, ag_session_app_session_token_async, fetch_app_session_token);
+}
+
+void
+ag_session_open_settings_async (AgSession           *self,
+                                const AgAuthOptions *options,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (AG_IS_SESSION (self));
+
+  task = op_task_new (self, cancellable, callback, user_data, ag_session_open_settings_async);
+  op_of (task)->settings_url = TRUE;
+  if (options != NULL)
+    ag_auth_options_copy (&op_of (task)->options, options);
+  if (self->tokens == NULL || self->state != AG_SESSION_STATE_SIGNED_IN)
+    {
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_GRANT, _("Nobody is signed in"));
+      g_object_unref (task);
+      return;
+    }
+  if (!ag_session_get_full_access (self))
+    {
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_SCOPE,
+                               _("Authgear has not given this app full access to the account"));
+      g_object_unref (task);
+      return;
+    }
+  with_discovery (self, task, fetch_app_session_token);
+}
+
+char *
+ag_session_open_settings_finish (AgSession     *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 char *
@@ -833,6 +897,22 @@ jwks_prefetched_cb (GObject      *object,
     g_debug ("Key set not prefetched: %s", error->message);
 }
 
+/* The scopes a sign-in asks for: the configuration's, without full access
+ * once Authgear has refused it to this client. */
+static char *
+sign_in_scopes (AgSession *self)
+{
+  g_auto(GStrv) scopes = g_strsplit (ag_config_get_scopes (self->config), " ", -1);
+  g_autoptr(GStrvBuilder) kept = g_strv_builder_new ();
+  g_auto(GStrv) list = NULL;
+
+  for (guint i = 0; scopes[i] != NULL; i++)
+    if (!(self->full_access_refused && g_str_equal (scopes[i], AG_FULL_ACCESS_SCOPE)))
+      g_strv_builder_add (kept, scopes[i]);
+  list = g_strv_builder_end (kept);
+  return g_strjoinv (" ", list);
+}
+
 /* Leaves SIGNING_IN for what the session was: signed in with the session
  * it kept, or without one. */
 static void
@@ -849,13 +929,15 @@ static void
 begin_after_discovery (AgSession *self,
                        GTask     *task)
 {
+  g_autofree char *scopes = sign_in_scopes (self);
+
   g_clear_object (&self->pending);
   self->pending = ag_auth_request_new (ag_provider_get_authorization_endpoint (self->provider),
                                        ag_provider_get_issuer (self->provider),
                                        ag_provider_get_iss_parameter_supported (self->provider),
                                        ag_config_get_client_id (self->config),
                                        ag_config_get_redirect_uri (self->config),
-                                       ag_config_get_scopes (self->config),
+                                       scopes,
                                        &op_of (task)->options);
   if (self->state != AG_SESSION_STATE_SIGNING_IN)
     set_state (self, AG_SESSION_STATE_SIGNING_IN, AG_SESSION_REASON_SIGN_IN_STARTED, self->tokens);
@@ -974,6 +1056,14 @@ ag_session_complete_sign_in_async (AgSession           *self,
   code = ag_auth_request_parse_redirect (request, uri, &error);
   if (code == NULL)
     {
+      /* Authgear does not give this client full access: the next sign-in
+       * asks for the guide's scopes only, and account management is off. */
+      if (g_error_matches (error, AG_ERROR, AG_ERROR_INVALID_SCOPE) &&
+          strstr (ag_auth_request_get_scopes (request), AG_FULL_ACCESS_SCOPE) != NULL)
+        {
+          g_debug ("Full access refused: signing in without it");
+          self->full_access_refused = TRUE;
+        }
       end_signing_in (self);
       g_task_return_error (task, error);
       g_object_unref (task);

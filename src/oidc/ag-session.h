@@ -54,6 +54,12 @@ gboolean        ag_session_get_persistent        (AgSession     *self);
 /* The last error of a background operation (refresh, keyring), or %NULL. */
 const GError   *ag_session_get_last_error        (AgSession     *self);
 AgConfig       *ag_session_get_config            (AgSession     *self);
+/* Whether the session has Authgear's full-access scope, which its account
+ * pages need (settings, Change Email, Delete Account). */
+gboolean        ag_session_get_full_access       (AgSession     *self);
+/* Whether Authgear refused full access to this client (invalid_scope): the
+ * sign-in then asks for the guide's scopes only. */
+gboolean        ag_session_get_full_access_refused (AgSession   *self);
 
 /* Loads a stored session. Signed in at once without network when the access
  * token is fresh; otherwise signed in from cache and refreshed in the
@@ -128,6 +134,20 @@ void            ag_session_app_session_token_async  (AgSession        *self,
                                                   GAsyncReadyCallback  callback,
                                                   gpointer             user_data);
 char           *ag_session_app_session_token_finish (AgSession        *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
+/* The URL of Authgear's settings page for this session, opened signed in
+ * with a fresh app session token (free it with ag_secure_free(): it holds
+ * the token). Needs full access (%AG_ERROR_INVALID_SCOPE without it);
+ * %AG_ERROR_INVALID_GRANT ends the session as above. @options gives the
+ * page's languages and colour scheme. */
+void            ag_session_open_settings_async   (AgSession           *self,
+                                                  const AgAuthOptions *options,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+char           *ag_session_open_settings_finish  (AgSession           *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
 

@@ -40,6 +40,7 @@ struct _AgSignIn
   gboolean status_is_error;
   gboolean port_taken;
   gboolean launch;
+  gboolean scope_retried;      /* started again without full access */
 };
 
 enum {
@@ -253,6 +254,7 @@ ag_sign_in_new (AgSession           *session,
 }
 
 static void completed_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+static void begin_agent (AgSignIn *self, AgSignInAgent agent, gboolean launch);
 
 /* The answer has come: exchange it, as both agents do. */
 static void
@@ -282,6 +284,16 @@ completed_cb (GObject      *object,
   if (self->loopback != NULL && self->reply != NULL)
     ag_loopback_reply (self->loopback, self->reply, ok, error ? error->message : NULL);
   self->reply = NULL;
+  /* Authgear does not give this client full access: once, the same agent
+   * starts again with the guide's scopes (the session asks for those now),
+   * and the person signs in without account management. */
+  if (g_error_matches (error, AG_ERROR, AG_ERROR_INVALID_SCOPE) && !self->scope_retried &&
+      ag_session_get_full_access_refused (self->session))
+    {
+      self->scope_retried = TRUE;
+      begin_agent (self, self->agent, self->agent == AG_SIGN_IN_AGENT_BROWSER);
+      return;
+    }
   finish (self, error);
 }
 
@@ -466,6 +478,14 @@ ag_sign_in_start (AgSignIn      *self,
 
   if (self->phase == AG_SIGN_IN_PHASE_DONE || self->phase == AG_SIGN_IN_PHASE_EXCHANGING)
     return;
+  begin_agent (self, agent, launch);
+}
+
+static void
+begin_agent (AgSignIn      *self,
+             AgSignInAgent  agent,
+             gboolean       launch)
+{
   stop_agent (self);
   self->cancellable = g_cancellable_new ();
   self->agent = agent;

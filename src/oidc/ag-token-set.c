@@ -299,6 +299,36 @@ ag_token_set_inherit (AgTokenSet *self,
     self->id_claims = json_object_ref (previous->id_claims);
   if (self->userinfo == NULL && previous->userinfo != NULL)
     self->userinfo = json_object_ref (previous->userinfo);
+  ag_token_set_ensure_scope (self, ag_token_set_get_scope (previous));
+}
+
+const char *
+ag_token_set_get_scope (AgTokenSet *self)
+{
+  g_return_val_if_fail (AG_IS_TOKEN_SET (self), NULL);
+  return self->response ? json_object_get_string_member_with_default (self->response, "scope", NULL) : NULL;
+}
+
+gboolean
+ag_token_set_has_scope (AgTokenSet *self,
+                        const char *scope)
+{
+  g_auto(GStrv) scopes = NULL;
+
+  g_return_val_if_fail (AG_IS_TOKEN_SET (self), FALSE);
+  if (ag_token_set_get_scope (self) == NULL)
+    return FALSE;
+  scopes = g_strsplit (ag_token_set_get_scope (self), " ", -1);
+  return g_strv_contains ((const char * const *) scopes, scope);
+}
+
+void
+ag_token_set_ensure_scope (AgTokenSet *self,
+                           const char *scopes)
+{
+  g_return_if_fail (AG_IS_TOKEN_SET (self));
+  if (self->response != NULL && scopes != NULL && ag_token_set_get_scope (self) == NULL)
+    json_object_set_string_member (self->response, "scope", scopes);
 }
 
 gint64

@@ -70,4 +70,14 @@ char        *ag_token_set_dup_response_json (AgTokenSet *self,
 /* The profile claims (userinfo over ID token claims) as pretty JSON. */
 char        *ag_token_set_dup_profile_json  (AgTokenSet *self);
 
+/* The scopes granted (space-separated): the token response's "scope", or
+ * when Authgear leaves it out (it does for the code flow), the scopes the
+ * sign-in asked for. %NULL when unknown. */
+const char  *ag_token_set_get_scope      (AgTokenSet  *self);
+gboolean     ag_token_set_has_scope      (AgTokenSet  *self,
+                                          const char  *scope);
+/* Records @scopes as granted when the response did not say. */
+void         ag_token_set_ensure_scope   (AgTokenSet  *self,
+                                          const char  *scopes);
+
 G_END_DECLS

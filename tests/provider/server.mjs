@@ -87,6 +87,9 @@ const REDIRECT_URI = 'http://localhost:3000/callback';
 const AUTHGEAR_CLAIM = 'https://authgear.com/claims/user/';
 const AUTHGEAR_USER_CLAIMS = ['is_anonymous', 'is_verified', 'can_reauthenticate'].map((c) => AUTHGEAR_CLAIM + c);
 const POST_LOGOUT_REDIRECT_URI = 'http://localhost:3000/';
+// Authgear's scope for its own pages (settings, settings actions); a client
+// may be configured without it (pkg/lib/oauth/scope.go).
+const FULL_ACCESS = 'https://authgear.com/scopes/full-access';
 const CODE_ATTEMPTS = 3;
 
 // Authgear's own user claims (pkg/lib/oauth/oidc/id_token.go): every account
@@ -120,7 +123,7 @@ const stats = {
   discovery: 0, jwks: 0, authorization: 0, token: 0, authorization_code: 0,
   refresh: 0, userinfo: 0, revocation: 0, end_session: 0, signup_page: 0,
   token_basic: 0, // token requests that carried an Authorization: Basic header
-  app_session_token: 0,
+  app_session_token: 0, settings_open: 0, settings_page: 0,
 };
 
 // Authgear signs with one RSA key and announces only RS256
@@ -161,6 +164,19 @@ const configuration = {
       application_type: 'native',
       require_auth_time: true,
     },
+    {
+      // A public client configured without full access: it signs in, but
+      // Authgear's own pages are not for it.
+      client_id: 'authgear-login-no-account',
+      client_name: 'Authgear Login (no account management)',
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      redirect_uris: [REDIRECT_URI],
+      post_logout_redirect_uris: [POST_LOGOUT_REDIRECT_URI],
+      application_type: 'native',
+      require_auth_time: true,
+    },
   ],
   routes: {
     authorization: '/oauth2/authorize',
@@ -170,7 +186,7 @@ const configuration = {
     end_session: '/oauth2/end_session',
     jwks: '/oauth2/jwks',
   },
-  scopes: ['openid', 'offline_access', 'email', 'profile'],
+  scopes: ['openid', 'offline_access', 'email', 'profile', FULL_ACCESS],
   // Authgear's userinfo answers with the standard claims for scope `openid`
   // alone (the Flask guide asks for nothing more), so map them there.
   claims: {
@@ -417,6 +433,113 @@ async function appSessionToken(req, res) {
   return sendJson(res, 200, { result: { app_session_token: token, expire_at: expireAt.toISOString() } });
 }
 
+// ---- Authgear's own pages: settings ----
+
+const NO_FULL_ACCESS = new Set(['authgear-login-no-account']);
+
+// A code-flow request for full access by a client without it: Authgear
+// answers invalid_scope at the redirect URI.
+function refusesFullAccess(res, url) {
+  const q = url.searchParams;
+  const client = configuration.clients.find((c) => c.client_id === q.get('client_id'));
+  if (!client || !NO_FULL_ACCESS.has(client.client_id) || q.get('response_type') === 'none'
+      || !(q.get('scope') ?? '').split(' ').includes(FULL_ACCESS)
+      || !client.redirect_uris.includes(q.get('redirect_uri'))) {
+    return false;
+  }
+  const back = new URL(q.get('redirect_uri'));
+  back.searchParams.set('error', 'invalid_scope');
+  back.searchParams.set('error_description', 'scope is not allowed for this client');
+  if (q.get('state')) back.searchParams.set('state', q.get('state'));
+  res.statusCode = 302;
+  res.setHeader('Location', back.href);
+  res.setHeader('Cache-Control', 'no-store');
+  res.end();
+  return true;
+}
+
+// Settings sessions: the cookie Authgear sets when a page is opened with an
+// app session token, for the account and client it names.
+const SETTINGS_COOKIE = 'dev_settings';
+const settingsSessions = new Map();
+let lastSettingsOpen = null;
+
+function settingsError(res, status, message) {
+  return sendHtml(res, status, renderPage('Error', `<h1>Something went wrong</h1>
+<p class="error">${escapeHtml(message)}</p>`));
+}
+
+// response_type=none with prompt=none and the app session token as
+// login_hint (pkg/lib/oauth/handler/handler_authz.go): the browser gets the
+// session cookie and is sent to redirect_uri, which must be on Authgear's
+// own origin (its settings page), allowed only here.
+function openSettings(req, res, url) {
+  const q = url.searchParams;
+  const client = configuration.clients.find((c) => c.client_id === q.get('client_id'));
+  lastSettingsOpen = {
+    prompt: q.get('prompt'), scope: q.get('scope'), redirect_uri: q.get('redirect_uri'),
+    ui_locales: q.get('ui_locales'), x_color_scheme: q.get('x_color_scheme'), x_sso_enabled: q.get('x_sso_enabled'),
+  };
+  stats.settings_open += 1;
+  if (!client) return settingsError(res, 400, 'invalid_client: unknown client');
+  if (q.get('prompt') !== 'none') return settingsError(res, 400, 'invalid_request: prompt=none is required');
+  let target;
+  try { target = new URL(q.get('redirect_uri') ?? ''); } catch { target = null; }
+  if (!target || target.origin !== new URL(issuer).origin) {
+    return settingsError(res, 400, 'invalid_request: redirect_uri must be on Authgear\'s own origin');
+  }
+  if (NO_FULL_ACCESS.has(client.client_id) || !(q.get('scope') ?? '').split(' ').includes(FULL_ACCESS)) {
+    return settingsError(res, 400, 'invalid_scope: full access is not allowed for this client');
+  }
+  let hint;
+  try { hint = new URL(q.get('login_hint') ?? ''); } catch { hint = null; }
+  const token = hint && hint.origin === 'https://authgear.com' && hint.pathname === '/login_hint'
+    && hint.searchParams.get('type') === 'app_session_token' ? hint.searchParams.get('app_session_token') : null;
+  const entry = token ? appSessionTokens.get(token) : undefined;
+  if (!entry || entry.used || entry.expireAt.getTime() < Date.now() || entry.clientId !== client.client_id) {
+    return settingsError(res, 400, 'invalid_grant: the app session token is not valid');
+  }
+  entry.used = true;
+  const sid = crypto.randomBytes(24).toString('base64url');
+  settingsSessions.set(sid, { accountId: entry.accountId, clientId: entry.clientId });
+  res.statusCode = 302;
+  res.setHeader('Set-Cookie', `${SETTINGS_COOKIE}=${sid}; Path=/; HttpOnly; SameSite=Lax`);
+  res.setHeader('Location', target.href);
+  res.setHeader('Cache-Control', 'no-store');
+  res.end();
+  return undefined;
+}
+
+function settingsAccount(req) {
+  const cookie = (req.headers.cookie ?? '').split(';').map((c) => c.trim())
+    .find((c) => c.startsWith(`${SETTINGS_COOKIE}=`));
+  const session = cookie ? settingsSessions.get(cookie.slice(SETTINGS_COOKIE.length + 1)) : undefined;
+  return session ? [...accounts.values()].find((a) => a.sub === session.accountId) : undefined;
+}
+
+// The settings page: the email, the name (which the person can set), and
+// the settings actions.
+async function settingsPage(req, res, url) {
+  const account = settingsAccount(req);
+  if (!account) return settingsError(res, 401, 'Not signed in: open this page from the app');
+  let note = '';
+  if (req.method === 'POST') {
+    const form = await readForm(req);
+    const name = (form.get('name') ?? '').trim().slice(0, 100);
+    if (name) account.name = name;
+    else delete account.name;
+    note = '<p class="note" role="status">Saved.</p>';
+  }
+  stats.settings_page += 1;
+  return sendHtml(res, 200, renderPage('Account settings', `<h1>Account settings</h1>
+${note}<p>Email: <strong>${escapeHtml(account.email)}</strong></p>
+<form method="post" action="/settings">
+<label for="name">Name</label>
+<input id="name" name="name" value="${escapeHtml(account.name ?? '')}" autocomplete="name" autofocus>
+<button type="submit">Save</button>
+</form>`));
+}
+
 // Authgear's end session without its session cookie
 // Authgear's end session without its session cookie: 303 to the post-logout
 // URI with `state` only, when that URI is registered; else its own page
@@ -646,7 +769,7 @@ const server = http.createServer(async (req, res) => {
         if (req.method === 'POST' || req.method === 'DELETE') {
           for (const k of Object.keys(stats)) stats[k] = 0;
         }
-        return sendJson(res, 200, { ...stats, last_authorization: lastAuthorization });
+        return sendJson(res, 200, { ...stats, last_authorization: lastAuthorization, last_settings_open: lastSettingsOpen });
       }
       return sendJson(res, 404, { error: 'not found' });
     }
@@ -658,6 +781,11 @@ const server = http.createServer(async (req, res) => {
     countRequest(url, req.method, req.headers);
     if (url.pathname === '/oauth2/revoke' && req.method === 'POST') return await revoke(req, res);
     if (url.pathname === '/oauth2/app_session_token' && req.method === 'POST') return await appSessionToken(req, res);
+    if (url.pathname === '/oauth2/authorize' && url.searchParams.get('response_type') === 'none') {
+      return openSettings(req, res, url);
+    }
+    if (url.pathname === '/oauth2/authorize' && refusesFullAccess(res, url)) return undefined;
+    if (url.pathname === '/settings') return await settingsPage(req, res, url);
     if (url.pathname === '/oauth2/end_session' && endSessionWithoutCookie(req, res, url)) return undefined;
     if (url.pathname === '/oauth2/token' && refusesBasic(req)) {
       res.setHeader('WWW-Authenticate', 'Basic');
