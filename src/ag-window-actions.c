@@ -26,11 +26,15 @@ ag_window_actions_update (AgWindow *self)
 
   gtk_widget_action_set_enabled (widget, "win.login", ready && !signing_in);
   gtk_widget_action_set_enabled (widget, "win.signup", ready && !signing_in);
-  gtk_widget_action_set_enabled (widget, "win.logout", signed_in && !signing_in);
+  gboolean account = self->account != AG_ACCOUNT_CLOSED;
+
+  gtk_widget_action_set_enabled (widget, "win.logout", signed_in && !signing_in && !account);
+  gtk_widget_action_set_enabled (widget, "win.manage-account",
+                                 signed_in && !signing_in && !account && ag_session_get_full_access (self->session));
   gtk_widget_action_set_enabled (widget, "win.reload-profile", signed_in && !signing_in);
   gtk_widget_action_set_enabled (widget, "win.reveal-tokens", signed_in);
   gtk_widget_action_set_enabled (widget, "win.copy-tokens", signed_in);
-  gtk_widget_action_set_enabled (widget, "win.cancel-sign-in", signing_in && (on_signin || on_browser));
+  gtk_widget_action_set_enabled (widget, "win.cancel-sign-in", (signing_in && (on_signin || on_browser)) || account);
   gtk_widget_action_set_enabled (widget, "win.back", signing_in && on_signin);
   gtk_widget_action_set_enabled (widget, "win.open-in-browser", signing_in && (on_signin || on_browser));
   gtk_widget_action_set_enabled (widget, "win.copy-link", signing_in && (on_signin || on_browser));
@@ -60,8 +64,19 @@ cancel_activated (GtkWidget  *widget,
 {
   AgWindow *self = AG_WINDOW (widget);
 
-  if (self->sign_in != NULL)
+  /* Done, on Authgear's settings page. */
+  if (self->account != AG_ACCOUNT_CLOSED)
+    ag_window_close_account (self);
+  else if (self->sign_in != NULL)
     ag_sign_in_stop (self->sign_in);
+}
+
+static void
+manage_account_activated (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *param)
+{
+  ag_window_open_account (AG_WINDOW (widget));
 }
 
 static void
@@ -228,6 +243,7 @@ ag_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.cancel-sign-in", NULL, cancel_activated);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_activated);
   gtk_widget_class_install_action (widget_class, "win.logout", NULL, logout_activated);
+  gtk_widget_class_install_action (widget_class, "win.manage-account", NULL, manage_account_activated);
   gtk_widget_class_install_action (widget_class, "win.reveal-tokens", NULL, reveal_activated);
   gtk_widget_class_install_action (widget_class, "win.copy-tokens", NULL, copy_activated);
   gtk_widget_class_install_action (widget_class, "win.reload-profile", NULL, reload_profile_activated);

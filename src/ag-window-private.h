@@ -10,6 +10,13 @@
 
 G_BEGIN_DECLS
 
+typedef enum
+{
+  AG_ACCOUNT_CLOSED,
+  AG_ACCOUNT_OPENING,            /* its URL (an app session token) is asked for */
+  AG_ACCOUNT_OPEN,               /* shown in the sign-in page's web view */
+} AgAccountView;
+
 struct _AgWindow
 {
   AdwApplicationWindow parent_instance;
@@ -20,6 +27,8 @@ struct _AgWindow
   GtkLabel *dotenv_banner;
   GtkWidget *back_button;
   GtkWidget *cancel_button;
+  GtkWidget *done_button;
+  GtkLabel *account_note;
   GtkStack *stack;
   AdwStatusPage *guest_page;
   GtkLabel *error_label;
@@ -51,6 +60,8 @@ struct _AgWindow
   gboolean reveal;
   gboolean copy_when_ready;      /* Copy Link: copy the browser URL once it is made */
   guint exchange_slow;           /* shows the loading page if the exchange is slow */
+  AgAccountView account;         /* Authgear's settings page in the web view */
+  GCancellable *account_cancellable;
 };
 
 /* ag-window.c */
@@ -66,6 +77,11 @@ void ag_window_copy_browser_link  (AgWindow    *self);
 /* ag-window-welcome.c: the Welcome page, from the session's tokens. */
 void ag_window_update_welcome     (AgWindow    *self);
 void ag_window_update_token_view  (AgWindow    *self);
+
+/* Opens Authgear's settings page in the web view, or closes it (Done):
+ * the profile is read again then. */
+void ag_window_open_account       (AgWindow    *self);
+void ag_window_close_account      (AgWindow    *self);
 
 /* ag-window-actions.c */
 void ag_window_class_add_actions  (GtkWidgetClass *widget_class);

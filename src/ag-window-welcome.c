@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The Welcome page of AgWindow: the person's name, email and avatar, the
  * note on the session (refresh failing, keyring missing, client refused)
- * and the token details, from the session's tokens. */
+ * and the token details, from the session's tokens; and the account page
+ * it opens (Authgear's settings, in the web view). */
 #define G_LOG_DOMAIN "ag-window"
 
 #include "config.h"
@@ -56,6 +57,11 @@ update_user_view (AgWindow *self)
       gtk_label_set_text (self->email_label, text);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->email_label), email != NULL);
+  /* Without full access Authgear's account pages are not for this app:
+   * said where the button would lead. */
+  gtk_widget_set_visible (GTK_WIDGET (self->account_note), !ag_session_get_full_access (self->session));
+  gtk_label_set_text (self->account_note,
+                      _("Account management is not available: Authgear does not give this app full access to your account."));
   ag_window_update_token_view (self);
 }
 
@@ -85,4 +91,71 @@ ag_window_update_welcome (AgWindow *self)
 {
   update_user_view (self);
   update_session_note (self);
+}
+
+static void
+settings_opened_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(AgWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *url = ag_session_open_settings_finish (AG_SESSION (object), result, &error);
+
+  if (url == NULL)
+    {
+      if (ag_error_is_cancelled (error))
+        return;
+      self->account = AG_ACCOUNT_CLOSED;
+      /* An ended session says so on the guest page; anything else keeps
+       * the session and says why here. */
+      if (!g_error_matches (error, AG_ERROR, AG_ERROR_INVALID_GRANT))
+        {
+          g_autofree char *text = g_strdup_printf (_("Your account page could not be opened: %s"), error->message);
+          ag_window_toast (self, text);
+        }
+      ag_window_sync (self);
+      return;
+    }
+  self->account = AG_ACCOUNT_OPEN;
+  /* The same ephemeral web view as the sign-in; links to other sites go to
+   * the browser. The URL holds a one-time token: wiped once handed over. */
+  ag_auth_view_start (self->auth_view, url, ag_config_get_redirect_uri (ag_session_get_config (self->session)));
+  ag_secure_free (url);
+  ag_window_sync (self);
+}
+
+void
+ag_window_open_account (AgWindow *self)
+{
+  g_autofree char *locales = ag_desktop_ui_locales ();
+  AgAuthOptions options = {
+    .ui_locales = locales,
+    .color_scheme = adw_style_manager_get_dark (adw_style_manager_get_default ()) ? "dark" : "light",
+  };
+
+  if (self->session == NULL || self->account != AG_ACCOUNT_CLOSED || self->sign_in != NULL)
+    return;
+  g_debug ("Opening the account page");
+  self->account = AG_ACCOUNT_OPENING;
+  g_cancellable_cancel (self->account_cancellable);
+  g_clear_object (&self->account_cancellable);
+  self->account_cancellable = g_cancellable_new ();
+  ag_session_open_settings_async (self->session, &options, self->account_cancellable,
+                                  settings_opened_cb, g_object_ref (self));
+  ag_window_sync (self);
+}
+
+void
+ag_window_close_account (AgWindow *self)
+{
+  if (self->account == AG_ACCOUNT_CLOSED)
+    return;
+  g_cancellable_cancel (self->account_cancellable);
+  self->account = AG_ACCOUNT_CLOSED;
+  /* Torn down: the page's cookies go with the ephemeral view. */
+  ag_auth_view_stop (self->auth_view);
+  ag_window_sync (self);
+  /* What the person changed there (a name, an email) shows now. */
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.reload-profile", NULL);
 }

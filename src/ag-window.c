@@ -82,8 +82,11 @@ show_page (AgWindow   *self,
   gtk_spinner_set_spinning (self->loading_spinner, g_strcmp0 (name, "loading") == 0);
   if (!browser)
     gtk_spinner_set_spinning (self->browser_spinner, FALSE);
-  gtk_widget_set_visible (self->cancel_button, signin || browser);
-  gtk_widget_set_visible (self->browser_button, signin);
+  gboolean account = self->account != AG_ACCOUNT_CLOSED;
+
+  gtk_widget_set_visible (self->cancel_button, (signin || browser) && !account);
+  gtk_widget_set_visible (self->done_button, signin && account);
+  gtk_widget_set_visible (self->browser_button, signin && !account);
   gtk_widget_set_visible (self->back_button, signin);
   if (g_strcmp0 (name, "guest") == 0)
     gtk_window_set_default_widget (GTK_WINDOW (self), self->login_button);
@@ -149,6 +152,8 @@ ag_window_sync (AgWindow *self)
     show_configuration_error (self, config_error);
   else if (self->session == NULL)
     show_page (self, "loading");
+  else if (self->account != AG_ACCOUNT_CLOSED)
+    show_page (self, self->account == AG_ACCOUNT_OPEN ? "signin" : "loading");
   else if (self->sign_in != NULL)
     {
       const char *page = sign_in_page (self);
@@ -284,6 +289,8 @@ auth_view_redirect_cb (AgAuthView *view,
                        AgWindow   *self)
 {
   ag_bench_redirect_seen (GTK_WIDGET (self));
+  if (self->account != AG_ACCOUNT_CLOSED)
+    return;   /* Authgear's own pages never send the person back here */
   if (self->sign_in == NULL)
     {
       ag_auth_view_stop (self->auth_view);
@@ -304,6 +311,14 @@ auth_view_load_failed_cb (AgAuthView *view,
 {
   g_autoptr(GError) error = g_error_new (AG_ERROR, AG_ERROR_NETWORK, _("The sign-in page could not be opened: %s"), message);
 
+  if (self->account != AG_ACCOUNT_CLOSED)
+    {
+      g_autofree char *text = g_strdup_printf (_("Your account page could not be opened: %s"), message);
+
+      ag_window_close_account (self);
+      ag_window_toast (self, text);
+      return;
+    }
   if (self->sign_in != NULL)
     ag_sign_in_stop (self->sign_in);
   ag_window_show_error (self, error);
@@ -333,6 +348,8 @@ application_session_cb (AgWindow *self)
    * embedded page and the browser's listener and timer alike. */
   if (self->sign_in != NULL)
     ag_sign_in_stop (self->sign_in);
+  g_cancellable_cancel (self->account_cancellable);
+  self->account = AG_ACCOUNT_CLOSED;
   ag_auth_view_stop (self->auth_view);
   g_set_object (&self->session, ag_application_get_session (app));
   g_signal_group_set_target (self->session_signals, self->session);
@@ -392,6 +409,7 @@ ag_window_dispose (GObject *object)
   AgWindow *self = AG_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->account_cancellable);
   g_clear_handle_id (&self->exchange_slow, g_source_remove);
   /* Quietly: nothing is shown any more. */
   if (self->sign_in_signals != NULL)
@@ -413,6 +431,7 @@ ag_window_finalize (GObject *object)
   g_clear_object (&self->sign_in_signals);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->account_cancellable);
   g_free (self->guest_description);
   G_OBJECT_CLASS (ag_window_parent_class)->finalize (object);
 }
@@ -439,6 +458,8 @@ ag_window_class_init (AgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgWindow, dotenv_banner);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, done_button);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, account_note);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, guest_page);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, error_label);

@@ -315,6 +315,57 @@ def scenario_restart():
         stop_app(proc)
 
 
+def set_name_on_account_page(name):
+    # Manage Account opens Authgear's settings page in the window; the name
+    # field has the focus; Return saves it; Done goes back to Welcome.
+    before = http_json("/dev/stats")["settings_page"]
+    shot("account-welcome")
+    press("Manage Account")
+    assert wait_for(lambda: http_json("/dev/stats")["settings_page"] > before, SLOW * 10), \
+        "the settings page was not opened"
+    time.sleep(SLOW * 1.5)  # the page's own focus
+    for _ in range(4):
+        focus_window()
+        subprocess.run(["xdotool", "key", "--clearmodifiers", "ctrl+a"], check=False)
+        type_into_page(name)
+        if wait_for(lambda: http_json("/dev/stats")["settings_page"] > before + 1, SLOW * 8):
+            break
+    assert http_json("/dev/stats")["settings_page"] > before + 1, "the settings page did not take the name"
+    time.sleep(SLOW * 0.5)
+    shot("account-settings")
+    press("Done")
+
+
+def scenario_manage_account():
+    log = os.path.join(SHOTS, "account-debug.log")
+    if os.path.exists(log):
+        os.remove(log)
+    http_json("/dev/stats", "POST")
+    proc = start_app({"G_MESSAGES_DEBUG": "all"}, log=log)
+    try:
+        assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "not signed in"
+        set_name_on_account_page("Alice Pleasance")
+        assert text(lambda t: t == "Welcome Alice Pleasance!") is not None, "the new name is not shown after Done"
+        shot("account-done")
+        opened = http_json("/dev/stats")["last_settings_open"]
+        assert opened["prompt"] == "none" and opened["x_sso_enabled"] == "false", opened
+        assert "https://authgear.com/scopes/full-access" in opened["scope"], opened
+        # A second visit needs a second token: each is used once.
+        set_name_on_account_page("Alice Liddell")
+        assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "the name did not change back"
+        assert http_json("/dev/stats")["app_session_token"] == 2
+    finally:
+        stop_app(proc)
+    tokens = http_json("/dev/app_session_tokens")
+    assert len(tokens) >= 2
+    with open(log, "rb") as f:
+        output = f.read()
+    assert not [t for t in tokens if t.encode() in output], "an app session token in the app's debug output"
+    home = os.environ["HOME"]
+    hits = files_containing(home, tokens, skip=os.path.join(home, ".local", "share", "keyrings"))
+    assert not hits, f"an app session token in {hits}"
+
+
 def scenario_logout():
     proc = start_app()
     try:
@@ -1120,6 +1171,8 @@ def scenario_port_taken_cancel_and_timeout():
 
 check("launch, Login, email and code: Welcome Alice Liddell! and the keyring holds it", scenario_login)
 check("restart: Welcome without a sign-in or a token request", scenario_restart)
+check("Manage Account: Authgear's settings page in the window; a new name shows after Done; no token leaks",
+      scenario_manage_account)
 check("Logout: Welcome Guest, keyring cleared, refresh token revoked", scenario_logout)
 check("Logout and Ctrl+Q the moment Welcome shows: nothing is left in the keyring", scenario_logout_at_once)
 check("Cancel returns to Guest; an unreachable provider shows an error", scenario_cancel_and_provider_down)

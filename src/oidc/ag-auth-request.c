@@ -392,3 +392,25 @@ ag_auth_options_clear (AgAuthOptions *options)
   g_free ((char *) options->color_scheme);
   memset (options, 0, sizeof *options);
 }
+
+/* BCP 47 tags from the desktop's languages: de_DE.UTF-8 -> de-DE. */
+char *
+ag_desktop_ui_locales (void)
+{
+  const char * const *names = g_get_language_names ();
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; names[i] != NULL && i < 4; i++)
+    {
+      g_autofree char *tag = g_strdup (names[i]);
+      char *p;
+
+      if (strchr (tag, '.') || strchr (tag, '@') || g_strcmp0 (tag, "C") == 0 || g_strcmp0 (tag, "POSIX") == 0)
+        continue;
+      if ((p = strchr (tag, '_')) != NULL)
+        *p = '-';
+      if (!strstr (out->str, tag))
+        g_string_append_printf (out, "%s%s", out->len ? " " : "", tag);
+    }
+  return out->len ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
+}

@@ -30,6 +30,9 @@ typedef struct
 void           ag_auth_options_copy           (AgAuthOptions        *dest,
                                                const AgAuthOptions  *src);
 void           ag_auth_options_clear          (AgAuthOptions        *options);
+/* The desktop's languages as ui_locales (BCP 47 tags: de_DE.UTF-8 gives
+ * de-DE), or %NULL. */
+char          *ag_desktop_ui_locales          (void);
 
 /**
  * ag_auth_request_new:

@@ -214,28 +214,6 @@ ag_sign_in_init (AgSignIn *self)
 {
 }
 
-/* BCP 47 tags from the desktop's languages: de_DE.UTF-8 -> de-DE. */
-static char *
-desktop_ui_locales (void)
-{
-  const char * const *names = g_get_language_names ();
-  g_autoptr(GString) out = g_string_new (NULL);
-
-  for (guint i = 0; names[i] != NULL && i < 4; i++)
-    {
-      g_autofree char *tag = g_strdup (names[i]);
-      char *p;
-
-      if (strchr (tag, '.') || strchr (tag, '@') || g_strcmp0 (tag, "C") == 0 || g_strcmp0 (tag, "POSIX") == 0)
-        continue;
-      if ((p = strchr (tag, '_')) != NULL)
-        *p = '-';
-      if (!strstr (out->str, tag))
-        g_string_append_printf (out, "%s%s", out->len ? " " : "", tag);
-    }
-  return out->len ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
-}
-
 AgSignIn *
 ag_sign_in_new (AgSession           *session,
                 const AgAuthOptions *options)
@@ -249,7 +227,7 @@ ag_sign_in_new (AgSession           *session,
   if (options != NULL)
     ag_auth_options_copy (&self->options, options);
   if (self->options.ui_locales == NULL)
-    self->options.ui_locales = desktop_ui_locales ();
+    self->options.ui_locales = ag_desktop_ui_locales ();
   return self;
 }
 

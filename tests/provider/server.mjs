@@ -348,6 +348,9 @@ provider.use(async (ctx, next) => {
       ctx.body.id_token = authgearIdToken(ctx.body.id_token, ctx.oidc.client.clientId, sidFor(grantId),
         { refreshed: ctx.oidc.params.grant_type === 'refresh_token' });
     }
+    // Authgear's token answers for a person name no scope (only its
+    // machine-to-machine tokens do: pkg/lib/oauth/handler/service_token.go).
+    delete ctx.body.scope;
     // Without rotation Authgear's refresh answer has no refresh_token
     // (pkg/lib/oauth/handler/handler_token.go); oidc-provider repeats it.
     if (ctx.oidc?.params?.grant_type === 'refresh_token' && !profile.rotate_refresh_tokens) {
@@ -765,6 +768,8 @@ const server = http.createServer(async (req, res) => {
       if (!isLoopback(req)) return sendJson(res, 403, { error: 'loopback only' });
       if (url.pathname === '/dev/outbox') return sendJson(res, 200, outbox);
       if (url.pathname === '/dev/profile') return sendJson(res, 200, profile);
+      // For leak checks: every app session token issued (development only).
+      if (url.pathname === '/dev/app_session_tokens') return sendJson(res, 200, [...appSessionTokens.keys()]);
       if (url.pathname === '/dev/stats' && statsEnabled) {
         if (req.method === 'POST' || req.method === 'DELETE') {
           for (const k of Object.keys(stats)) stats[k] = 0;
