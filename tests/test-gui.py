@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 APP = os.environ["AG_TEST_APP"]
@@ -315,7 +316,7 @@ def scenario_restart():
         stop_app(proc)
 
 
-def set_name_on_account_page(name):
+def set_name_on_account_page(name, shot_name="account-settings"):
     # Manage Account opens Authgear's settings page in the window; the name
     # field has the focus; Return saves it; Done goes back to Welcome.
     before = http_json("/dev/stats")["settings_page"]
@@ -332,7 +333,7 @@ def set_name_on_account_page(name):
             break
     assert http_json("/dev/stats")["settings_page"] > before + 1, "the settings page did not take the name"
     time.sleep(SLOW * 0.5)
-    shot("account-settings")
+    shot(shot_name)
     press("Done")
 
 
@@ -344,7 +345,7 @@ def scenario_manage_account():
     proc = start_app({"G_MESSAGES_DEBUG": "all"}, log=log)
     try:
         assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "not signed in"
-        set_name_on_account_page("Alice Pleasance")
+        set_name_on_account_page("Alice Pleasance", "account-settings-first")
         assert text(lambda t: t == "Welcome Alice Pleasance!") is not None, "the new name is not shown after Done"
         shot("account-done")
         opened = http_json("/dev/stats")["last_settings_open"]
@@ -410,6 +411,59 @@ def scenario_logout_at_once():
     finally:
         if proc.poll() is None:
             stop_app(proc)
+
+
+def revoke_stored_refresh_token():
+    # Revoked elsewhere (the portal, another device) while the app runs.
+    stored = json.loads(stored_session())
+    refresh = stored["response"]["refresh_token"]
+    body = urllib.parse.urlencode({"token": refresh, "client_id": "authgear-login"}).encode()
+    urllib.request.urlopen(urllib.request.Request(ISSUER + "/oauth2/revoke", data=body, method="POST"), timeout=10)
+
+
+def scenario_account_failures():
+    # Manage Account when Authgear cannot be reached: said, and the session
+    # kept; when Authgear no longer knows the session (InvalidGrant): the
+    # session ends here too, and the guest page says why.
+    proc = start_app()
+    try:
+        assert text(lambda t: t == "Welcome Guest") is not None
+        press("Login")
+        sign_in_with_email()
+        assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "no Welcome"
+        assert wait_for(lambda: stored_session() != ""), "the session was not stored"
+        http_json("/dev/break?path=/oauth2/app_session_token", "POST")
+        press("Manage Account")
+        assert text(lambda t: t.startswith("Your account page could not be opened")) is not None, \
+            "no word of the unreachable provider"
+        assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "the session was not kept"
+        assert stored_session() != "", "the keyring lost the session"
+        revoke_stored_refresh_token()
+        press("Manage Account")
+        assert text(lambda t: t == "Welcome Guest") is not None, "the ended session still shows Welcome"
+        assert text(lambda t: "no longer knows this session" in t) is not None, "the guest page does not say why"
+        assert wait_for(lambda: stored_session() == ""), "the ended session stayed in the keyring"
+    finally:
+        stop_app(proc)
+
+
+def scenario_no_full_access():
+    # A client Authgear does not give full access: the sign-in works (once
+    # more, without that scope), and Manage Account says why it is off.
+    proc = start_app({"AUTHGEAR_CLIENT_ID": "authgear-login-no-account"})
+    try:
+        assert text(lambda t: t == "Welcome Guest") is not None
+        press("Login")
+        sign_in_with_email()
+        assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "no Welcome without full access"
+        assert text(lambda t: t.startswith("Account management is not available")) is not None, \
+            "the Welcome page does not say why account management is off"
+        shot("no-full-access")
+        press("Logout")
+        assert text(lambda t: t == "Welcome Guest") is not None
+        assert wait_for(lambda: keyring_items() == 0), "Logout left the session in the keyring"
+    finally:
+        stop_app(proc)
 
 
 def scenario_cancel_and_provider_down():
@@ -1175,6 +1229,9 @@ check("Manage Account: Authgear's settings page in the window; a new name shows 
       scenario_manage_account)
 check("Logout: Welcome Guest, keyring cleared, refresh token revoked", scenario_logout)
 check("Logout and Ctrl+Q the moment Welcome shows: nothing is left in the keyring", scenario_logout_at_once)
+check("Manage Account: an unreachable provider keeps the session; InvalidGrant ends it and says why",
+      scenario_account_failures)
+check("a client without full access signs in; Manage Account says why it is off", scenario_no_full_access)
 check("Cancel returns to Guest; an unreachable provider shows an error", scenario_cancel_and_provider_down)
 check("Sign up opens the provider's Create account page", scenario_signup)
 check("first start opens Preferences; values checked as typed; a client secret in the keyring signs in", scenario_preferences)

@@ -466,6 +466,7 @@ function refusesFullAccess(res, url) {
 const SETTINGS_COOKIE = 'dev_settings';
 const settingsSessions = new Map();
 let lastSettingsOpen = null;
+const broken = new Set();
 
 function settingsError(res, status, message) {
   return sendHtml(res, status, renderPage('Error', `<h1>Something went wrong</h1>
@@ -768,6 +769,12 @@ const server = http.createServer(async (req, res) => {
       if (!isLoopback(req)) return sendJson(res, 403, { error: 'loopback only' });
       if (url.pathname === '/dev/outbox') return sendJson(res, 200, outbox);
       if (url.pathname === '/dev/profile') return sendJson(res, 200, profile);
+      // The next request for `path` has its connection dropped, as an
+      // unreachable provider would (a test of what the app then says).
+      if (url.pathname === '/dev/break' && req.method === 'POST') {
+        broken.add(url.searchParams.get('path'));
+        return sendJson(res, 200, [...broken]);
+      }
       // For leak checks: every app session token issued (development only).
       if (url.pathname === '/dev/app_session_tokens') return sendJson(res, 200, [...appSessionTokens.keys()]);
       if (url.pathname === '/dev/stats' && statsEnabled) {
@@ -784,6 +791,10 @@ const server = http.createServer(async (req, res) => {
 <p>Issuer <code>${escapeHtml(issuer)}</code>. Not for production.</p>`));
     }
     countRequest(url, req.method, req.headers);
+    if (broken.delete(url.pathname)) {
+      req.socket.destroy();
+      return undefined;
+    }
     if (url.pathname === '/oauth2/revoke' && req.method === 'POST') return await revoke(req, res);
     if (url.pathname === '/oauth2/app_session_token' && req.method === 'POST') return await appSessionToken(req, res);
     if (url.pathname === '/oauth2/authorize' && url.searchParams.get('response_type') === 'none') {
