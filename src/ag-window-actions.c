@@ -29,8 +29,11 @@ ag_window_actions_update (AgWindow *self)
   gboolean account = self->account != AG_ACCOUNT_CLOSED;
 
   gtk_widget_action_set_enabled (widget, "win.logout", signed_in && !signing_in && !account);
-  gtk_widget_action_set_enabled (widget, "win.manage-account",
-                                 signed_in && !signing_in && !account && ag_session_get_full_access (self->session));
+  gboolean manage = signed_in && !signing_in && !account && ag_session_get_full_access (self->session);
+
+  gtk_widget_action_set_enabled (widget, "win.manage-account", manage);
+  gtk_widget_action_set_enabled (widget, "win.change-email", manage);
+  gtk_widget_action_set_enabled (widget, "win.delete-account", manage);
   gtk_widget_action_set_enabled (widget, "win.reload-profile", signed_in && !signing_in);
   gtk_widget_action_set_enabled (widget, "win.reveal-tokens", signed_in);
   gtk_widget_action_set_enabled (widget, "win.copy-tokens", signed_in);
@@ -46,7 +49,7 @@ login_activated (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *param)
 {
-  ag_window_start_sign_in (AG_WINDOW (widget), AG_PAGE_DEFAULT);
+  ag_window_start_sign_in (AG_WINDOW (widget), AG_PAGE_DEFAULT, NULL);
 }
 
 static void
@@ -54,7 +57,7 @@ signup_activated (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *param)
 {
-  ag_window_start_sign_in (AG_WINDOW (widget), AG_PAGE_SIGNUP);
+  ag_window_start_sign_in (AG_WINDOW (widget), AG_PAGE_SIGNUP, NULL);
 }
 
 static void
@@ -69,6 +72,16 @@ cancel_activated (GtkWidget  *widget,
     ag_window_close_account (self);
   else if (self->sign_in != NULL)
     ag_sign_in_stop (self->sign_in);
+}
+
+/* Authgear's settings actions, in the embedded page. */
+static void
+settings_action_activated (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *param)
+{
+  ag_window_start_sign_in (AG_WINDOW (widget), AG_PAGE_DEFAULT,
+                           g_str_equal (action_name, "win.delete-account") ? "delete_account" : "change_email");
 }
 
 static void
@@ -244,6 +257,8 @@ ag_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_activated);
   gtk_widget_class_install_action (widget_class, "win.logout", NULL, logout_activated);
   gtk_widget_class_install_action (widget_class, "win.manage-account", NULL, manage_account_activated);
+  gtk_widget_class_install_action (widget_class, "win.change-email", NULL, settings_action_activated);
+  gtk_widget_class_install_action (widget_class, "win.delete-account", NULL, settings_action_activated);
   gtk_widget_class_install_action (widget_class, "win.reveal-tokens", NULL, reveal_activated);
   gtk_widget_class_install_action (widget_class, "win.copy-tokens", NULL, copy_activated);
   gtk_widget_class_install_action (widget_class, "win.reload-profile", NULL, reload_profile_activated);

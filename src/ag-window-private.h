@@ -70,8 +70,11 @@ void ag_window_toast              (AgWindow    *self,
                                    const char  *text);
 void ag_window_show_error         (AgWindow    *self,
                                    const GError *error);
+/* A sign-in, or with @settings_action one of Authgear's settings actions
+ * ("change_email", "delete_account"), in the embedded page. */
 void ag_window_start_sign_in      (AgWindow    *self,
-                                   AgPage       page);
+                                   AgPage       page,
+                                   const char  *settings_action);
 void ag_window_copy_browser_link  (AgWindow    *self);
 
 /* ag-window-welcome.c: the Welcome page, from the session's tokens. */
@@ -82,6 +85,10 @@ void ag_window_update_token_view  (AgWindow    *self);
  * the profile is read again then. */
 void ag_window_open_account       (AgWindow    *self);
 void ag_window_close_account      (AgWindow    *self);
+/* What a settings action's end says (@error NULL: done). */
+void ag_window_settings_action_done (AgWindow   *self,
+                                     const char *action,
+                                     const GError *error);
 
 /* ag-window-actions.c */
 void ag_window_class_add_actions  (GtkWidgetClass *widget_class);

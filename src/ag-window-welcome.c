@@ -159,3 +159,25 @@ ag_window_close_account (AgWindow *self)
   /* What the person changed there (a name, an email) shows now. */
   gtk_widget_activate_action (GTK_WIDGET (self), "win.reload-profile", NULL);
 }
+
+void
+ag_window_settings_action_done (AgWindow     *self,
+                                const char   *action,
+                                const GError *error)
+{
+  gboolean deleted = g_str_equal (action, "delete_account");
+
+  /* Cancelled on Authgear's page, or here: nothing changed. */
+  if (error == NULL && self->session != NULL &&
+      ag_session_get_reason (self->session) == AG_SESSION_REASON_ACCOUNT_DELETED)
+    ag_window_toast (self, _("Your account was deleted. Its session is gone from this computer."));
+  else if (error == NULL && !deleted)
+    ag_window_toast (self, _("Your email address was changed"));
+  else if (error == NULL || g_error_matches (error, AG_ERROR, AG_ERROR_ACCESS_DENIED))
+    ag_window_toast (self, _("Nothing was changed"));
+  else
+    {
+      g_autofree char *text = g_strdup_printf (_("Nothing was changed: %s"), error->message);
+      ag_window_toast (self, text);
+    }
+}

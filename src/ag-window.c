@@ -86,7 +86,8 @@ show_page (AgWindow   *self,
 
   gtk_widget_set_visible (self->cancel_button, (signin || browser) && !account);
   gtk_widget_set_visible (self->done_button, signin && account);
-  gtk_widget_set_visible (self->browser_button, signin && !account);
+  gtk_widget_set_visible (self->browser_button, signin && !account &&
+                          !(self->sign_in && ag_sign_in_get_options (self->sign_in)->settings_action));
   gtk_widget_set_visible (self->back_button, signin);
   if (g_strcmp0 (name, "guest") == 0)
     gtk_window_set_default_widget (GTK_WINDOW (self), self->login_button);
@@ -247,6 +248,7 @@ sign_in_finished_cb (AgSignIn     *sign_in,
 {
   gboolean browser = ag_sign_in_get_agent (sign_in) == AG_SIGN_IN_AGENT_BROWSER;
   gboolean cancelled = ag_error_is_cancelled (error);
+  g_autofree char *action = g_strdup (ag_sign_in_get_options (sign_in)->settings_action);
 
   g_signal_group_set_target (self->sign_in_signals, NULL);
   g_clear_object (&self->sign_in);
@@ -256,25 +258,29 @@ sign_in_finished_cb (AgSignIn     *sign_in,
   /* Back from the browser: this window has the news. */
   if (browser && !cancelled)
     gtk_window_present (GTK_WINDOW (self));
-  ag_window_show_error (self, cancelled ? NULL : error);
+  ag_window_show_error (self, cancelled || action != NULL ? NULL : error);
   ag_window_sync (self);
+  if (action != NULL)
+    ag_window_settings_action_done (self, action, cancelled ? NULL : error);
   /* A failed sign-in keeps a session that was there. */
-  if (error != NULL && !cancelled && ag_session_get_state (self->session) == AG_SESSION_STATE_SIGNED_IN)
+  else if (error != NULL && !cancelled && ag_session_get_state (self->session) == AG_SESSION_STATE_SIGNED_IN)
     ag_window_toast (self, error->message);
 }
 
 void
-ag_window_start_sign_in (AgWindow *self,
-                         AgPage    page)
+ag_window_start_sign_in (AgWindow   *self,
+                         AgPage      page,
+                         const char *settings_action)
 {
   AgAuthOptions options = {
     .page = page,
     .color_scheme = adw_style_manager_get_dark (adw_style_manager_get_default ()) ? "dark" : "light",
     /* Whether the browser may keep Authgear's session cookie (Preferences). */
     .sso_enabled = g_settings_get_boolean (self->settings, "sso-enabled"),
+    .settings_action = settings_action,
   };
 
-  if (self->session == NULL || self->sign_in != NULL)
+  if (self->session == NULL || self->sign_in != NULL || self->account != AG_ACCOUNT_CLOSED)
     return;
   ag_window_show_error (self, NULL);
   self->sign_in = ag_sign_in_new (self->session, &options);

@@ -466,6 +466,72 @@ def scenario_no_full_access():
         stop_app(proc)
 
 
+def menu(label, mnemonic):
+    # The main menu's item, as a person picks it from the keyboard: F10
+    # opens the menu, the item's underlined letter picks it.
+    focus_window()
+    subprocess.run(["xdotool", "key", "F10"], check=True)
+    item = find(lambda a: a.getRoleName() == "menu item" and (a.name or "").replace("_", "") == label, 10)
+    assert item is not None, f"no menu item {label!r}"
+    subprocess.run(["xdotool", "key", mnemonic], check=True)
+
+
+def outbox_code(to, before):
+    assert wait_for(lambda: any(m["to"] == to for m in http_json("/dev/outbox")[before:]), SLOW * 10), \
+        f"no code sent to {to}"
+    return [m for m in http_json("/dev/outbox")[before:] if m["to"] == to][-1]["code"]
+
+
+def scenario_change_email_and_delete_account():
+    # Authgear's settings actions in the window, for an account of its own:
+    # Change Email (new address, its code) shows the new address; Delete
+    # Account ends the session, empties the keyring, and the old refresh
+    # token is refused.
+    proc = start_app()
+    try:
+        assert text(lambda t: t == "Welcome Guest") is not None
+        press("Login")
+        sign_in_with_email("carol@example.com")
+        assert text(lambda t: t.startswith("carol@example.com")) is not None, "not signed in as carol"
+        assert wait_for(lambda: stored_session() != ""), "the session was not stored"
+
+        before = len(http_json("/dev/outbox"))
+        started = http_json("/dev/stats")["settings_action"]
+        menu("Change Email…", "e")
+        assert wait_for(lambda: http_json("/dev/stats")["settings_action"] > started, SLOW * 10), \
+            "the Change Email page was not opened"
+        time.sleep(SLOW * 2)  # the page's own focus
+        type_into_page("carol.new@example.com")
+        code = outbox_code("carol.new@example.com", before)
+        time.sleep(SLOW)
+        type_into_page(code)
+        assert text(lambda t: t.startswith("carol.new@example.com")) is not None, "Welcome does not show the new address"
+        assert text(lambda t: t == "Your email address was changed") is not None, "the change was not said"
+
+        refresh = json.loads(stored_session())["response"]["refresh_token"]
+        started = http_json("/dev/stats")["settings_action"]
+        menu("Delete Account…", "d")
+        assert wait_for(lambda: http_json("/dev/stats")["settings_action"] > started, SLOW * 10), \
+            "the Delete Account page was not opened"
+        time.sleep(SLOW * 2)
+        shot("delete-account")
+        focus_window()
+        subprocess.run(["xdotool", "key", "Return"], check=True)
+        assert text(lambda t: t == "Welcome Guest") is not None, "still signed in after Delete Account"
+        assert text(lambda t: t.startswith("Your account was deleted")) is not None, "the deletion was not said"
+        assert wait_for(lambda: stored_session() == ""), "the keyring kept the deleted account's session"
+    finally:
+        stop_app(proc)
+    body = urllib.parse.urlencode({"grant_type": "refresh_token", "refresh_token": refresh,
+                                   "client_id": "authgear-login"}).encode()
+    try:
+        urllib.request.urlopen(urllib.request.Request(ISSUER + "/oauth2/token", data=body, method="POST"), timeout=10)
+        refused = False
+    except urllib.error.HTTPError as e:
+        refused = e.code == 400
+    assert refused, "the deleted account's refresh token still works"
+
+
 def scenario_cancel_and_provider_down():
     proc = start_app()
     try:
@@ -1232,6 +1298,8 @@ check("Logout and Ctrl+Q the moment Welcome shows: nothing is left in the keyrin
 check("Manage Account: an unreachable provider keeps the session; InvalidGrant ends it and says why",
       scenario_account_failures)
 check("a client without full access signs in; Manage Account says why it is off", scenario_no_full_access)
+check("Change Email shows the new address; Delete Account ends the session, empties the keyring, refuses the token",
+      scenario_change_email_and_delete_account)
 check("Cancel returns to Guest; an unreachable provider shows an error", scenario_cancel_and_provider_down)
 check("Sign up opens the provider's Create account page", scenario_signup)
 check("first start opens Preferences; values checked as typed; a client secret in the keyring signs in", scenario_preferences)

@@ -147,7 +147,7 @@ test_window_lifecycle (void)
 
   /* A browser sign-in waits on the redirect URI's port; a new
    * configuration ends it, and the port is closed with it. */
-  ag_window_start_sign_in (window, AG_PAGE_SIGNUP);
+  ag_window_start_sign_in (window, AG_PAGE_SIGNUP, NULL);
   g_assert_nonnull (window->sign_in);
   ag_sign_in_start (window->sign_in, AG_SIGN_IN_AGENT_BROWSER, FALSE);
   g_assert_true (iterate_until (browser_waiting, window));

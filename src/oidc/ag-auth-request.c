@@ -104,7 +104,8 @@ ag_auth_request_new (const char          *authorization_endpoint,
   self->require_iss = require_iss;
   challenge = ag_pkce_challenge (self->verifier);
 
-  ag_http_query_append (query, "response_type", "code");
+  ag_http_query_append (query, "response_type",
+                        options->settings_action ? "urn:authgear:params:oauth:response-type:settings-action" : "code");
   ag_http_query_append (query, "client_id", client_id);
   ag_http_query_append (query, "redirect_uri", redirect_uri);
   ag_http_query_append (query, "scope", scopes);
@@ -125,6 +126,9 @@ ag_auth_request_new (const char          *authorization_endpoint,
   if (!options->sso_enabled)
     ag_http_query_append (query, "x_suppress_idp_session_cookie", "true");
   ag_http_query_append (query, "x_sso_enabled", options->sso_enabled ? "true" : "false");
+  ag_http_query_append (query, "id_token_hint", options->id_token_hint);
+  ag_http_query_append (query, "x_settings_action", options->settings_action);
+  ag_http_query_append (query, "x_settings_action_query", options->settings_action_query);
 
   self->url = g_strconcat (authorization_endpoint, strchr (authorization_endpoint, '?') ? "&" : "?", query->str, NULL);
   return self;
@@ -379,6 +383,9 @@ ag_auth_options_copy (AgAuthOptions       *dest,
   dest->ui_locales = g_strdup (src->ui_locales);
   dest->color_scheme = g_strdup (src->color_scheme);
   dest->sso_enabled = src->sso_enabled;
+  dest->settings_action = g_strdup (src->settings_action);
+  dest->settings_action_query = g_strdup (src->settings_action_query);
+  dest->id_token_hint = g_strdup (src->id_token_hint);
 }
 
 void
@@ -387,9 +394,12 @@ ag_auth_options_clear (AgAuthOptions *options)
   g_return_if_fail (options != NULL);
 
   g_free ((char *) options->prompt);
-  g_free ((char *) options->login_hint);
+  ag_secure_free ((char *) options->login_hint);
   g_free ((char *) options->ui_locales);
   g_free ((char *) options->color_scheme);
+  g_free ((char *) options->settings_action);
+  g_free ((char *) options->settings_action_query);
+  ag_secure_free ((char *) options->id_token_hint);
   memset (options, 0, sizeof *options);
 }
 

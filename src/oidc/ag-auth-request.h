@@ -23,6 +23,11 @@ typedef struct
   const char *ui_locales;     /* nullable, space-separated BCP 47 tags */
   const char *color_scheme;   /* nullable, "light" or "dark" */
   gboolean    sso_enabled;    /* keep Authgear's session cookie in the browser */
+  /* Authgear's settings actions (docs/specs/sdk-settings-actions.md): with
+   * @settings_action set, the request is one (its own response_type). */
+  const char *settings_action;        /* nullable: "change_email", "delete_account" */
+  const char *settings_action_query;  /* nullable, e.g. "q_login_id=…" */
+  const char *id_token_hint;          /* nullable */
 } AgAuthOptions;
 
 /* Copies @src into @dest with strings of its own; ag_auth_options_clear()

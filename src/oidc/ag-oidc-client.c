@@ -480,6 +480,79 @@ ag_oidc_client_exchange_code_async (AgOidcClient        *self,
                       token_answered, g_steal_pointer (&task));
 }
 
+/* A settings action's code (grant_type …settings-action): Authgear answers
+ * {} once the action is done. */
+static void
+settings_action_answered (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SoupMessage *msg = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  GError *error = NULL;
+
+  body = ag_http_send_finish (SOUP_SESSION (object), result, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (soup_message_get_status (msg) == SOUP_STATUS_OK)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  answer = ag_http_parse_json_object (body, _("settings action response"), NULL);
+  if (g_strcmp0 (answer ? ag_json_get_string (answer, "error") : NULL, "invalid_grant") == 0)
+    g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_GRANT,
+                             _("Authgear no longer accepts this change (invalid_grant)"));
+  else
+    g_task_return_new_error (task, AG_ERROR, AG_ERROR_PROVIDER,
+                             _("Authgear answered the change with HTTP %u"), soup_message_get_status (msg));
+}
+
+void
+ag_oidc_client_finish_settings_action_async (AgOidcClient        *self,
+                                             AgAuthRequest       *request,
+                                             const char          *code,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GBytes) form = NULL;
+  SoupMessage *msg;
+
+  g_return_if_fail (AG_IS_OIDC_CLIENT (self));
+  g_return_if_fail (AG_IS_AUTH_REQUEST (request));
+  g_return_if_fail (code != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ag_oidc_client_finish_settings_action_async);
+  form = ag_http_form_encode ("grant_type", "urn:authgear:params:oauth:grant-type:settings-action",
+                              "code", code,
+                              "redirect_uri", ag_auth_request_get_redirect_uri (request),
+                              "client_id", ag_config_get_client_id (self->config),
+                              "code_verifier", ag_auth_request_get_verifier (request),
+                              "client_secret", form_client_secret (self),
+                              NULL);
+  msg = new_token_message (self, form);
+  g_task_set_task_data (task, msg, g_object_unref);
+  ag_http_send_async (ag_provider_get_session (self->provider), msg, cancellable,
+                      settings_action_answered, g_steal_pointer (&task));
+}
+
+gboolean
+ag_oidc_client_finish_settings_action_finish (AgOidcClient  *self,
+                                              GAsyncResult  *result,
+                                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 AgTokenSet *
 ag_oidc_client_exchange_code_finish (AgOidcClient  *self,
                                      GAsyncResult  *result,

@@ -91,6 +91,19 @@ char         *ag_oidc_client_app_session_token_finish (AgOidcClient   *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
 
+/* Completes a settings action with its @code (grant_type
+ * urn:authgear:params:oauth:grant-type:settings-action, with PKCE): Authgear
+ * answers {} once the change is done. */
+void          ag_oidc_client_finish_settings_action_async (AgOidcClient *self,
+                                                  AgAuthRequest       *request,
+                                                  const char          *code,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean      ag_oidc_client_finish_settings_action_finish (AgOidcClient *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
 /**
  * ag_oidc_client_build_settings_url:
  * The URL that opens Authgear's settings page signed in, with

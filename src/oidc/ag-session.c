@@ -40,6 +40,7 @@ struct _AgSession
   AgSessionReason reason;
   AgTokenSet *tokens;
   AgAuthRequest *pending;
+  char *pending_action;      /* the settings action @pending is, or NULL */
   gboolean persistent;
   GError *last_error;
   guint refresh_source;
@@ -89,6 +90,7 @@ ag_session_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->tokens);
   g_clear_object (&self->pending);
+  g_free (self->pending_action);
   g_clear_error (&self->last_error);
 
   G_OBJECT_CLASS (ag_session_parent_class)->finalize (object);
@@ -706,6 +708,84 @@ ag_session_reload_profile_finish (AgSession     *self,
 
 /* App session token: opens Authgear's own pages signed in. */
 
+/* A settings action's request, once its app session token is here. */
+static void
+begin_settings_action_with (AgSession  *self,
+                            GTask      *task,
+                            const char *token)
+{
+  AgAuthOptions *options = &op_of (task)->options;
+  g_autoptr(GString) hint = g_string_new ("https://authgear.com/login_hint?");
+  g_autofree char *query = NULL;
+  const char *email = ag_token_set_get_email (self->tokens);
+
+  ag_http_query_append (hint, "type", "app_session_token");
+  ag_http_query_append (hint, "app_session_token", token);
+  ag_secure_free ((char *) options->login_hint);
+  options->login_hint = g_strdup (hint->str);
+  ag_secure_wipe (hint->str, hint->len);
+  ag_secure_free ((char *) options->id_token_hint);
+  options->id_token_hint = g_strdup (ag_token_set_get_id_token (self->tokens));
+  if (g_str_equal (options->settings_action, "change_email") && email != NULL)
+    {
+      g_autoptr(GString) q = g_string_new (NULL);
+
+      ag_http_query_append (q, "q_login_id", email);
+      g_free ((char *) options->settings_action_query);
+      options->settings_action_query = g_string_free (g_steal_pointer (&q), FALSE);
+    }
+  g_clear_object (&self->pending);
+  g_free (self->pending_action);
+  /* No offline_access: a settings action makes no new session. */
+  self->pending = ag_auth_request_new (ag_provider_get_authorization_endpoint (self->provider),
+                                       ag_provider_get_issuer (self->provider),
+                                       ag_provider_get_iss_parameter_supported (self->provider),
+                                       ag_config_get_client_id (self->config),
+                                       ag_config_get_redirect_uri (self->config),
+                                       "openid " AG_FULL_ACCESS_SCOPE, options);
+  self->pending_action = g_strdup (options->settings_action);
+  g_task_return_pointer (task, g_strdup (ag_auth_request_get_url (self->pending)), (GDestroyNotify) ag_secure_free);
+}
+
+static void fetch_app_session_token (AgSession *self, GTask *task);
+
+void
+ag_session_begin_settings_action_async (AgSession           *self,
+                                        const char          *action,
+                                        const AgAuthOptions *options,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (AG_IS_SESSION (self));
+  g_return_if_fail (action != NULL);
+
+  task = op_task_new (self, cancellable, callback, user_data, ag_session_begin_settings_action_async);
+  if (options != NULL)
+    ag_auth_options_copy (&op_of (task)->options, options);
+  g_free ((char *) op_of (task)->options.settings_action);
+  op_of (task)->options.settings_action = g_strdup (action);
+  if (self->tokens == NULL || self->state != AG_SESSION_STATE_SIGNED_IN || !ag_session_get_full_access (self))
+    {
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_SCOPE,
+                               _("Authgear has not given this app full access to the account"));
+      g_object_unref (task);
+      return;
+    }
+  with_discovery (self, task, fetch_app_session_token);
+}
+
+char *
+ag_session_begin_settings_action_finish (AgSession     *self,
+                                         GAsyncResult  *result,
+                                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static void
 app_session_token_cb (GObject      *object,
                       GAsyncResult *result,
@@ -725,6 +805,12 @@ app_session_token_cb (GObject      *object,
           ended_by_provider (self);
         }
       g_task_return_error (task, error);
+      return;
+    }
+  if (op_of (task)->options.settings_action != NULL)
+    {
+      begin_settings_action_with (self, task, token);
+      ag_secure_free (token);
       return;
     }
   if (op_of (task)->settings_url)
@@ -919,6 +1005,7 @@ static void
 end_signing_in (AgSession *self)
 {
   g_clear_object (&self->pending);
+  g_clear_pointer (&self->pending_action, g_free);
   if (self->state != AG_SESSION_STATE_SIGNING_IN)
     return;
   set_state (self, self->tokens ? AG_SESSION_STATE_SIGNED_IN : AG_SESSION_STATE_NO_SESSION,
@@ -1027,6 +1114,41 @@ exchanged_cb (GObject      *object,
   save_tokens (self, op_task_new (self, self->cancellable, NULL, NULL, save_tokens));
 }
 
+/* A settings action is done at Authgear. */
+static void
+settings_action_done_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  GTask *task = user_data;
+  AgSession *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!ag_oidc_client_finish_settings_action_finish (AG_OIDC_CLIENT (object), result, &error))
+    {
+      /* Nothing changed: the session stays as it was. */
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  if (g_str_equal (op_of (task)->options.settings_action, "delete_account"))
+    {
+      /* The account is gone at Authgear, and its session with it. */
+      g_debug ("Account deleted");
+      set_last_error (self, NULL);
+      set_state (self, AG_SESSION_STATE_NO_SESSION, AG_SESSION_REASON_ACCOUNT_DELETED, NULL);
+      set_persistent (self, FALSE);
+      if (self->store != NULL)
+        ag_token_store_clear_async (self->store, ag_config_get_issuer (self->config),
+                                    ag_config_get_client_id (self->config), NULL, NULL, NULL);
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  /* Change Email and the like: the profile shows what changed. */
+  with_discovery (self, task, fetch_profile);
+}
+
 void
 ag_session_complete_sign_in_async (AgSession           *self,
                                    const char          *uri,
@@ -1036,6 +1158,7 @@ ag_session_complete_sign_in_async (AgSession           *self,
 {
   g_autoptr(AgAuthRequest) request = NULL;
   g_autofree char *code = NULL;
+  g_autofree char *action = NULL;
   GTask *task;
   GError *error = NULL;
 
@@ -1047,6 +1170,7 @@ ag_session_complete_sign_in_async (AgSession           *self,
   /* One redirect per request: a replay, or a redirect nobody asked for,
    * finds nothing pending. */
   request = g_steal_pointer (&self->pending);
+  action = g_steal_pointer (&self->pending_action);
   if (request == NULL)
     {
       g_task_return_new_error (task, AG_ERROR, AG_ERROR_NO_PENDING_SIGN_IN, _("No sign-in is in progress"));
@@ -1069,7 +1193,13 @@ ag_session_complete_sign_in_async (AgSession           *self,
       g_object_unref (task);
       return;
     }
-  ag_oidc_client_exchange_code_async (self->client, request, code, cancellable, exchanged_cb, task);
+  if (action != NULL)
+    {
+      op_of (task)->options.settings_action = g_steal_pointer (&action);
+      ag_oidc_client_finish_settings_action_async (self->client, request, code, cancellable, settings_action_done_cb, task);
+    }
+  else
+    ag_oidc_client_exchange_code_async (self->client, request, code, cancellable, exchanged_cb, task);
   ag_secure_wipe (code, strlen (code));
 }
 

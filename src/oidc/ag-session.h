@@ -29,6 +29,7 @@ typedef enum
   AG_SESSION_REASON_REFRESHED,
   AG_SESSION_REASON_LOGGED_OUT,
   AG_SESSION_REASON_INVALID,
+  AG_SESSION_REASON_ACCOUNT_DELETED,
 } AgSessionReason;
 
 #define AG_TYPE_SESSION (ag_session_get_type ())
@@ -148,6 +149,27 @@ void            ag_session_open_settings_async   (AgSession           *self,
                                                   GAsyncReadyCallback  callback,
                                                   gpointer             user_data);
 char           *ag_session_open_settings_finish  (AgSession           *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
+/**
+ * ag_session_begin_settings_action_async:
+ * Starts one of Authgear's settings actions for the signed-in person
+ * (@action: "change_email" or "delete_account"): an app session token as
+ * login_hint, the ID token as id_token_hint, PKCE, the redirect URI.
+ * Returns the URL to open (free it with ag_secure_free()); its redirect is
+ * completed with ag_session_complete_sign_in_async(), like a sign-in's.
+ * Once done, "delete_account" ends the session (reason
+ * %AG_SESSION_REASON_ACCOUNT_DELETED) and clears the keyring;
+ * "change_email" reads the profile again.
+ */
+void            ag_session_begin_settings_action_async  (AgSession          *self,
+                                                  const char          *action,
+                                                  const AgAuthOptions *options,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+char           *ag_session_begin_settings_action_finish (AgSession          *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
 

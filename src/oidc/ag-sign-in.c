@@ -418,7 +418,9 @@ begun_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   char *url;
 
-  url = ag_session_begin_sign_in_finish (AG_SESSION (object), result, &error);
+  url = self->options.settings_action != NULL
+        ? ag_session_begin_settings_action_finish (AG_SESSION (object), result, &error)
+        : ag_session_begin_sign_in_finish (AG_SESSION (object), result, &error);
   if (url == NULL)
     {
       if (!ag_error_is_cancelled (error))
@@ -476,8 +478,12 @@ begin_agent (AgSignIn      *self,
   self->phase = AG_SIGN_IN_PHASE_STARTING;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PHASE]);
   /* A fresh request each time: a new agent never reuses the old state. */
-  ag_session_begin_sign_in_async (self->session, &self->options, self->cancellable,
-                                  begun_cb, g_object_ref (self));
+  if (self->options.settings_action != NULL)
+    ag_session_begin_settings_action_async (self->session, self->options.settings_action, &self->options,
+                                            self->cancellable, begun_cb, g_object_ref (self));
+  else
+    ag_session_begin_sign_in_async (self->session, &self->options, self->cancellable,
+                                    begun_cb, g_object_ref (self));
 }
 
 void

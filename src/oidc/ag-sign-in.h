@@ -65,7 +65,9 @@ G_DECLARE_FINAL_TYPE (AgSignIn, ag_sign_in, AG, SIGN_IN, GObject)
  * One sign-in of @session: it owns the authorization request's options,
  * its cancellable, the loopback listener and the browser's time limit.
  * @options may be %NULL; without ui_locales the desktop's languages are
- * sent. Nothing happens until ag_sign_in_start().
+ * sent. With @options' settings_action set it is one of Authgear's settings
+ * actions instead (Change Email, Delete Account) for the signed-in person,
+ * run the same way. Nothing happens until ag_sign_in_start().
  */
 AgSignIn      *ag_sign_in_new               (AgSession           *session,
                                              const AgAuthOptions *options);

@@ -90,6 +90,11 @@ const POST_LOGOUT_REDIRECT_URI = 'http://localhost:3000/';
 // Authgear's scope for its own pages (settings, settings actions); a client
 // may be configured without it (pkg/lib/oauth/scope.go).
 const FULL_ACCESS = 'https://authgear.com/scopes/full-access';
+// Settings actions (docs/specs/sdk-settings-actions.md): a code flow of
+// their own, ending in an empty answer from the token endpoint.
+const SETTINGS_ACTION_RESPONSE = 'urn:authgear:params:oauth:response-type:settings-action';
+const SETTINGS_ACTION_GRANT = 'urn:authgear:params:oauth:grant-type:settings-action';
+const SETTINGS_ACTIONS = new Set(['change_email', 'delete_account']);
 const CODE_ATTEMPTS = 3;
 
 // Authgear's own user claims (pkg/lib/oauth/oidc/id_token.go): every account
@@ -123,7 +128,7 @@ const stats = {
   discovery: 0, jwks: 0, authorization: 0, token: 0, authorization_code: 0,
   refresh: 0, userinfo: 0, revocation: 0, end_session: 0, signup_page: 0,
   token_basic: 0, // token requests that carried an Authorization: Basic header
-  app_session_token: 0, settings_open: 0, settings_page: 0,
+  app_session_token: 0, settings_open: 0, settings_page: 0, settings_action: 0, settings_action_grant: 0,
 };
 
 // Authgear signs with one RSA key and announces only RS256
@@ -143,7 +148,7 @@ const configuration = {
       client_id: 'authgear-login',
       client_name: 'Authgear Login',
       token_endpoint_auth_method: 'none',
-      grant_types: ['authorization_code', 'refresh_token'],
+      grant_types: ['authorization_code', 'refresh_token', SETTINGS_ACTION_GRANT],
       response_types: ['code'],
       redirect_uris: [REDIRECT_URI],
       post_logout_redirect_uris: [POST_LOGOUT_REDIRECT_URI],
@@ -157,7 +162,7 @@ const configuration = {
       client_secret: 'dev-client-secret-change-me',
       client_name: 'Authgear Login (confidential)',
       token_endpoint_auth_method: 'client_secret_post',
-      grant_types: ['authorization_code', 'refresh_token'],
+      grant_types: ['authorization_code', 'refresh_token', SETTINGS_ACTION_GRANT],
       response_types: ['code'],
       redirect_uris: [REDIRECT_URI],
       post_logout_redirect_uris: [POST_LOGOUT_REDIRECT_URI],
@@ -170,7 +175,7 @@ const configuration = {
       client_id: 'authgear-login-no-account',
       client_name: 'Authgear Login (no account management)',
       token_endpoint_auth_method: 'none',
-      grant_types: ['authorization_code', 'refresh_token'],
+      grant_types: ['authorization_code', 'refresh_token', SETTINGS_ACTION_GRANT],
       response_types: ['code'],
       redirect_uris: [REDIRECT_URI],
       post_logout_redirect_uris: [POST_LOGOUT_REDIRECT_URI],
@@ -232,7 +237,7 @@ const configuration = {
   },
   findAccount: async (_ctx, sub) => {
     const account = [...accounts.values()].find((a) => a.sub === sub);
-    if (!account) return undefined;
+    if (!account || deletedAccounts.has(sub)) return undefined;
     return {
       accountId: sub,
       // Like Authgear: the ID token names the subject, the profile comes
@@ -254,6 +259,23 @@ const configuration = {
 
 const provider = new Provider(issuer, configuration);
 provider.proxy = false;
+
+// The settings action's code, exchanged with PKCE for an empty answer.
+provider.registerGrantType(SETTINGS_ACTION_GRANT, async (ctx) => {
+  const { code, redirect_uri: redirectUri, code_verifier: verifier } = ctx.oidc.params;
+  const flow = code ? settingsActionCodes.get(code) : undefined;
+  settingsActionCodes.delete(code);
+  const challenge = verifier ? crypto.createHash('sha256').update(verifier).digest('base64url') : '';
+  if (!flow || flow.expireAt < Date.now() || flow.clientId !== ctx.oidc.client.clientId
+      || flow.redirectUri !== redirectUri || flow.challenge !== challenge) {
+    ctx.status = 400;
+    ctx.body = { error: 'invalid_grant', error_description: 'invalid settings action code' };
+    return;
+  }
+  stats.settings_action_grant += 1;
+  ctx.status = 200;
+  ctx.body = {};
+}, ['code', 'redirect_uri', 'code_verifier']);
 
 // Out of the box oidc-provider drops `offline_access` unless the request says
 // `prompt=consent`. Authgear issues the refresh token without that, so the
@@ -425,7 +447,7 @@ async function appSessionToken(req, res) {
     return sendApiError(res, 400, 'Invalid', 'ValidationFailed', 'invalid request body');
   }
   const refreshToken = await provider.RefreshToken.find(payload.refresh_token);
-  if (!refreshToken || refreshToken.isExpired) {
+  if (!refreshToken || refreshToken.isExpired || deletedAccounts.has(refreshToken.accountId)) {
     return sendApiError(res, 403, 'Forbidden', 'InvalidGrant', 'invalid refresh token');
   }
   const token = crypto.randomBytes(32).toString('base64url');
@@ -459,6 +481,150 @@ function refusesFullAccess(res, url) {
   res.setHeader('Cache-Control', 'no-store');
   res.end();
   return true;
+}
+
+// Settings actions: the flow between the authorization request and the
+// code, by a random id in the page's address.
+const settingsActionFlows = new Map();
+const settingsActionCodes = new Map();
+const deletedAccounts = new Set();
+
+function idTokenSubject(idToken) {
+  try {
+    return JSON.parse(Buffer.from((idToken ?? '').split('.')[1] ?? '', 'base64url').toString()).sub;
+  } catch { return undefined; }
+}
+
+// response_type=…settings-action (pkg/lib/oauth/handler/handler_authz.go):
+// PKCE, the app's redirect URI, the app session token as login_hint, the ID
+// token as id_token_hint, x_settings_action and x_settings_action_query.
+function startSettingsAction(req, res, url) {
+  const q = url.searchParams;
+  const client = configuration.clients.find((c) => c.client_id === q.get('client_id'));
+  stats.settings_action += 1;
+  if (!client || !client.redirect_uris.includes(q.get('redirect_uri'))) {
+    return settingsError(res, 400, 'invalid_request: unknown client or redirect URI');
+  }
+  const back = (params) => {
+    const target = new URL(q.get('redirect_uri'));
+    for (const [k, v] of Object.entries(params)) target.searchParams.set(k, v);
+    if (q.get('state')) target.searchParams.set('state', q.get('state'));
+    res.statusCode = 302;
+    res.setHeader('Location', target.href);
+    res.setHeader('Cache-Control', 'no-store');
+    res.end();
+  };
+  const action = q.get('x_settings_action');
+  if (!SETTINGS_ACTIONS.has(action)) return back({ error: 'invalid_request', error_description: 'x_settings_action' });
+  if (q.get('code_challenge_method') !== 'S256' || !q.get('code_challenge')) {
+    return back({ error: 'invalid_request', error_description: 'PKCE is required' });
+  }
+  if (NO_FULL_ACCESS.has(client.client_id) || !(q.get('scope') ?? '').split(' ').includes(FULL_ACCESS)) {
+    return back({ error: 'invalid_scope', error_description: 'full access is required' });
+  }
+  let hint;
+  try { hint = new URL(q.get('login_hint') ?? ''); } catch { hint = null; }
+  const token = hint && hint.searchParams.get('type') === 'app_session_token' ? hint.searchParams.get('app_session_token') : null;
+  const entry = token ? appSessionTokens.get(token) : undefined;
+  if (!entry || entry.used || entry.expireAt.getTime() < Date.now() || entry.clientId !== client.client_id) {
+    return back({ error: 'invalid_grant', error_description: 'the app session token is not valid' });
+  }
+  if (idTokenSubject(q.get('id_token_hint')) !== entry.accountId) {
+    return back({ error: 'login_required', error_description: 'id_token_hint does not match' });
+  }
+  entry.used = true;
+  const query = new URLSearchParams(q.get('x_settings_action_query') ?? '');
+  const id = crypto.randomBytes(16).toString('base64url');
+  settingsActionFlows.set(id, {
+    action, accountId: entry.accountId, clientId: client.client_id, redirectUri: q.get('redirect_uri'),
+    state: q.get('state'), challenge: q.get('code_challenge'), loginId: query.get('q_login_id'),
+  });
+  res.statusCode = 302;
+  res.setHeader('Location', `/settings/action/${id}`);
+  res.setHeader('Cache-Control', 'no-store');
+  res.end();
+  return undefined;
+}
+
+function finishSettingsAction(res, id, flow) {
+  settingsActionFlows.delete(id);
+  const code = crypto.randomBytes(24).toString('base64url');
+  settingsActionCodes.set(code, { ...flow, expireAt: Date.now() + 60_000 });
+  const target = new URL(flow.redirectUri);
+  target.searchParams.set('code', code);
+  if (flow.state) target.searchParams.set('state', flow.state);
+  res.statusCode = 302;
+  res.setHeader('Location', target.href);
+  res.setHeader('Cache-Control', 'no-store');
+  res.end();
+}
+
+function actionPage(id, title, body) {
+  return renderPage(title, `<h1>${escapeHtml(title)}</h1>${body}
+<form method="post" action="/settings/action/${id}"><input type="hidden" name="cancel" value="1">
+<button type="submit" class="secondary">Cancel</button></form>`);
+}
+
+// The settings action's pages: Delete Account asks once; Change Email asks
+// for the new address, then for the code sent to it.
+async function settingsActionPage(req, res, id) {
+  const flow = settingsActionFlows.get(id);
+  const account = flow ? [...accounts.values()].find((a) => a.sub === flow.accountId) : undefined;
+  if (!flow || !account) return settingsError(res, 404, 'This page has expired');
+  const form = req.method === 'POST' ? await readForm(req) : new URLSearchParams();
+  if (form.get('cancel')) {
+    settingsActionFlows.delete(id);
+    const target = new URL(flow.redirectUri);
+    target.searchParams.set('error', 'access_denied');
+    target.searchParams.set('error_description', 'the settings action was cancelled');
+    if (flow.state) target.searchParams.set('state', flow.state);
+    res.statusCode = 302;
+    res.setHeader('Location', target.href);
+    res.end();
+    return undefined;
+  }
+  if (flow.action === 'delete_account') {
+    if (form.get('confirm') === 'delete') {
+      accounts.delete(account.email);
+      deletedAccounts.add(account.sub);
+      return finishSettingsAction(res, id, flow);
+    }
+    return sendHtml(res, 200, actionPage(id, 'Delete account', `<p>Delete the account
+<strong>${escapeHtml(account.email)}</strong>? This cannot be undone.</p>
+<form method="post" action="/settings/action/${id}"><input type="hidden" name="confirm" value="delete">
+<button type="submit" class="destructive" autofocus>Delete account</button></form>`));
+  }
+  // change_email
+  if (form.get('code') != null && flow.pendingEmail) {
+    if (form.get('code').trim() === flow.code) {
+      accounts.delete(account.email);
+      account.email = flow.pendingEmail;
+      account.email_verified = true;
+      accounts.set(account.email, account);
+      return finishSettingsAction(res, id, flow);
+    }
+    return sendHtml(res, 200, actionPage(id, 'Enter the code', `<p class="error">Incorrect code.</p>
+<form method="post" action="/settings/action/${id}"><label for="code">Code sent to ${escapeHtml(flow.pendingEmail)}</label>
+<input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" autofocus>
+<button type="submit">Verify</button></form>`));
+  }
+  const email = (form.get('email') ?? '').trim().toLowerCase();
+  if (email && EMAIL_RE.test(email) && !accounts.has(email)) {
+    flow.pendingEmail = email;
+    flow.code = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
+    outbox.push({ to: email, code: flow.code, purpose: 'change_email', at: new Date().toISOString() });
+    if (outbox.length > 100) outbox.shift();
+    return sendHtml(res, 200, actionPage(id, 'Enter the code', `<form method="post" action="/settings/action/${id}">
+<label for="code">Code sent to ${escapeHtml(email)}</label>
+<input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" autofocus>
+<button type="submit">Verify</button></form>`));
+  }
+  const problem = req.method === 'POST' ? '<p class="error">Enter an email address that is not in use.</p>' : '';
+  return sendHtml(res, 200, actionPage(id, 'Change email', `${problem}<p>Current email:
+<strong>${escapeHtml(flow.loginId ?? account.email)}</strong></p>
+<form method="post" action="/settings/action/${id}"><label for="email">New email</label>
+<input id="email" name="email" type="email" autocomplete="email" autofocus>
+<button type="submit">Continue</button></form>`));
 }
 
 // Settings sessions: the cookie Authgear sets when a page is opened with an
@@ -802,6 +968,11 @@ const server = http.createServer(async (req, res) => {
     }
     if (url.pathname === '/oauth2/authorize' && refusesFullAccess(res, url)) return undefined;
     if (url.pathname === '/settings') return await settingsPage(req, res, url);
+    if (url.pathname === '/oauth2/authorize' && url.searchParams.get('response_type') === SETTINGS_ACTION_RESPONSE) {
+      return startSettingsAction(req, res, url);
+    }
+    const actionMatch = url.pathname.match(/^\/settings\/action\/([A-Za-z0-9_-]+)$/);
+    if (actionMatch) return await settingsActionPage(req, res, actionMatch[1]);
     if (url.pathname === '/oauth2/end_session' && endSessionWithoutCookie(req, res, url)) return undefined;
     if (url.pathname === '/oauth2/token' && refusesBasic(req)) {
       res.setHeader('WWW-Authenticate', 'Basic');
