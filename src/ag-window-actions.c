@@ -197,9 +197,16 @@ reveal_activated (GtkWidget  *widget,
 {
   AgWindow *self = AG_WINDOW (widget);
 
-  self->reveal = !self->reveal;
-  gtk_toggle_button_set_active (self->reveal_button, self->reveal);
-  ag_window_update_token_view (self);
+  /* Showing the tokens first asks Authgear to confirm it is still this
+   * person, when Authgear can and the last proof is over 5 minutes old. */
+  if (!self->reveal && self->session != NULL && ag_session_get_can_reauthenticate (self->session) &&
+      !ag_session_get_recently_authenticated (self->session))
+    {
+      gtk_toggle_button_set_active (self->reveal_button, FALSE);
+      ag_window_start_reauthentication (self);
+      return;
+    }
+  ag_window_set_reveal (self, !self->reveal);
 }
 
 static void

@@ -85,6 +85,12 @@ void ag_window_update_token_view  (AgWindow    *self);
  * the profile is read again then. */
 void ag_window_open_account       (AgWindow    *self);
 void ag_window_close_account      (AgWindow    *self);
+/* Reveal: shows or hides the tokens in the details. */
+void ag_window_set_reveal           (AgWindow   *self,
+                                     gboolean    reveal);
+/* Asks Authgear to confirm it is still this person; the tokens show once
+ * it has. */
+void ag_window_start_reauthentication (AgWindow *self);
 /* What a settings action's end says (@error NULL: done). */
 void ag_window_settings_action_done (AgWindow   *self,
                                      const char *action,

@@ -181,3 +181,12 @@ ag_window_settings_action_done (AgWindow     *self,
       ag_window_toast (self, text);
     }
 }
+
+void
+ag_window_set_reveal (AgWindow *self,
+                      gboolean  reveal)
+{
+  self->reveal = reveal;
+  gtk_toggle_button_set_active (self->reveal_button, reveal);
+  ag_window_update_token_view (self);
+}

@@ -87,7 +87,8 @@ show_page (AgWindow   *self,
   gtk_widget_set_visible (self->cancel_button, (signin || browser) && !account);
   gtk_widget_set_visible (self->done_button, signin && account);
   gtk_widget_set_visible (self->browser_button, signin && !account &&
-                          !(self->sign_in && ag_sign_in_get_options (self->sign_in)->settings_action));
+                          !(self->sign_in && (ag_sign_in_get_options (self->sign_in)->settings_action ||
+                                              ag_sign_in_get_options (self->sign_in)->reauthenticate)));
   gtk_widget_set_visible (self->back_button, signin);
   if (g_strcmp0 (name, "guest") == 0)
     gtk_window_set_default_widget (GTK_WINDOW (self), self->login_button);
@@ -249,6 +250,7 @@ sign_in_finished_cb (AgSignIn     *sign_in,
   gboolean browser = ag_sign_in_get_agent (sign_in) == AG_SIGN_IN_AGENT_BROWSER;
   gboolean cancelled = ag_error_is_cancelled (error);
   g_autofree char *action = g_strdup (ag_sign_in_get_options (sign_in)->settings_action);
+  gboolean reauthentication = ag_sign_in_get_options (sign_in)->reauthenticate;
 
   g_signal_group_set_target (self->sign_in_signals, NULL);
   g_clear_object (&self->sign_in);
@@ -258,13 +260,42 @@ sign_in_finished_cb (AgSignIn     *sign_in,
   /* Back from the browser: this window has the news. */
   if (browser && !cancelled)
     gtk_window_present (GTK_WINDOW (self));
-  ag_window_show_error (self, cancelled || action != NULL ? NULL : error);
+  ag_window_show_error (self, cancelled || action != NULL || reauthentication ? NULL : error);
   ag_window_sync (self);
-  if (action != NULL)
+  /* Confirmed: the tokens show. Cancelled or refused: they stay hidden. */
+  if (reauthentication && error == NULL)
+    ag_window_set_reveal (self, TRUE);
+  else if (reauthentication && !cancelled)
+    ag_window_toast (self, error->message);
+  else if (action != NULL)
     ag_window_settings_action_done (self, action, cancelled ? NULL : error);
   /* A failed sign-in keeps a session that was there. */
   else if (error != NULL && !cancelled && ag_session_get_state (self->session) == AG_SESSION_STATE_SIGNED_IN)
     ag_window_toast (self, error->message);
+}
+
+static void
+start (AgWindow            *self,
+       const AgAuthOptions *options)
+{
+  if (self->session == NULL || self->sign_in != NULL || self->account != AG_ACCOUNT_CLOSED)
+    return;
+  ag_window_show_error (self, NULL);
+  self->sign_in = ag_sign_in_new (self->session, options);
+  g_signal_group_set_target (self->sign_in_signals, self->sign_in);
+  ag_sign_in_start (self->sign_in, AG_SIGN_IN_AGENT_EMBEDDED, FALSE);
+  ag_window_actions_update (self);
+}
+
+void
+ag_window_start_reauthentication (AgWindow *self)
+{
+  AgAuthOptions options = {
+    .color_scheme = adw_style_manager_get_dark (adw_style_manager_get_default ()) ? "dark" : "light",
+    .reauthenticate = TRUE,
+  };
+
+  start (self, &options);
 }
 
 void
@@ -280,13 +311,7 @@ ag_window_start_sign_in (AgWindow   *self,
     .settings_action = settings_action,
   };
 
-  if (self->session == NULL || self->sign_in != NULL || self->account != AG_ACCOUNT_CLOSED)
-    return;
-  ag_window_show_error (self, NULL);
-  self->sign_in = ag_sign_in_new (self->session, &options);
-  g_signal_group_set_target (self->sign_in_signals, self->sign_in);
-  ag_sign_in_start (self->sign_in, AG_SIGN_IN_AGENT_EMBEDDED, FALSE);
-  ag_window_actions_update (self);
+  start (self, &options);
 }
 
 static void

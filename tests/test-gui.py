@@ -367,6 +367,41 @@ def scenario_manage_account():
     assert not hits, f"an app session token in {hits}"
 
 
+def scenario_reveal_asks_again():
+    # Reveal first asks Authgear to confirm it is still this person
+    # (AG_REAUTHENTICATE_AFTER_SECONDS=0: any sign-in counts as old): the
+    # email and code again, then the tokens show. Cancelled: they stay hidden.
+    access = json.loads(stored_session())["response"]["access_token"]
+
+    def tokens_shown():
+        return find(lambda a: a.getRoleName() == "label" and access in (a.name or ""), 2) is not None
+
+    http_json("/dev/stats", "POST")
+    proc = start_app({"AG_REAUTHENTICATE_AFTER_SECONDS": "0"})
+    try:
+        assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "not signed in"
+        details = find(lambda a: (a.name or "").replace("_", "") == "Details")
+        assert details is not None, "no Details"
+        details.queryAction().doAction(0)
+        press("Reveal")
+        assert find(lambda a: a.getRoleName() == "label" and a.name.startswith("127.0.0.1")) is not None, \
+            "Reveal did not ask Authgear"
+        assert not tokens_shown(), "the tokens showed before Authgear confirmed"
+        press("Cancel")
+        assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "Cancel did not go back to Welcome"
+        assert not tokens_shown(), "the tokens showed after a cancelled confirmation"
+        press("Reveal")
+        sign_in_with_email()
+        assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "no Welcome after the confirmation"
+        assert wait_for(tokens_shown, 10), "the tokens are not shown after the confirmation"
+        stats = http_json("/dev/stats")
+        assert stats["reauthentication"] == 2 and stats["id_token_grant"] == 2, stats
+        press("Reveal")
+        assert wait_for(lambda: not tokens_shown(), 5), "Reveal did not hide the tokens again"
+    finally:
+        stop_app(proc)
+
+
 def scenario_logout():
     proc = start_app()
     try:
@@ -1293,6 +1328,7 @@ check("launch, Login, email and code: Welcome Alice Liddell! and the keyring hol
 check("restart: Welcome without a sign-in or a token request", scenario_restart)
 check("Manage Account: Authgear's settings page in the window; a new name shows after Done; no token leaks",
       scenario_manage_account)
+check("Reveal asks Authgear to confirm it is you; Cancel keeps the tokens hidden", scenario_reveal_asks_again)
 check("Logout: Welcome Guest, keyring cleared, refresh token revoked", scenario_logout)
 check("Logout and Ctrl+Q the moment Welcome shows: nothing is left in the keyring", scenario_logout_at_once)
 check("Manage Account: an unreachable provider keeps the session; InvalidGrant ends it and says why",

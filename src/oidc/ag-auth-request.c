@@ -127,6 +127,8 @@ ag_auth_request_new (const char          *authorization_endpoint,
     ag_http_query_append (query, "x_suppress_idp_session_cookie", "true");
   ag_http_query_append (query, "x_sso_enabled", options->sso_enabled ? "true" : "false");
   ag_http_query_append (query, "id_token_hint", options->id_token_hint);
+  if (options->reauthenticate)
+    ag_http_query_append (query, "max_age", "0");
   ag_http_query_append (query, "x_settings_action", options->settings_action);
   ag_http_query_append (query, "x_settings_action_query", options->settings_action_query);
 
@@ -386,6 +388,7 @@ ag_auth_options_copy (AgAuthOptions       *dest,
   dest->settings_action = g_strdup (src->settings_action);
   dest->settings_action_query = g_strdup (src->settings_action_query);
   dest->id_token_hint = g_strdup (src->id_token_hint);
+  dest->reauthenticate = src->reauthenticate;
 }
 
 void

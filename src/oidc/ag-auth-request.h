@@ -28,6 +28,7 @@ typedef struct
   const char *settings_action;        /* nullable: "change_email", "delete_account" */
   const char *settings_action_query;  /* nullable, e.g. "q_login_id=…" */
   const char *id_token_hint;          /* nullable */
+  gboolean    reauthenticate;         /* max_age=0: Authgear asks again */
 } AgAuthOptions;
 
 /* Copies @src into @dest with strings of its own; ag_auth_options_clear()

@@ -480,6 +480,94 @@ ag_oidc_client_exchange_code_async (AgOidcClient        *self,
                       token_answered, g_steal_pointer (&task));
 }
 
+/* A fresh ID token for @tokens' access token (grant_type …id-token, the
+ * access token as Bearer), as reauthentication's id_token_hint. */
+static void
+fresh_id_token_answered (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SoupMessage *msg = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  GError *error = NULL;
+  const char *id_token;
+
+  body = ag_http_send_finish (SOUP_SESSION (object), result, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  answer = ag_http_parse_json_object (body, _("ID token response"), &error);
+  if (answer == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  id_token = ag_json_get_string (answer, "id_token");
+  if (soup_message_get_status (msg) != SOUP_STATUS_OK || id_token == NULL)
+    {
+      if (g_strcmp0 (ag_json_get_string (answer, "error"), "invalid_grant") == 0)
+        g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_GRANT, _("Authgear no longer knows this session"));
+      else
+        g_task_return_new_error (task, AG_ERROR, AG_ERROR_PROVIDER,
+                                 _("Authgear did not give a new ID token (HTTP %u)"), soup_message_get_status (msg));
+      return;
+    }
+  g_task_return_pointer (task, g_strdup (id_token), (GDestroyNotify) ag_secure_free);
+}
+
+void
+ag_oidc_client_fresh_id_token_async (AgOidcClient        *self,
+                                     AgTokenSet          *tokens,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GBytes) form = NULL;
+  g_autofree char *bearer = NULL;
+  const char *endpoint;
+  SoupMessage *msg;
+
+  g_return_if_fail (AG_IS_OIDC_CLIENT (self));
+  g_return_if_fail (AG_IS_TOKEN_SET (tokens));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ag_oidc_client_fresh_id_token_async);
+  endpoint = ag_provider_is_discovered (self->provider) ? ag_provider_get_token_endpoint (self->provider) : NULL;
+  if (endpoint == NULL)
+    {
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_DISCOVERY, _("Authgear’s token endpoint is not known"));
+      return;
+    }
+  /* The Authorization header carries the access token: the client goes
+   * in the form. */
+  form = ag_http_form_encode ("grant_type", "urn:authgear:params:oauth:grant-type:id-token",
+                              "client_id", ag_config_get_client_id (self->config),
+                              "client_secret", ag_config_get_client_secret (self->config),
+                              NULL);
+  msg = soup_message_new (SOUP_METHOD_POST, endpoint);
+  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", form);
+  bearer = g_strconcat ("Bearer ", ag_token_set_get_access_token (tokens), NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
+  ag_secure_wipe (bearer, strlen (bearer));
+  g_task_set_task_data (task, msg, g_object_unref);
+  ag_http_send_async (ag_provider_get_session (self->provider), msg, cancellable,
+                      fresh_id_token_answered, g_steal_pointer (&task));
+}
+
+char *
+ag_oidc_client_fresh_id_token_finish (AgOidcClient  *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* A settings action's code (grant_type …settings-action): Authgear answers
  * {} once the action is done. */
 static void

@@ -91,6 +91,19 @@ char         *ag_oidc_client_app_session_token_finish (AgOidcClient   *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
 
+/* A fresh ID token for @tokens' access token (grant_type
+ * urn:authgear:params:oauth:grant-type:id-token): reauthentication's
+ * id_token_hint, since Authgear's ID tokens live 5 minutes. Free it with
+ * ag_secure_free(). */
+void          ag_oidc_client_fresh_id_token_async (AgOidcClient       *self,
+                                                  AgTokenSet          *tokens,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+char         *ag_oidc_client_fresh_id_token_finish (AgOidcClient      *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
 /* Completes a settings action with its @code (grant_type
  * urn:authgear:params:oauth:grant-type:settings-action, with PKCE): Authgear
  * answers {} once the change is done. */

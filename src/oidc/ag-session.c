@@ -1114,6 +1114,161 @@ exchanged_cb (GObject      *object,
   save_tokens (self, op_task_new (self, self->cancellable, NULL, NULL, save_tokens));
 }
 
+/* Reauthentication: Authgear asked the person again (max_age=0); the new
+ * ID token must be theirs and say so within the last 5 minutes. */
+#define REAUTHENTICATION_MAX_AGE 300
+
+static gint64
+auth_time_of (AgTokenSet *tokens)
+{
+  JsonObject *claims = tokens ? ag_token_set_get_id_claims (tokens) : NULL;
+  gint64 auth_time = 0;
+
+  if (claims == NULL || !ag_json_get_int (claims, "auth_time", &auth_time))
+    return 0;
+  return auth_time;
+}
+
+static void
+reauthenticated_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GTask *task = user_data;
+  AgSession *self = g_task_get_source_object (task);
+  g_autoptr(AgTokenSet) fresh = NULL;
+  GError *error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  fresh = ag_oidc_client_exchange_code_finish (AG_OIDC_CLIENT (object), result, &error);
+  if (fresh == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  if (self->tokens == NULL || g_strcmp0 (ag_token_set_get_subject (fresh), ag_token_set_get_subject (self->tokens)) != 0)
+    {
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_USERINFO_MISMATCH,
+                               _("Another account confirmed: the session here is not theirs"));
+      g_object_unref (task);
+      return;
+    }
+  if (auth_time_of (fresh) < now - REAUTHENTICATION_MAX_AGE - AG_JWT_CLOCK_SKEW)
+    {
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN,
+                               _("Authgear did not ask you again (the sign-in time is old)"));
+      g_object_unref (task);
+      return;
+    }
+  ag_token_set_take_id_token (self->tokens, fresh);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKENS]);
+  save_tokens (self, task);
+}
+
+static void
+fresh_id_token_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AgSession *self = g_task_get_source_object (task);
+  AgAuthOptions *options = &op_of (task)->options;
+  GError *error = NULL;
+  char *id_token;
+
+  id_token = ag_oidc_client_fresh_id_token_finish (AG_OIDC_CLIENT (object), result, &error);
+  if (id_token == NULL)
+    {
+      if (g_error_matches (error, AG_ERROR, AG_ERROR_INVALID_GRANT) && op_of (task)->generation == self->generation)
+        {
+          set_last_error (self, error);
+          ended_by_provider (self);
+        }
+      g_task_return_error (task, error);
+      return;
+    }
+  ag_secure_free ((char *) options->id_token_hint);
+  options->id_token_hint = id_token;
+  options->reauthenticate = TRUE;
+  g_clear_object (&self->pending);
+  g_free (self->pending_action);
+  /* No offline_access: no new session, only the person asked again. */
+  self->pending = ag_auth_request_new (ag_provider_get_authorization_endpoint (self->provider),
+                                       ag_provider_get_issuer (self->provider),
+                                       ag_provider_get_iss_parameter_supported (self->provider),
+                                       ag_config_get_client_id (self->config),
+                                       ag_config_get_redirect_uri (self->config),
+                                       "openid " AG_FULL_ACCESS_SCOPE, options);
+  self->pending_action = g_strdup ("reauthenticate");
+  g_task_return_pointer (task, g_strdup (ag_auth_request_get_url (self->pending)), (GDestroyNotify) ag_secure_free);
+}
+
+static void
+fetch_fresh_id_token (AgSession *self,
+                      GTask     *task)
+{
+  op_of (task)->generation = self->generation;
+  ag_oidc_client_fresh_id_token_async (self->client, self->tokens, g_task_get_cancellable (task),
+                                       fresh_id_token_cb, task);
+}
+
+void
+ag_session_begin_reauthentication_async (AgSession           *self,
+                                         const AgAuthOptions *options,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (AG_IS_SESSION (self));
+
+  task = op_task_new (self, cancellable, callback, user_data, ag_session_begin_reauthentication_async);
+  if (options != NULL)
+    ag_auth_options_copy (&op_of (task)->options, options);
+  if (!ag_session_get_can_reauthenticate (self))
+    {
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_SCOPE,
+                               _("Authgear cannot ask this account to confirm it is them"));
+      g_object_unref (task);
+      return;
+    }
+  with_discovery (self, task, fetch_fresh_id_token);
+}
+
+char *
+ag_session_begin_reauthentication_finish (AgSession     *self,
+                                          GAsyncResult  *result,
+                                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gboolean
+ag_session_get_can_reauthenticate (AgSession *self)
+{
+  JsonObject *claims;
+
+  g_return_val_if_fail (AG_IS_SESSION (self), FALSE);
+  claims = self->tokens && self->state == AG_SESSION_STATE_SIGNED_IN ? ag_token_set_get_id_claims (self->tokens) : NULL;
+  return claims != NULL && ag_session_get_full_access (self) &&
+         json_object_get_boolean_member_with_default (claims, "https://authgear.com/claims/user/can_reauthenticate", FALSE);
+}
+
+gboolean
+ag_session_get_recently_authenticated (AgSession *self)
+{
+  const char *env = g_getenv ("AG_REAUTHENTICATE_AFTER_SECONDS");   /* tests: sooner */
+  guint64 max_age = REAUTHENTICATION_MAX_AGE;
+
+  g_return_val_if_fail (AG_IS_SESSION (self), FALSE);
+  if (env != NULL)
+    g_ascii_string_to_unsigned (env, 10, 0, REAUTHENTICATION_MAX_AGE, &max_age, NULL);
+  return auth_time_of (self->tokens) > g_get_real_time () / G_USEC_PER_SEC - (gint64) max_age;
+}
+
 /* A settings action is done at Authgear. */
 static void
 settings_action_done_cb (GObject      *object,
@@ -1193,7 +1348,9 @@ ag_session_complete_sign_in_async (AgSession           *self,
       g_object_unref (task);
       return;
     }
-  if (action != NULL)
+  if (g_strcmp0 (action, "reauthenticate") == 0)
+    ag_oidc_client_exchange_code_async (self->client, request, code, cancellable, reauthenticated_cb, task);
+  else if (action != NULL)
     {
       op_of (task)->options.settings_action = g_steal_pointer (&action);
       ag_oidc_client_finish_settings_action_async (self->client, request, code, cancellable, settings_action_done_cb, task);

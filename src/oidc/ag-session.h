@@ -173,6 +173,30 @@ char           *ag_session_begin_settings_action_finish (AgSession          *sel
                                                   GAsyncResult        *result,
                                                   GError             **error);
 
+/**
+ * ag_session_begin_reauthentication_async:
+ * Asks Authgear to confirm it is still the signed-in person (before the
+ * tokens are shown): a fresh ID token (the id-token grant), then an
+ * authorization request with it as id_token_hint and max_age=0. Returns
+ * the URL to open (free it with ag_secure_free()); its redirect is
+ * completed with ag_session_complete_sign_in_async(), which keeps the new
+ * ID token once its auth_time is within the last 5 minutes. Only when
+ * ag_session_get_can_reauthenticate().
+ */
+void            ag_session_begin_reauthentication_async  (AgSession          *self,
+                                                  const AgAuthOptions *options,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+char           *ag_session_begin_reauthentication_finish (AgSession          *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+/* Whether Authgear can ask this person again (the ID token's
+ * https://authgear.com/claims/user/can_reauthenticate, with full access). */
+gboolean        ag_session_get_can_reauthenticate  (AgSession         *self);
+/* Whether the person proved who they are within the last 5 minutes. */
+gboolean        ag_session_get_recently_authenticated (AgSession      *self);
+
 /* Ends the session locally at once, then revokes the refresh token, ends the
  * provider's session and clears the keyring. An error says what could not
  * be done at the provider; the local session is gone regardless. */

@@ -418,9 +418,12 @@ begun_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   char *url;
 
-  url = self->options.settings_action != NULL
-        ? ag_session_begin_settings_action_finish (AG_SESSION (object), result, &error)
-        : ag_session_begin_sign_in_finish (AG_SESSION (object), result, &error);
+  if (self->options.reauthenticate)
+    url = ag_session_begin_reauthentication_finish (AG_SESSION (object), result, &error);
+  else if (self->options.settings_action != NULL)
+    url = ag_session_begin_settings_action_finish (AG_SESSION (object), result, &error);
+  else
+    url = ag_session_begin_sign_in_finish (AG_SESSION (object), result, &error);
   if (url == NULL)
     {
       if (!ag_error_is_cancelled (error))
@@ -478,7 +481,10 @@ begin_agent (AgSignIn      *self,
   self->phase = AG_SIGN_IN_PHASE_STARTING;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PHASE]);
   /* A fresh request each time: a new agent never reuses the old state. */
-  if (self->options.settings_action != NULL)
+  if (self->options.reauthenticate)
+    ag_session_begin_reauthentication_async (self->session, &self->options, self->cancellable,
+                                             begun_cb, g_object_ref (self));
+  else if (self->options.settings_action != NULL)
     ag_session_begin_settings_action_async (self->session, self->options.settings_action, &self->options,
                                             self->cancellable, begun_cb, g_object_ref (self));
   else

@@ -67,7 +67,9 @@ G_DECLARE_FINAL_TYPE (AgSignIn, ag_sign_in, AG, SIGN_IN, GObject)
  * @options may be %NULL; without ui_locales the desktop's languages are
  * sent. With @options' settings_action set it is one of Authgear's settings
  * actions instead (Change Email, Delete Account) for the signed-in person,
- * run the same way. Nothing happens until ag_sign_in_start().
+ * run the same way; with @options' reauthenticate, Authgear asks the
+ * signed-in person to confirm it is them. Nothing happens until
+ * ag_sign_in_start().
  */
 AgSignIn      *ag_sign_in_new               (AgSession           *session,
                                              const AgAuthOptions *options);

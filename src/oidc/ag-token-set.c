@@ -276,6 +276,22 @@ ag_token_set_set_id_claims (AgTokenSet *self,
 }
 
 void
+ag_token_set_take_id_token (AgTokenSet *self,
+                            AgTokenSet *from)
+{
+  g_return_if_fail (AG_IS_TOKEN_SET (self));
+  g_return_if_fail (AG_IS_TOKEN_SET (from));
+
+  if (from->id_token == NULL)
+    return;
+  ag_secure_free (self->id_token);
+  self->id_token = g_strdup (from->id_token);
+  if (self->response != NULL)
+    json_object_set_string_member (self->response, "id_token", from->id_token);
+  ag_token_set_set_id_claims (self, from->id_claims);
+}
+
+void
 ag_token_set_set_userinfo (AgTokenSet *self,
                            JsonObject *userinfo)
 {

@@ -80,4 +80,9 @@ gboolean     ag_token_set_has_scope      (AgTokenSet  *self,
 void         ag_token_set_ensure_scope   (AgTokenSet  *self,
                                           const char  *scopes);
 
+/* Takes @from's ID token and its claims (a reauthentication's), keeping
+ * everything else of @self. */
+void         ag_token_set_take_id_token  (AgTokenSet  *self,
+                                          AgTokenSet  *from);
+
 G_END_DECLS

@@ -95,6 +95,10 @@ const FULL_ACCESS = 'https://authgear.com/scopes/full-access';
 const SETTINGS_ACTION_RESPONSE = 'urn:authgear:params:oauth:response-type:settings-action';
 const SETTINGS_ACTION_GRANT = 'urn:authgear:params:oauth:grant-type:settings-action';
 const SETTINGS_ACTIONS = new Set(['change_email', 'delete_account']);
+// A fresh ID token for the access token in Authorization: Bearer, as
+// reauthentication needs one for id_token_hint (Authgear's last lives 5
+// minutes and an expired hint is refused).
+const ID_TOKEN_GRANT = 'urn:authgear:params:oauth:grant-type:id-token';
 const CODE_ATTEMPTS = 3;
 
 // Authgear's own user claims (pkg/lib/oauth/oidc/id_token.go): every account
@@ -129,6 +133,7 @@ const stats = {
   refresh: 0, userinfo: 0, revocation: 0, end_session: 0, signup_page: 0,
   token_basic: 0, // token requests that carried an Authorization: Basic header
   app_session_token: 0, settings_open: 0, settings_page: 0, settings_action: 0, settings_action_grant: 0,
+  id_token_grant: 0, reauthentication: 0,
 };
 
 // Authgear signs with one RSA key and announces only RS256
@@ -148,7 +153,7 @@ const configuration = {
       client_id: 'authgear-login',
       client_name: 'Authgear Login',
       token_endpoint_auth_method: 'none',
-      grant_types: ['authorization_code', 'refresh_token', SETTINGS_ACTION_GRANT],
+      grant_types: ['authorization_code', 'refresh_token', SETTINGS_ACTION_GRANT, ID_TOKEN_GRANT],
       response_types: ['code'],
       redirect_uris: [REDIRECT_URI],
       post_logout_redirect_uris: [POST_LOGOUT_REDIRECT_URI],
@@ -162,7 +167,7 @@ const configuration = {
       client_secret: 'dev-client-secret-change-me',
       client_name: 'Authgear Login (confidential)',
       token_endpoint_auth_method: 'client_secret_post',
-      grant_types: ['authorization_code', 'refresh_token', SETTINGS_ACTION_GRANT],
+      grant_types: ['authorization_code', 'refresh_token', SETTINGS_ACTION_GRANT, ID_TOKEN_GRANT],
       response_types: ['code'],
       redirect_uris: [REDIRECT_URI],
       post_logout_redirect_uris: [POST_LOGOUT_REDIRECT_URI],
@@ -175,7 +180,7 @@ const configuration = {
       client_id: 'authgear-login-no-account',
       client_name: 'Authgear Login (no account management)',
       token_endpoint_auth_method: 'none',
-      grant_types: ['authorization_code', 'refresh_token', SETTINGS_ACTION_GRANT],
+      grant_types: ['authorization_code', 'refresh_token', SETTINGS_ACTION_GRANT, ID_TOKEN_GRANT],
       response_types: ['code'],
       redirect_uris: [REDIRECT_URI],
       post_logout_redirect_uris: [POST_LOGOUT_REDIRECT_URI],
@@ -259,6 +264,23 @@ const configuration = {
 
 const provider = new Provider(issuer, configuration);
 provider.proxy = false;
+
+provider.registerGrantType(ID_TOKEN_GRANT, async (ctx) => {
+  const bearer = /^Bearer (.+)$/i.exec(ctx.get('x-ag-bearer') ?? '')?.[1];
+  const accessToken = bearer ? await provider.AccessToken.find(bearer) : undefined;
+  if (!accessToken || accessToken.clientId !== ctx.oidc.client.clientId || deletedAccounts.has(accessToken.accountId)) {
+    ctx.status = 400;
+    ctx.body = { error: 'invalid_grant', error_description: 'invalid access token' };
+    return;
+  }
+  stats.id_token_grant += 1;
+  const original = `x.${b64url({ sub: accessToken.accountId, auth_time: authTimes.get(accessToken.accountId) })}.x`;
+  ctx.status = 200;
+  ctx.body = {
+    token_type: 'Bearer',
+    id_token: authgearIdToken(original, ctx.oidc.client.clientId, sidFor(accessToken.grantId ?? 'none'), { refreshed: true }),
+  };
+});
 
 // The settings action's code, exchanged with PKCE for an empty answer.
 provider.registerGrantType(SETTINGS_ACTION_GRANT, async (ctx) => {
@@ -814,7 +836,11 @@ ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 }
 
 // Consent is implied for the demo clients, offline_access included.
+// When each account last proved who it is (its sign-in's auth_time).
+const authTimes = new Map();
+
 async function finishInteraction(req, res, details, accountId, amr, { login = false } = {}) {
+  if (login) authTimes.set(accountId, nowSeconds());
   const grant = new provider.Grant({ accountId, clientId: details.params.client_id });
   grant.addOIDCScope(details.params.scope ?? 'openid');
   const grantId = await grant.save();
@@ -974,6 +1000,13 @@ const server = http.createServer(async (req, res) => {
     const actionMatch = url.pathname.match(/^\/settings\/action\/([A-Za-z0-9_-]+)$/);
     if (actionMatch) return await settingsActionPage(req, res, actionMatch[1]);
     if (url.pathname === '/oauth2/end_session' && endSessionWithoutCookie(req, res, url)) return undefined;
+    // Authgear takes the id-token grant's access token as Bearer;
+    // oidc-provider would read that header as client authentication.
+    if (url.pathname === '/oauth2/token' && /^bearer /i.test(req.headers.authorization ?? '')) {
+      req.headers['x-ag-bearer'] = req.headers.authorization;
+      delete req.headers.authorization;
+    }
+    if (url.pathname === '/oauth2/authorize' && url.searchParams.get('max_age') === '0') stats.reauthentication += 1;
     if (url.pathname === '/oauth2/token' && refusesBasic(req)) {
       res.setHeader('WWW-Authenticate', 'Basic');
       return sendJson(res, 401, { error: 'invalid_client', error_description: 'client authentication failed' });
