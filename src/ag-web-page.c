@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <gmodule.h>
 #include <webkit/webkit.h>
 
@@ -17,6 +18,7 @@ typedef struct
   char *origin;
   char *url;                   /* loaded once the content filter is in */
   GCancellable *cancellable;   /* the filter's compilation */
+  guint restarts;              /* after the web process ended by itself */
 } Page;
 
 static void
@@ -113,6 +115,25 @@ decide_policy_cb (WebKitWebView            *web_view,
       return TRUE;
     }
   return FALSE;
+}
+
+/* The page's web process ended without being asked (a crash, or too much
+ * memory): the page would stay blank. It is loaded again once; a second
+ * end is reported as a failed load. */
+static void
+web_process_terminated_cb (WebKitWebView                     *web_view,
+                           WebKitWebProcessTerminationReason  reason,
+                           Page                              *page)
+{
+  if (reason == WEBKIT_WEB_PROCESS_TERMINATED_BY_API)
+    return;
+  if (page->restarts++ == 0)
+    {
+      g_message ("The sign-in page's web process ended (reason %d): loading the page again", reason);
+      webkit_web_view_load_uri (web_view, page->url);
+      return;
+    }
+  page->callbacks.failed (FALSE, _("The sign-in page stopped unexpectedly"), page->data);
 }
 
 static void
@@ -400,6 +421,7 @@ page_create (const char               *url,
   g_signal_connect (web_view, "create", G_CALLBACK (create_web_view_cb), page);
   g_signal_connect (web_view, "run-file-chooser", G_CALLBACK (run_file_chooser_cb), page);
   g_signal_connect (web_view, "context-menu", G_CALLBACK (context_menu_cb), page);
+  g_signal_connect (web_view, "web-process-terminated", G_CALLBACK (web_process_terminated_cb), page);
   g_signal_connect (network, "download-started", G_CALLBACK (download_started_cb), NULL);
   protect_and_load (web_view, page, redirect_uri, filter_dir);
   return GTK_WIDGET (web_view);
