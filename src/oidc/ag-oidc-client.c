@@ -480,6 +480,25 @@ ag_oidc_client_exchange_code_async (AgOidcClient        *self,
                       token_answered, g_steal_pointer (&task));
 }
 
+/* The JSON object an answer holds, or NULL with @task's error returned
+ * (network, or not JSON: @what names it). */
+static JsonObject *
+answered_json (GObject      *object,
+               GAsyncResult *result,
+               GTask        *task,
+               const char   *what)
+{
+  g_autoptr(GBytes) body = NULL;
+  JsonObject *answer;
+  GError *error = NULL;
+
+  body = ag_http_send_finish (SOUP_SESSION (object), result, &error);
+  answer = body ? ag_http_parse_json_object (body, what, &error) : NULL;
+  if (answer == NULL)
+    g_task_return_error (task, error);
+  return answer;
+}
+
 /* A fresh ID token for @tokens' access token (grant_type …id-token, the
  * access token as Bearer), as reauthentication's id_token_hint. */
 static void
@@ -489,23 +508,12 @@ fresh_id_token_answered (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   SoupMessage *msg = g_task_get_task_data (task);
-  g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonObject) answer = NULL;
-  GError *error = NULL;
   const char *id_token;
 
-  body = ag_http_send_finish (SOUP_SESSION (object), result, &error);
-  if (body == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  answer = ag_http_parse_json_object (body, _("ID token response"), &error);
+  answer = answered_json (object, result, task, _("ID token response"));
   if (answer == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+    return;
   id_token = ag_json_get_string (answer, "id_token");
   if (soup_message_get_status (msg) != SOUP_STATUS_OK || id_token == NULL)
     {
@@ -920,24 +928,13 @@ app_session_token_answered (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   SoupMessage *msg = g_task_get_task_data (task);
-  g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonObject) answer = NULL;
-  GError *error = NULL;
   JsonObject *part;
   const char *token;
 
-  body = ag_http_send_finish (SOUP_SESSION (object), result, &error);
-  if (body == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  answer = ag_http_parse_json_object (body, _("app session token response"), &error);
+  answer = answered_json (object, result, task, _("app session token response"));
   if (answer == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+    return;
   part = json_object_has_member (answer, "error") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (answer, "error"))
          ? json_object_get_object_member (answer, "error") : NULL;
   if (part != NULL || soup_message_get_status (msg) != SOUP_STATUS_OK)

@@ -708,6 +708,80 @@ ag_session_reload_profile_finish (AgSession     *self,
 
 /* App session token: opens Authgear's own pages signed in. */
 
+/* An operation on Authgear's own pages (settings, settings actions,
+ * reauthentication): a task with @options; see account_op_run(). */
+static GTask *
+account_op_new (AgSession           *self,
+                const AgAuthOptions *options,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data,
+                gpointer             source_tag)
+{
+  GTask *task = op_task_new (self, cancellable, callback, user_data, source_tag);
+
+  if (options != NULL)
+    ag_auth_options_copy (&op_of (task)->options, options);
+  return task;
+}
+
+/* An account operation's request failed: when Authgear no longer knows the
+ * session it is over here too. */
+static void
+account_op_failed (AgSession *self,
+                   GTask     *task,
+                   GError    *error)
+{
+  if (g_error_matches (error, AG_ERROR, AG_ERROR_INVALID_GRANT) && op_of (task)->generation == self->generation)
+    {
+      set_last_error (self, error);
+      ended_by_provider (self);
+    }
+  g_task_return_error (task, error);
+}
+
+/* Runs @next after discovery when someone is signed in and @allowed;
+ * else fails with INVALID_GRANT or INVALID_SCOPE (@refusal). */
+static void
+account_op_run (AgSession      *self,
+                GTask          *task,
+                gboolean        allowed,
+                const char     *refusal,
+                AfterDiscovery  next)
+{
+  if (self->tokens == NULL || self->state != AG_SESSION_STATE_SIGNED_IN)
+    g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_GRANT, _("Nobody is signed in"));
+  else if (!allowed)
+    g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_SCOPE, "%s", refusal);
+  else
+    {
+      with_discovery (self, task, next);
+      return;
+    }
+  g_object_unref (task);
+}
+
+/* The request of a settings action or a reauthentication (@action), as
+ * the pending one: scope openid and full access, no offline_access (no new
+ * session is made). Returns its URL to @task. */
+static void
+return_account_request (AgSession           *self,
+                        GTask               *task,
+                        const AgAuthOptions *options,
+                        const char          *action)
+{
+  g_clear_object (&self->pending);
+  g_free (self->pending_action);
+  self->pending = ag_auth_request_new (ag_provider_get_authorization_endpoint (self->provider),
+                                       ag_provider_get_issuer (self->provider),
+                                       ag_provider_get_iss_parameter_supported (self->provider),
+                                       ag_config_get_client_id (self->config),
+                                       ag_config_get_redirect_uri (self->config),
+                                       "openid " AG_FULL_ACCESS_SCOPE, options);
+  self->pending_action = g_strdup (action);
+  g_task_return_pointer (task, g_strdup (ag_auth_request_get_url (self->pending)), (GDestroyNotify) ag_secure_free);
+}
+
 /* A settings action's request, once its app session token is here. */
 static void
 begin_settings_action_with (AgSession  *self,
@@ -734,17 +808,7 @@ begin_settings_action_with (AgSession  *self,
       g_free ((char *) options->settings_action_query);
       options->settings_action_query = g_string_free (g_steal_pointer (&q), FALSE);
     }
-  g_clear_object (&self->pending);
-  g_free (self->pending_action);
-  /* No offline_access: a settings action makes no new session. */
-  self->pending = ag_auth_request_new (ag_provider_get_authorization_endpoint (self->provider),
-                                       ag_provider_get_issuer (self->provider),
-                                       ag_provider_get_iss_parameter_supported (self->provider),
-                                       ag_config_get_client_id (self->config),
-                                       ag_config_get_redirect_uri (self->config),
-                                       "openid " AG_FULL_ACCESS_SCOPE, options);
-  self->pending_action = g_strdup (options->settings_action);
-  g_task_return_pointer (task, g_strdup (ag_auth_request_get_url (self->pending)), (GDestroyNotify) ag_secure_free);
+  return_account_request (self, task, options, options->settings_action);
 }
 
 static void fetch_app_session_token (AgSession *self, GTask *task);
@@ -762,19 +826,11 @@ ag_session_begin_settings_action_async (AgSession           *self,
   g_return_if_fail (AG_IS_SESSION (self));
   g_return_if_fail (action != NULL);
 
-  task = op_task_new (self, cancellable, callback, user_data, ag_session_begin_settings_action_async);
-  if (options != NULL)
-    ag_auth_options_copy (&op_of (task)->options, options);
+  task = account_op_new (self, options, cancellable, callback, user_data, ag_session_begin_settings_action_async);
   g_free ((char *) op_of (task)->options.settings_action);
   op_of (task)->options.settings_action = g_strdup (action);
-  if (self->tokens == NULL || self->state != AG_SESSION_STATE_SIGNED_IN || !ag_session_get_full_access (self))
-    {
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_SCOPE,
-                               _("Authgear has not given this app full access to the account"));
-      g_object_unref (task);
-      return;
-    }
-  with_discovery (self, task, fetch_app_session_token);
+  account_op_run (self, task, ag_session_get_full_access (self),
+                  _("Authgear has not given this app full access to the account"), fetch_app_session_token);
 }
 
 char *
@@ -799,12 +855,7 @@ app_session_token_cb (GObject      *object,
   token = ag_oidc_client_app_session_token_finish (AG_OIDC_CLIENT (object), result, &error);
   if (token == NULL)
     {
-      if (g_error_matches (error, AG_ERROR, AG_ERROR_INVALID_GRANT) && op_of (task)->generation == self->generation)
-        {
-          set_last_error (self, error);
-          ended_by_provider (self);
-        }
-      g_task_return_error (task, error);
+      account_op_failed (self, task, error);
       return;
     }
   if (op_of (task)->options.settings_action != NULL)
@@ -855,24 +906,10 @@ ag_session_open_settings_async (AgSession           *self,
 
   g_return_if_fail (AG_IS_SESSION (self));
 
-  task = op_task_new (self, cancellable, callback, user_data, ag_session_open_settings_async);
+  task = account_op_new (self, options, cancellable, callback, user_data, ag_session_open_settings_async);
   op_of (task)->settings_url = TRUE;
-  if (options != NULL)
-    ag_auth_options_copy (&op_of (task)->options, options);
-  if (self->tokens == NULL || self->state != AG_SESSION_STATE_SIGNED_IN)
-    {
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_GRANT, _("Nobody is signed in"));
-      g_object_unref (task);
-      return;
-    }
-  if (!ag_session_get_full_access (self))
-    {
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_SCOPE,
-                               _("Authgear has not given this app full access to the account"));
-      g_object_unref (task);
-      return;
-    }
-  with_discovery (self, task, fetch_app_session_token);
+  account_op_run (self, task, ag_session_get_full_access (self),
+                  _("Authgear has not given this app full access to the account"), fetch_app_session_token);
 }
 
 char *
@@ -1180,28 +1217,13 @@ fresh_id_token_cb (GObject      *object,
   id_token = ag_oidc_client_fresh_id_token_finish (AG_OIDC_CLIENT (object), result, &error);
   if (id_token == NULL)
     {
-      if (g_error_matches (error, AG_ERROR, AG_ERROR_INVALID_GRANT) && op_of (task)->generation == self->generation)
-        {
-          set_last_error (self, error);
-          ended_by_provider (self);
-        }
-      g_task_return_error (task, error);
+      account_op_failed (self, task, error);
       return;
     }
   ag_secure_free ((char *) options->id_token_hint);
   options->id_token_hint = id_token;
   options->reauthenticate = TRUE;
-  g_clear_object (&self->pending);
-  g_free (self->pending_action);
-  /* No offline_access: no new session, only the person asked again. */
-  self->pending = ag_auth_request_new (ag_provider_get_authorization_endpoint (self->provider),
-                                       ag_provider_get_issuer (self->provider),
-                                       ag_provider_get_iss_parameter_supported (self->provider),
-                                       ag_config_get_client_id (self->config),
-                                       ag_config_get_redirect_uri (self->config),
-                                       "openid " AG_FULL_ACCESS_SCOPE, options);
-  self->pending_action = g_strdup ("reauthenticate");
-  g_task_return_pointer (task, g_strdup (ag_auth_request_get_url (self->pending)), (GDestroyNotify) ag_secure_free);
+  return_account_request (self, task, options, "reauthenticate");
 }
 
 static void
@@ -1224,17 +1246,9 @@ ag_session_begin_reauthentication_async (AgSession           *self,
 
   g_return_if_fail (AG_IS_SESSION (self));
 
-  task = op_task_new (self, cancellable, callback, user_data, ag_session_begin_reauthentication_async);
-  if (options != NULL)
-    ag_auth_options_copy (&op_of (task)->options, options);
-  if (!ag_session_get_can_reauthenticate (self))
-    {
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_SCOPE,
-                               _("Authgear cannot ask this account to confirm it is them"));
-      g_object_unref (task);
-      return;
-    }
-  with_discovery (self, task, fetch_fresh_id_token);
+  task = account_op_new (self, options, cancellable, callback, user_data, ag_session_begin_reauthentication_async);
+  account_op_run (self, task, ag_session_get_can_reauthenticate (self),
+                  _("Authgear cannot ask this account to confirm it is them"), fetch_fresh_id_token);
 }
 
 char *
