@@ -975,6 +975,7 @@ ag_oidc_client_app_session_token_async (AgOidcClient        *self,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GUri) issuer = NULL;
+  g_autoptr(GBytes) body = NULL;
   g_autofree char *endpoint = NULL;
   char *json;
   gsize length;
@@ -1002,9 +1003,9 @@ ag_oidc_client_app_session_token_async (AgOidcClient        *self,
   root = json_builder_get_root (builder);
   json = json_to_string (root, FALSE);
   length = strlen (json);
+  body = g_bytes_new_with_free_func (json, length, (GDestroyNotify) ag_secure_free, json);
   msg = soup_message_new (SOUP_METHOD_POST, endpoint);
-  soup_message_set_request_body_from_bytes (msg, "application/json",
-                                            g_bytes_new_with_free_func (json, length, (GDestroyNotify) ag_secure_free, json));
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
   g_task_set_task_data (task, msg, g_object_unref);
   ag_http_send_async (ag_provider_get_session (self->provider), msg, cancellable,
                       app_session_token_answered, g_steal_pointer (&task));

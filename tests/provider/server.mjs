@@ -498,6 +498,7 @@ function refusesFullAccess(res, url) {
   back.searchParams.set('error', 'invalid_scope');
   back.searchParams.set('error_description', 'scope is not allowed for this client');
   if (q.get('state')) back.searchParams.set('state', q.get('state'));
+  if (profile.rfc9207) back.searchParams.set('iss', issuer);
   res.statusCode = 302;
   res.setHeader('Location', back.href);
   res.setHeader('Cache-Control', 'no-store');
@@ -531,6 +532,7 @@ function startSettingsAction(req, res, url) {
     const target = new URL(q.get('redirect_uri'));
     for (const [k, v] of Object.entries(params)) target.searchParams.set(k, v);
     if (q.get('state')) target.searchParams.set('state', q.get('state'));
+    if (profile.rfc9207) target.searchParams.set('iss', issuer);
     res.statusCode = 302;
     res.setHeader('Location', target.href);
     res.setHeader('Cache-Control', 'no-store');
@@ -575,6 +577,7 @@ function finishSettingsAction(res, id, flow) {
   const target = new URL(flow.redirectUri);
   target.searchParams.set('code', code);
   if (flow.state) target.searchParams.set('state', flow.state);
+  if (profile.rfc9207) target.searchParams.set('iss', issuer);
   res.statusCode = 302;
   res.setHeader('Location', target.href);
   res.setHeader('Cache-Control', 'no-store');
@@ -600,6 +603,7 @@ async function settingsActionPage(req, res, id) {
     target.searchParams.set('error', 'access_denied');
     target.searchParams.set('error_description', 'the settings action was cancelled');
     if (flow.state) target.searchParams.set('state', flow.state);
+    if (profile.rfc9207) target.searchParams.set('iss', issuer);
     res.statusCode = 302;
     res.setHeader('Location', target.href);
     res.end();
