@@ -91,7 +91,8 @@ void ag_window_set_reveal           (AgWindow   *self,
 /* Asks Authgear to confirm it is still this person; the tokens show once
  * it has. */
 void ag_window_start_reauthentication (AgWindow *self);
-/* What a settings action's end says (@error NULL: done). */
+/* What a settings action's end says (@error NULL: done; cancelled or
+ * access_denied: nothing changed). */
 void ag_window_settings_action_done (AgWindow   *self,
                                      const char *action,
                                      const GError *error);

@@ -165,15 +165,12 @@ ag_window_settings_action_done (AgWindow     *self,
                                 const char   *action,
                                 const GError *error)
 {
-  gboolean deleted = g_str_equal (action, "delete_account");
-
+  if (error == NULL)
+    ag_window_toast (self, g_str_equal (action, "delete_account")
+                           ? _("Your account was deleted. Its session is gone from this computer.")
+                           : _("Your email address was changed"));
   /* Cancelled on Authgear's page, or here: nothing changed. */
-  if (error == NULL && self->session != NULL &&
-      ag_session_get_reason (self->session) == AG_SESSION_REASON_ACCOUNT_DELETED)
-    ag_window_toast (self, _("Your account was deleted. Its session is gone from this computer."));
-  else if (error == NULL && !deleted)
-    ag_window_toast (self, _("Your email address was changed"));
-  else if (error == NULL || g_error_matches (error, AG_ERROR, AG_ERROR_ACCESS_DENIED))
+  else if (ag_error_is_cancelled (error) || g_error_matches (error, AG_ERROR, AG_ERROR_ACCESS_DENIED))
     ag_window_toast (self, _("Nothing was changed"));
   else
     {

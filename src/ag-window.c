@@ -268,7 +268,7 @@ sign_in_finished_cb (AgSignIn     *sign_in,
   else if (reauthentication && !cancelled)
     ag_window_toast (self, error->message);
   else if (action != NULL)
-    ag_window_settings_action_done (self, action, cancelled ? NULL : error);
+    ag_window_settings_action_done (self, action, error);
   /* A failed sign-in keeps a session that was there. */
   else if (error != NULL && !cancelled && ag_session_get_state (self->session) == AG_SESSION_STATE_SIGNED_IN)
     ag_window_toast (self, error->message);

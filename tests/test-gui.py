@@ -530,6 +530,17 @@ def scenario_change_email_and_delete_account():
         assert text(lambda t: t.startswith("carol@example.com")) is not None, "not signed in as carol"
         assert wait_for(lambda: stored_session() != ""), "the session was not stored"
 
+        # Cancelled: nothing changes, and the window says so.
+        started = http_json("/dev/stats")["settings_action"]
+        menu("Change Email…", "e")
+        assert wait_for(lambda: http_json("/dev/stats")["settings_action"] > started, SLOW * 10), \
+            "the Change Email page was not opened"
+        time.sleep(SLOW)
+        focus_window()
+        subprocess.run(["xdotool", "key", "Escape"], check=True)  # the window's Cancel
+        assert text(lambda t: t == "Nothing was changed") is not None, "a cancelled Change Email was not said"
+        assert text(lambda t: t.startswith("carol@example.com")) is not None, "the address changed on Cancel"
+
         before = len(http_json("/dev/outbox"))
         started = http_json("/dev/stats")["settings_action"]
         menu("Change Email…", "e")
