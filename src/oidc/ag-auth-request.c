@@ -427,3 +427,15 @@ ag_desktop_ui_locales (void)
     }
   return out->len ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
 }
+
+char *
+ag_app_session_token_login_hint (const char *app_session_token)
+{
+  g_autoptr(GString) hint = g_string_new ("https://authgear.com/login_hint?");
+
+  g_return_val_if_fail (app_session_token != NULL, NULL);
+
+  ag_http_query_append (hint, "type", "app_session_token");
+  ag_http_query_append (hint, "app_session_token", app_session_token);
+  return g_string_free (g_steal_pointer (&hint), FALSE);
+}

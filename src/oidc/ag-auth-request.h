@@ -36,6 +36,10 @@ typedef struct
 void           ag_auth_options_copy           (AgAuthOptions        *dest,
                                                const AgAuthOptions  *src);
 void           ag_auth_options_clear          (AgAuthOptions        *options);
+/* The login_hint that opens Authgear's pages signed in with an app session
+ * token (https://authgear.com/login_hint?type=app_session_token&…). It
+ * carries the token: free it with ag_secure_free(). */
+char          *ag_app_session_token_login_hint (const char        *app_session_token);
 /* The desktop's languages as ui_locales (BCP 47 tags: de_DE.UTF-8 gives
  * de-DE), or %NULL. */
 char          *ag_desktop_ui_locales          (void);

@@ -160,6 +160,17 @@ add_client_auth (AgOidcClient *self,
   ag_secure_wipe (header, strlen (header));
 }
 
+/* The access token of @tokens as the request's Authorization. */
+static void
+set_bearer (SoupMessage *msg,
+            AgTokenSet  *tokens)
+{
+  g_autofree char *header = g_strconcat ("Bearer ", ag_token_set_get_access_token (tokens), NULL);
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", header);
+  ag_secure_wipe (header, strlen (header));
+}
+
 static SoupMessage *
 new_token_message (AgOidcClient *self,
                    GBytes       *form)
@@ -536,32 +547,22 @@ ag_oidc_client_fresh_id_token_async (AgOidcClient        *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GBytes) form = NULL;
-  g_autofree char *bearer = NULL;
-  const char *endpoint;
   SoupMessage *msg;
 
   g_return_if_fail (AG_IS_OIDC_CLIENT (self));
   g_return_if_fail (AG_IS_TOKEN_SET (tokens));
+  g_return_if_fail (ag_provider_is_discovered (self->provider));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, ag_oidc_client_fresh_id_token_async);
-  endpoint = ag_provider_is_discovered (self->provider) ? ag_provider_get_token_endpoint (self->provider) : NULL;
-  if (endpoint == NULL)
-    {
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_DISCOVERY, _("Authgear’s token endpoint is not known"));
-      return;
-    }
   /* The Authorization header carries the access token: the client goes
    * in the form. */
   form = ag_http_form_encode ("grant_type", "urn:authgear:params:oauth:grant-type:id-token",
                               "client_id", ag_config_get_client_id (self->config),
                               "client_secret", ag_config_get_client_secret (self->config),
                               NULL);
-  msg = soup_message_new (SOUP_METHOD_POST, endpoint);
-  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", form);
-  bearer = g_strconcat ("Bearer ", ag_token_set_get_access_token (tokens), NULL);
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
-  ag_secure_wipe (bearer, strlen (bearer));
+  msg = new_token_message (self, form);
+  set_bearer (msg, tokens);
   g_task_set_task_data (task, msg, g_object_unref);
   ag_http_send_async (ag_provider_get_session (self->provider), msg, cancellable,
                       fresh_id_token_answered, g_steal_pointer (&task));
@@ -807,7 +808,6 @@ ag_oidc_client_fetch_userinfo_async (AgOidcClient        *self,
                                      gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *header = NULL;
   SoupMessage *msg;
   const char *endpoint;
 
@@ -826,10 +826,8 @@ ag_oidc_client_fetch_userinfo_async (AgOidcClient        *self,
   g_object_set_data_full (G_OBJECT (task), "sub", g_strdup (ag_token_set_get_subject (tokens)), g_free);
 
   msg = soup_message_new (SOUP_METHOD_GET, endpoint);
-  header = g_strconcat ("Bearer ", ag_token_set_get_access_token (tokens), NULL);
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", header);
+  set_bearer (msg, tokens);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "application/json");
-  ag_secure_wipe (header, strlen (header));
   g_task_set_task_data (task, msg, g_object_unref);
   ag_http_send_async (ag_provider_get_session (self->provider), msg, cancellable,
                       userinfo_answered, g_steal_pointer (&task));
@@ -1028,7 +1026,7 @@ ag_oidc_client_build_settings_url (AgOidcClient        *self,
 {
   g_autoptr(GUri) issuer = NULL;
   g_autofree char *settings = NULL;
-  g_autoptr(GString) hint = g_string_new ("https://authgear.com/login_hint?");
+  g_autofree char *hint = NULL;
   g_autoptr(GString) url = NULL;
   const char *endpoint;
 
@@ -1042,9 +1040,7 @@ ag_oidc_client_build_settings_url (AgOidcClient        *self,
   issuer = g_uri_parse (ag_config_get_issuer (self->config), G_URI_FLAGS_NONE, NULL);
   settings = g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (issuer), NULL, g_uri_get_host (issuer),
                          g_uri_get_port (issuer), "/settings", NULL, NULL);
-  ag_http_query_append (hint, "type", "app_session_token");
-  ag_http_query_append (hint, "app_session_token", app_session_token);
-
+  hint = ag_app_session_token_login_hint (app_session_token);
   url = g_string_new (endpoint);
   g_string_append_c (url, strchr (endpoint, '?') ? '&' : '?');
   ag_http_query_append (url, "response_type", "none");
@@ -1052,14 +1048,14 @@ ag_oidc_client_build_settings_url (AgOidcClient        *self,
   ag_http_query_append (url, "client_id", ag_config_get_client_id (self->config));
   ag_http_query_append (url, "redirect_uri", settings);
   ag_http_query_append (url, "scope", ag_token_set_get_scope (tokens));
-  ag_http_query_append (url, "login_hint", hint->str);
+  ag_http_query_append (url, "login_hint", hint);
   ag_http_query_append (url, "x_sso_enabled", "false");
   if (options != NULL)
     {
       ag_http_query_append (url, "ui_locales", options->ui_locales);
       ag_http_query_append (url, "x_color_scheme", options->color_scheme);
     }
-  ag_secure_wipe (hint->str, hint->len);
+  ag_secure_wipe (hint, strlen (hint));
   return g_string_free (g_steal_pointer (&url), FALSE);
 }
 

@@ -789,15 +789,10 @@ begin_settings_action_with (AgSession  *self,
                             const char *token)
 {
   AgAuthOptions *options = &op_of (task)->options;
-  g_autoptr(GString) hint = g_string_new ("https://authgear.com/login_hint?");
-  g_autofree char *query = NULL;
   const char *email = ag_token_set_get_email (self->tokens);
 
-  ag_http_query_append (hint, "type", "app_session_token");
-  ag_http_query_append (hint, "app_session_token", token);
   ag_secure_free ((char *) options->login_hint);
-  options->login_hint = g_strdup (hint->str);
-  ag_secure_wipe (hint->str, hint->len);
+  options->login_hint = ag_app_session_token_login_hint (token);
   ag_secure_free ((char *) options->id_token_hint);
   options->id_token_hint = g_strdup (ag_token_set_get_id_token (self->tokens));
   if (g_str_equal (options->settings_action, "change_email") && email != NULL)
@@ -868,8 +863,7 @@ app_session_token_cb (GObject      *object,
     {
       char *url = ag_oidc_client_build_settings_url (self->client, self->tokens, token, &op_of (task)->options);
 
-      ag_secure_wipe (token, strlen (token));
-      g_free (token);
+      ag_secure_free (token);
       token = url;
     }
   g_task_return_pointer (task, token, (GDestroyNotify) ag_secure_free);
