@@ -39,8 +39,10 @@ ag_window_actions_update (AgWindow *self)
   gtk_widget_action_set_enabled (widget, "win.copy-tokens", signed_in);
   gtk_widget_action_set_enabled (widget, "win.cancel-sign-in", (signing_in && (on_signin || on_browser)) || account);
   gtk_widget_action_set_enabled (widget, "win.back", signing_in && on_signin);
-  gtk_widget_action_set_enabled (widget, "win.open-in-browser", signing_in && (on_signin || on_browser));
-  gtk_widget_action_set_enabled (widget, "win.copy-link", signing_in && (on_signin || on_browser));
+  gboolean browser = signing_in && (on_signin || on_browser) && ag_sign_in_get_browser_allowed (self->sign_in);
+
+  gtk_widget_action_set_enabled (widget, "win.open-in-browser", browser);
+  gtk_widget_action_set_enabled (widget, "win.copy-link", browser);
   gtk_widget_action_set_enabled (widget, "win.paste-callback", signing_in && on_browser);
 }
 

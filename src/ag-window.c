@@ -87,8 +87,7 @@ show_page (AgWindow   *self,
   gtk_widget_set_visible (self->cancel_button, (signin || browser) && !account);
   gtk_widget_set_visible (self->done_button, signin && account);
   gtk_widget_set_visible (self->browser_button, signin && !account &&
-                          !(self->sign_in && (ag_sign_in_get_options (self->sign_in)->settings_action ||
-                                              ag_sign_in_get_options (self->sign_in)->reauthenticate)));
+                          self->sign_in != NULL && ag_sign_in_get_browser_allowed (self->sign_in));
   gtk_widget_set_visible (self->back_button, signin);
   if (g_strcmp0 (name, "guest") == 0)
     gtk_window_set_default_widget (GTK_WINDOW (self), self->login_button);

@@ -461,7 +461,17 @@ ag_sign_in_start (AgSignIn      *self,
 
   if (self->phase == AG_SIGN_IN_PHASE_DONE || self->phase == AG_SIGN_IN_PHASE_EXCHANGING)
     return;
+  g_return_if_fail (agent == AG_SIGN_IN_AGENT_EMBEDDED || ag_sign_in_get_browser_allowed (self));
   begin_agent (self, agent, launch);
+}
+
+gboolean
+ag_sign_in_get_browser_allowed (AgSignIn *self)
+{
+  g_return_val_if_fail (AG_IS_SIGN_IN (self), FALSE);
+  /* A settings action's or a reauthentication's URL carries the app
+   * session token and the ID token: it never leaves the app. */
+  return self->options.settings_action == NULL && !self->options.reauthenticate;
 }
 
 static void

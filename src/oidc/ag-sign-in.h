@@ -86,6 +86,10 @@ void           ag_sign_in_start             (AgSignIn            *self,
                                              AgSignInAgent        agent,
                                              gboolean             launch);
 
+/* Whether the browser agent may be used: not for a settings action or a
+ * reauthentication, whose URL carries credentials that stay in the app. */
+gboolean       ag_sign_in_get_browser_allowed (AgSignIn          *self);
+
 /* Opens the browser again at the current URL (browser agent, waiting). */
 void           ag_sign_in_launch_browser    (AgSignIn            *self);
 
