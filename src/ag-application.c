@@ -13,6 +13,7 @@
 
 #include "ag-application.h"
 #include "ag-bench.h"
+#include "ag-command-line.h"
 #include "ag-error.h"
 #include "ag-http.h"
 #include "ag-preferences.h"
@@ -32,6 +33,7 @@ struct _AgApplication
   GError *config_error;
   AgSession *session;
   GCancellable *setup_cancellable;
+  int command_status;
 };
 
 enum {
@@ -237,6 +239,22 @@ ag_application_handle_local_options (GApplication *app,
   return -1;
 }
 
+/* The primary instance's command line, its own or a second process's. */
+static int
+ag_application_command_line (GApplication            *app,
+                             GApplicationCommandLine *cmdline)
+{
+  GVariantDict *options = g_application_command_line_get_options_dict (cmdline);
+
+  if (g_variant_dict_contains (options, "print-access-token"))
+    ag_command_line_print (AG_APPLICATION (app), cmdline, FALSE);
+  else if (g_variant_dict_contains (options, "print-user-info"))
+    ag_command_line_print (AG_APPLICATION (app), cmdline, TRUE);
+  else
+    g_application_activate (app);
+  return g_application_command_line_get_exit_status (cmdline);
+}
+
 static void
 ag_application_activate (GApplication *app)
 {
@@ -350,6 +368,7 @@ ag_application_class_init (AgApplicationClass *klass)
   app_class->startup = ag_application_startup;
   app_class->shutdown = ag_application_shutdown;
   app_class->activate = ag_application_activate;
+  app_class->command_line = ag_application_command_line;
 }
 
 void
@@ -359,6 +378,21 @@ ag_application_set_dotenv_path (AgApplication *self,
   g_return_if_fail (AG_IS_APPLICATION (self));
   g_free (self->dotenv_path);
   self->dotenv_path = g_strdup (path);
+}
+
+void
+ag_application_set_command_status (AgApplication *self,
+                                   int            status)
+{
+  g_return_if_fail (AG_IS_APPLICATION (self));
+  self->command_status = status;
+}
+
+int
+ag_application_get_command_status (AgApplication *self)
+{
+  g_return_val_if_fail (AG_IS_APPLICATION (self), 0);
+  return self->command_status;
 }
 
 const char *
@@ -376,6 +410,9 @@ ag_application_init (AgApplication *self)
     /* Read in main() (an optional value); listed here for --help. */
     { "dotenv", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Read AUTHGEAR_* settings from .env in this folder, or from --dotenv=PATH"), NULL },
+    { "print-access-token", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Print a fresh access token for scripts (refreshed first if needed)"), NULL },
+    { "print-user-info", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the signed-in person’s user info as JSON"), NULL },
     /* For build-aux/run-bench. */
     { "bench-exit-after-first-frame", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, NULL, NULL, NULL },
     { "bench-exit-when-signed-in", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, NULL, NULL, NULL },
@@ -390,7 +427,7 @@ ag_application_new (void)
 {
   return g_object_new (AG_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
                        "resource-base-path", APP_PATH,
                        NULL);
 }

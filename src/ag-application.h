@@ -39,4 +39,9 @@ const GError  *ag_application_get_config_error (AgApplication *self);
  * dropped, with any sign-in of it. */
 void           ag_application_reload_configuration (AgApplication *self);
 
+/* The exit status of this process's own --print-* command. */
+void            ag_application_set_command_status (AgApplication *self,
+                                                   int            status);
+int             ag_application_get_command_status (AgApplication *self);
+
 G_END_DECLS

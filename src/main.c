@@ -62,5 +62,9 @@ main (int   argc,
         ag_application_set_dotenv_path (app, absolute);
       }
   }
-  return g_application_run (G_APPLICATION (app), argc, argv);
+  {
+    int status = g_application_run (G_APPLICATION (app), argc, argv);
+
+    return status != 0 ? status : ag_application_get_command_status (app);
+  }
 }

@@ -316,6 +316,55 @@ def scenario_restart():
         stop_app(proc)
 
 
+def run_cli(*args, env_extra=None):
+    env = dict(os.environ, AUTHGEAR_DOMAIN=ISSUER, AUTHGEAR_CLIENT_ID="authgear-login")
+    env.update(env_extra or {})
+    return subprocess.run([APP, *args], env=env, capture_output=True, text=True, timeout=60)
+
+
+def userinfo_with(token):
+    endpoint = http_json("/.well-known/openid-configuration")["userinfo_endpoint"]
+    req = urllib.request.Request(endpoint, headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.load(r)
+
+
+def scenario_command_line():
+    # Not running: the command signs nothing in, reads the keyring, prints.
+    http_json("/dev/stats", "POST")
+    r = run_cli("--print-access-token")
+    assert r.returncode == 0, f"exit {r.returncode}: {r.stderr.strip()[-300:]}"
+    lines = r.stdout.split("\n")
+    assert len(lines) == 2 and lines[1] == "" and lines[0], "not one line with the access token"
+    assert userinfo_with(lines[0]).get("name") == "Alice Liddell", "the printed token is not Alice's"
+    r = run_cli("--print-user-info")
+    assert r.returncode == 0, f"exit {r.returncode}: {r.stderr.strip()[-300:]}"
+    info = json.loads(r.stdout)
+    assert info.get("name") == "Alice Liddell" and info.get("sub"), f"not Alice's user info: {sorted(info)}"
+    assert http_json("/dev/stats")["token"] == 0, "a fresh access token was refreshed"
+    # Running: the command goes to the running app, whose configuration
+    # answers (this process's own points nowhere), so only it refreshes.
+    proc = start_app()
+    try:
+        assert text(lambda t: t == "Welcome Alice Liddell!") is not None
+        r = run_cli("--print-access-token", env_extra={"AUTHGEAR_DOMAIN": "http://127.0.0.1:9"})
+        assert r.returncode == 0, f"not answered by the running app: exit {r.returncode}: {r.stderr.strip()[-300:]}"
+        assert userinfo_with(r.stdout.strip()).get("name") == "Alice Liddell"
+        r = run_cli("--print-user-info", env_extra={"AUTHGEAR_DOMAIN": "http://127.0.0.1:9"})
+        assert r.returncode == 0 and json.loads(r.stdout).get("name") == "Alice Liddell"
+        assert proc.poll() is None, "the running app went away"
+    finally:
+        stop_app(proc)
+
+
+def scenario_command_line_signed_out():
+    for option in ("--print-access-token", "--print-user-info"):
+        r = run_cli(option)
+        assert r.returncode == 1, f"{option}: exit {r.returncode} when signed out"
+        assert r.stdout == "", f"{option} printed to stdout when signed out"
+        assert "Not signed in" in r.stderr, f"{option}: no message on stderr: {r.stderr.strip()[-200:]}"
+
+
 def set_name_on_account_page(name, shot_name="account-settings"):
     # Manage Account opens Authgear's settings page in the window; the name
     # field has the focus; Return saves it; Done goes back to Welcome.
@@ -1337,10 +1386,13 @@ def scenario_port_taken_cancel_and_timeout():
 
 check("launch, Login, email and code: Welcome Alice Liddell! and the keyring holds it", scenario_login)
 check("restart: Welcome without a sign-in or a token request", scenario_restart)
+check("--print-access-token and --print-user-info print Alice's, alone and through the running app",
+      scenario_command_line)
 check("Manage Account: Authgear's settings page in the window; a new name shows after Done; no token leaks",
       scenario_manage_account)
 check("Reveal asks Authgear to confirm it is you; Cancel keeps the tokens hidden", scenario_reveal_asks_again)
 check("Logout: Welcome Guest, keyring cleared, refresh token revoked", scenario_logout)
+check("signed out, the command line says so on stderr, exits 1 and prints nothing", scenario_command_line_signed_out)
 check("Logout and Ctrl+Q the moment Welcome shows: nothing is left in the keyring", scenario_logout_at_once)
 check("Manage Account: an unreachable provider keeps the session; InvalidGrant ends it and says why",
       scenario_account_failures)

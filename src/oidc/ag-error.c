@@ -7,8 +7,21 @@
 #include <glib/gi18n-lib.h>
 
 #include "ag-error.h"
+#include "authgear-error.h"
 
-G_DEFINE_QUARK (ag-error-quark, ag_error)
+/* The core's AgError is the library's public AuthgearError: one domain, the
+ * same codes. */
+G_DEFINE_QUARK (authgear-error-quark, authgear_error)
+
+G_STATIC_ASSERT ((int) AG_ERROR_STALE == (int) AUTHGEAR_ERROR_STALE);
+G_STATIC_ASSERT ((int) AG_ERROR_KEYRING_UNAVAILABLE == (int) AUTHGEAR_ERROR_KEYRING_UNAVAILABLE);
+G_STATIC_ASSERT ((int) AG_ERROR_INVALID_SCOPE == (int) AUTHGEAR_ERROR_INVALID_SCOPE);
+
+GQuark
+ag_error_quark (void)
+{
+  return authgear_error_quark ();
+}
 
 const char *
 ag_error_code_summary (AgError code)

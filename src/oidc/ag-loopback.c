@@ -412,6 +412,17 @@ ag_loopback_reply (AgLoopback *self,
                    gboolean    signed_in,
                    const char *error_message)
 {
+  ag_loopback_reply_message (self, reply, signed_in,
+                             signed_in ? _("You are signed in to Authgear Login. You can close this tab.")
+                                       : error_message);
+}
+
+void
+ag_loopback_reply_message (AgLoopback *self,
+                           gpointer    reply,
+                           gboolean    ok,
+                           const char *message)
+{
   SoupServerMessage *msg = reply;
   g_autofree char *html = NULL;
 
@@ -419,9 +430,8 @@ ag_loopback_reply (AgLoopback *self,
 
   if (!g_ptr_array_find (self->waiting, msg, NULL))
     return;   /* answered already, or the listener stopped */
-  html = page (signed_in, signed_in ? _("You are signed in to Authgear Login. You can close this tab.")
-                                    : error_message);
-  respond (msg, signed_in ? SOUP_STATUS_OK : SOUP_STATUS_BAD_REQUEST, html);
+  html = page (ok, message);
+  respond (msg, ok ? SOUP_STATUS_OK : SOUP_STATUS_BAD_REQUEST, html);
   if (self->server != NULL)
     {
       guint n = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (self->server), "ag-in-flight"));

@@ -38,4 +38,10 @@ void        ag_loopback_reply  (AgLoopback  *self,
                                 gboolean     signed_in,
                                 const char  *error_message);
 
+/* The same with @message as the page's text, a success when @ok. */
+void        ag_loopback_reply_message (AgLoopback *self,
+                                       gpointer    reply,
+                                       gboolean    ok,
+                                       const char *message);
+
 G_END_DECLS

@@ -1510,3 +1510,54 @@ ag_session_logout_finish (AgSession     *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+/* Forget. */
+
+static void
+forgotten_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!ag_token_store_clear_finish (AG_TOKEN_STORE (object), result, &error) && error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+ag_session_forget_async (AgSession           *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (AG_IS_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ag_session_forget_async);
+  g_clear_object (&self->pending);
+  set_last_error (self, NULL);
+  set_state (self, AG_SESSION_STATE_NO_SESSION, AG_SESSION_REASON_CLEARED, NULL);
+  set_persistent (self, FALSE);
+  if (self->store == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  ag_token_store_clear_async (self->store, ag_config_get_issuer (self->config),
+                              ag_config_get_client_id (self->config),
+                              cancellable, forgotten_cb, g_steal_pointer (&task));
+}
+
+gboolean
+ag_session_forget_finish (AgSession     *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

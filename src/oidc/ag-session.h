@@ -30,6 +30,7 @@ typedef enum
   AG_SESSION_REASON_LOGGED_OUT,
   AG_SESSION_REASON_INVALID,
   AG_SESSION_REASON_ACCOUNT_DELETED,
+  AG_SESSION_REASON_CLEARED,
 } AgSessionReason;
 
 #define AG_TYPE_SESSION (ag_session_get_type ())
@@ -205,6 +206,16 @@ void            ag_session_logout_async          (AgSession           *self,
                                                   GAsyncReadyCallback  callback,
                                                   gpointer             user_data);
 gboolean        ag_session_logout_finish         (AgSession           *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
+/* Forgets the session here and in the store, without telling Authgear
+ * (Authgear's SDKs' clearSessionState). */
+void            ag_session_forget_async          (AgSession           *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean        ag_session_forget_finish         (AgSession           *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
 

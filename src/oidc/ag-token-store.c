@@ -12,6 +12,8 @@
 #include "ag-error.h"
 #include "ag-secure.h"
 #include "ag-token-store.h"
+#include "authgear-glib.h"
+#include "authgear-private.h"
 
 #define KIND_SESSION "session"
 #define KIND_CLIENT_SECRET "client-secret"
@@ -32,6 +34,8 @@ struct _AgTokenStore
 
   SecretSchema *schema;
   GThreadPool *worker;
+  const char *label;               /* of the keyring items of sessions */
+  AuthgearTokenStorage *backend;   /* sessions go there instead, as text */
 };
 
 G_DEFINE_FINAL_TYPE (AgTokenStore, ag_token_store, G_TYPE_OBJECT)
@@ -51,6 +55,7 @@ typedef struct
   char *client_id;   /* NULL: any */
   const char *label;
   char *secret;      /* wiped when freed */
+  gboolean raw;      /* a lookup returns the stored text as it is */
 } Op;
 
 static void
@@ -128,7 +133,7 @@ run_lookup (AgTokenStore *self,
     return_keyring_error (task, error);
   else if (value == NULL)
     g_task_return_pointer (task, NULL, NULL);
-  else if (g_str_equal (op->kind, KIND_CLIENT_SECRET))
+  else if (op->raw || g_str_equal (op->kind, KIND_CLIENT_SECRET))
     g_task_return_pointer (task, g_steal_pointer (&value), (GDestroyNotify) secret_password_free);
   else
     g_task_return_pointer (task, session_from_json (self, value, op, attributes), g_object_unref);
@@ -205,6 +210,7 @@ ag_token_store_finalize (GObject *object)
   /* Every queued operation holds the store: the queue is empty here. */
   g_thread_pool_free (self->worker, FALSE, FALSE);
   g_clear_pointer (&self->schema, secret_schema_unref);
+  g_clear_object (&self->backend);
   G_OBJECT_CLASS (ag_token_store_parent_class)->finalize (object);
 }
 
@@ -237,6 +243,109 @@ ag_token_store_new (const char *schema_name)
   return self;
 }
 
+AgTokenStore *
+ag_token_store_new_for_storage (AuthgearTokenStorage *storage)
+{
+  AgTokenStore *self;
+
+  g_return_val_if_fail (AUTHGEAR_IS_TOKEN_STORAGE (storage), NULL);
+
+  /* A keyring store is itself: its worker keeps the order. */
+  if (AUTHGEAR_IS_KEYRING_TOKEN_STORAGE (storage))
+    return g_object_ref (_authgear_keyring_token_storage_get_store (AUTHGEAR_KEYRING_TOKEN_STORAGE (storage)));
+  self = g_object_new (AG_TYPE_TOKEN_STORE, NULL);
+  self->backend = g_object_ref (storage);
+  return self;
+}
+
+void
+ag_token_store_set_label (AgTokenStore *self,
+                          const char   *label)
+{
+  g_return_if_fail (AG_IS_TOKEN_STORE (self));
+  self->label = label;
+}
+
+/* The session operations on a storage backend. */
+
+static void
+backend_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  gboolean ok;
+
+  if (g_task_get_source_tag (task) == ag_token_store_save_async)
+    ok = authgear_token_storage_save_finish (AUTHGEAR_TOKEN_STORAGE (object), result, &error);
+  else
+    ok = authgear_token_storage_clear_finish (AUTHGEAR_TOKEN_STORAGE (object), result, &error);
+  if (!ok && error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+backend_loaded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AgTokenStore *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+  GError *error = NULL;
+  char *text = authgear_token_storage_load_finish (AUTHGEAR_TOKEN_STORAGE (object), result, &error);
+  AgTokenSet *tokens;
+
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (text == NULL)
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+  tokens = ag_token_set_deserialize (text, NULL);
+  ag_secure_free (text);
+  if (tokens != NULL &&
+      (g_strcmp0 (ag_token_set_get_issuer (tokens), op->issuer) != 0 ||
+       g_strcmp0 (ag_token_set_get_client_id (tokens), op->client_id) != 0))
+    g_clear_object (&tokens);
+  if (tokens == NULL)
+    {
+      g_debug ("The stored session is not valid: removing it");
+      authgear_token_storage_clear_async (self->backend, op->issuer, op->client_id, NULL, NULL, NULL);
+    }
+  g_task_return_pointer (task, tokens, g_object_unref);
+}
+
+static void
+to_backend (AgTokenStore        *self,
+            Op                  *op,
+            gpointer             source_tag,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, op, (GDestroyNotify) op_free);
+  if (op->type == OP_STORE)
+    authgear_token_storage_save_async (self->backend, op->issuer, op->client_id, op->secret,
+                                       cancellable, backend_done_cb, task);
+  else if (op->type == OP_LOOKUP)
+    authgear_token_storage_load_async (self->backend, op->issuer, op->client_id,
+                                       cancellable, backend_loaded_cb, task);
+  else
+    authgear_token_storage_clear_async (self->backend, op->issuer, op->client_id,
+                                        cancellable, backend_done_cb, task);
+}
+
 void
 ag_token_store_save_async (AgTokenStore        *self,
                            AgTokenSet          *tokens,
@@ -252,9 +361,12 @@ ag_token_store_save_async (AgTokenStore        *self,
   /* Same attributes replace the item in one call: never a moment with no
    * session stored, never two. */
   op = op_new (OP_STORE, KIND_SESSION, ag_token_set_get_issuer (tokens), ag_token_set_get_client_id (tokens));
-  op->label = _("Authgear Login session");
+  op->label = self->label ? self->label : _("Authgear Login session");
   op->secret = ag_token_set_serialize (tokens);
-  queue (self, op, ag_token_store_save_async, cancellable, callback, user_data);
+  if (self->backend != NULL)
+    to_backend (self, op, ag_token_store_save_async, cancellable, callback, user_data);
+  else
+    queue (self, op, ag_token_store_save_async, cancellable, callback, user_data);
 }
 
 gboolean
@@ -277,8 +389,12 @@ ag_token_store_load_async (AgTokenStore        *self,
   g_return_if_fail (AG_IS_TOKEN_STORE (self));
   g_return_if_fail (issuer != NULL && client_id != NULL);
 
-  queue (self, op_new (OP_LOOKUP, KIND_SESSION, issuer, client_id), ag_token_store_load_async,
-         cancellable, callback, user_data);
+  if (self->backend != NULL)
+    to_backend (self, op_new (OP_LOOKUP, KIND_SESSION, issuer, client_id), ag_token_store_load_async,
+                cancellable, callback, user_data);
+  else
+    queue (self, op_new (OP_LOOKUP, KIND_SESSION, issuer, client_id), ag_token_store_load_async,
+           cancellable, callback, user_data);
 }
 
 AgTokenSet *
@@ -301,8 +417,12 @@ ag_token_store_clear_async (AgTokenStore        *self,
   g_return_if_fail (AG_IS_TOKEN_STORE (self));
   g_return_if_fail ((issuer == NULL) == (client_id == NULL));
 
-  queue (self, op_new (OP_CLEAR, KIND_SESSION, issuer, client_id), ag_token_store_clear_async,
-         cancellable, callback, user_data);
+  if (self->backend != NULL)
+    to_backend (self, op_new (OP_CLEAR, KIND_SESSION, issuer, client_id), ag_token_store_clear_async,
+                cancellable, callback, user_data);
+  else
+    queue (self, op_new (OP_CLEAR, KIND_SESSION, issuer, client_id), ag_token_store_clear_async,
+           cancellable, callback, user_data);
 }
 
 gboolean
@@ -381,4 +501,52 @@ ag_token_store_load_client_secret_finish (AgTokenStore  *self,
       return copy;
     }
   return NULL;
+}
+
+/* The text of a session, as AuthgearKeyringTokenStorage keeps it. */
+
+void
+ag_token_store_save_text_async (AgTokenStore        *self,
+                                const char          *issuer,
+                                const char          *client_id,
+                                const char          *text,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  Op *op;
+
+  g_return_if_fail (AG_IS_TOKEN_STORE (self) && self->backend == NULL);
+  g_return_if_fail (issuer != NULL && client_id != NULL && text != NULL);
+
+  op = op_new (OP_STORE, KIND_SESSION, issuer, client_id);
+  op->label = self->label ? self->label : _("Authgear Login session");
+  op->secret = g_strdup (text);
+  queue (self, op, ag_token_store_save_async, cancellable, callback, user_data);
+}
+
+void
+ag_token_store_load_text_async (AgTokenStore        *self,
+                                const char          *issuer,
+                                const char          *client_id,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  Op *op;
+
+  g_return_if_fail (AG_IS_TOKEN_STORE (self) && self->backend == NULL);
+  g_return_if_fail (issuer != NULL && client_id != NULL);
+
+  op = op_new (OP_LOOKUP, KIND_SESSION, issuer, client_id);
+  op->raw = TRUE;
+  queue (self, op, ag_token_store_load_text_async, cancellable, callback, user_data);
+}
+
+char *
+ag_token_store_load_text_finish (AgTokenStore  *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return ag_token_store_load_client_secret_finish (self, result, error);
 }

@@ -5,6 +5,8 @@
 
 #include "ag-token-set.h"
 
+typedef struct _AuthgearTokenStorage AuthgearTokenStorage;
+
 G_BEGIN_DECLS
 
 #define AG_TYPE_TOKEN_STORE (ag_token_store_get_type ())
@@ -75,5 +77,31 @@ void          ag_token_store_load_client_secret_async  (AgTokenStore        *sel
 char         *ag_token_store_load_client_secret_finish (AgTokenStore        *self,
                                                         GAsyncResult        *result,
                                                         GError             **error);
+
+/* A store whose sessions go to @storage (an AuthgearTokenStorage) as text;
+ * the keyring storage gives its own store. No client secrets there. */
+AgTokenStore *ag_token_store_new_for_storage (AuthgearTokenStorage *storage);
+/* The label of the keyring items of sessions (a static string). */
+void          ag_token_store_set_label       (AgTokenStore        *self,
+                                              const char          *label);
+/* Sessions as text (keyring mode only); save and clear finish with
+ * ag_token_store_save_finish() and ag_token_store_clear_finish(). */
+void          ag_token_store_save_text_async (AgTokenStore        *self,
+                                              const char          *issuer,
+                                              const char          *client_id,
+                                              const char          *text,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+void          ag_token_store_load_text_async (AgTokenStore        *self,
+                                              const char          *issuer,
+                                              const char          *client_id,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+/* The text (free with ag_secure_free()), or %NULL when there is none. */
+char         *ag_token_store_load_text_finish (AgTokenStore       *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
 
 G_END_DECLS

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the library's parts share and the public headers do not show. */
+#pragma once
+
+#include "ag-session.h"
+#include "ag-token-store.h"
+#include "authgear-glib.h"
+
+G_BEGIN_DECLS
+
+AgTokenStore   *_authgear_keyring_token_storage_get_store (AuthgearKeyringTokenStorage *self);
+
+/* A client over a session the program made itself (Authgear Login's
+ * application, which reads its configuration from GSettings and .env). */
+AuthgearClient *_authgear_client_new_for_session         (AgSession                   *session);
+AgSession      *_authgear_client_get_session             (AuthgearClient              *self);
+
+G_END_DECLS

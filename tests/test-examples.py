@@ -1,0 +1,89 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The library's examples, run as a developer would run them, against the
+development provider, with tests/provider/browser.mjs as the person's web
+browser: examples/c/sign-in.c (built) and examples/python/sign-in.py
+(PyGObject, through the built typelib). Each must greet the person, print
+the user info, refresh if needed and log out, leave nothing in the keyring
+and print nothing else.
+  test-examples.py C-EXAMPLE LIBDIR   (TAP; inside build-aux/test-session)"""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+EXAMPLE_C, LIBDIR = sys.argv[1], sys.argv[2]
+SOURCE = os.environ["AG_SOURCE_ROOT"]
+ISSUER = os.environ["AG_TEST_PROVIDER"]
+SCHEMA = "com.authgear.glib.Session"
+n = 0
+failed = 0
+
+
+def check(name, fn):
+    global n, failed
+    n += 1
+    try:
+        fn()
+        print(f"ok {n} - {name}", flush=True)
+    except AssertionError as e:
+        failed += 1
+        print(f"not ok {n} - {name}\n# {e}", flush=True)
+
+
+def environment(tmp):
+    """A desktop whose default browser is the scripted one."""
+    data, config = os.path.join(tmp, "data"), os.path.join(tmp, "config")
+    os.makedirs(os.path.join(data, "applications"))
+    os.makedirs(config)
+    script = os.path.join(SOURCE, "tests", "provider", "browser.mjs")
+    with open(os.path.join(data, "applications", "ag-test-browser.desktop"), "w") as f:
+        f.write("[Desktop Entry]\nType=Application\nName=Test Browser\nNoDisplay=true\n"
+                f"Exec=node {script} %u\nMimeType=x-scheme-handler/http;x-scheme-handler/https;\n")
+    with open(os.path.join(config, "mimeapps.list"), "w") as f:
+        f.write("[Default Applications]\nx-scheme-handler/http=ag-test-browser.desktop\n"
+                "x-scheme-handler/https=ag-test-browser.desktop\n")
+    return dict(os.environ, XDG_DATA_HOME=data, XDG_CONFIG_HOME=config,
+                AG_TEST_BROWSER_LOG=os.path.join(tmp, "browser.log"), AG_TEST_BROWSER_MODE="follow",
+                AUTHGEAR_ENDPOINT=ISSUER, AUTHGEAR_CLIENT_ID="authgear-login",
+                GI_TYPELIB_PATH=LIBDIR, LD_LIBRARY_PATH=LIBDIR)
+
+
+def library_session_stored():
+    r = subprocess.run(["secret-tool", "lookup", "xdg:schema", SCHEMA, "issuer", ISSUER,
+                        "client_id", "authgear-login"], capture_output=True)
+    return r.returncode == 0 and r.stdout != b""
+
+
+def run_example(argv):
+    with tempfile.TemporaryDirectory() as tmp:
+        env = environment(tmp)
+        r = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
+        notes = []
+        if os.path.exists(env["AG_TEST_BROWSER_LOG"]):
+            with open(env["AG_TEST_BROWSER_LOG"]) as f:
+                notes = [json.loads(line) for line in f if line.strip()]
+    assert r.returncode == 0, f"exit {r.returncode}: {r.stderr.strip()[-500:]} (browser: {notes})"
+    out = r.stdout
+    greeting = re.search(r"^Welcome (.+)!$", out, re.M)
+    assert greeting and greeting.group(1) != "Guest", f"no greeting in {out!r}"
+    start, end = out.index("{"), out.rindex("}") + 1
+    info = json.loads(out[start:end])
+    assert info.get("sub") and info.get("email"), f"the user info lacks sub or email: {sorted(info)}"
+    assert greeting.group(1) in (info.get("name"), info.get("preferred_username"), info.get("email"), info["sub"])
+    rest = (out[:start] + out[end:]).split("\n")
+    expected = {"Sign in in your browser...", greeting.group(0), "The access token is fresh", "Logged out", ""}
+    assert set(rest) <= expected, f"unexpected output: {set(rest) - expected}"
+    assert rest.index("Logged out") > rest.index("The access token is fresh")
+    assert any(note.get("status") == 200 for note in notes), f"the browser was not answered: {notes}"
+    assert not library_session_stored(), "the session is still in the keyring after logout"
+
+
+print("1..2", flush=True)
+check("the C example signs in through the browser, greets, refreshes and logs out",
+      lambda: run_example([EXAMPLE_C]))
+check("the Python example does the same through GObject introspection",
+      lambda: run_example(["/usr/bin/python3", os.path.join(SOURCE, "examples", "python", "sign-in.py")]))
+sys.exit(1 if failed else 0)
