@@ -81,7 +81,25 @@ def run_example(argv):
     assert not library_session_stored(), "the session is still in the keyring after logout"
 
 
-print("1..2", flush=True)
+def readme_snippets():
+    """Every line of the README's C and Python snippets is a line of the
+    example it names: the README shows what the tests run."""
+    with open(os.path.join(SOURCE, "README.md"), encoding="utf-8") as f:
+        readme = f.read()
+    section = readme[readme.index("## Use Authgear from your own program"):]
+    section = section[:section.index("### From a script")]
+    blocks = re.findall(r"```(c|python)\n(.*?)```", section, re.S)
+    assert {lang for lang, _ in blocks} == {"c", "python"}, f"snippets found: {[b[0] for b in blocks]}"
+    for lang, code in blocks:
+        path = os.path.join(SOURCE, "examples", lang, "sign-in.c" if lang == "c" else "sign-in.py")
+        with open(path, encoding="utf-8") as f:
+            lines = {line.strip() for line in f}
+        missing = [line for line in code.splitlines() if line.strip() and line.strip() not in lines]
+        assert not missing, f"README {lang} lines not in {path}: {missing}"
+
+
+print("1..3", flush=True)
+check("the README's snippets are lines of the examples", readme_snippets)
 check("the C example signs in through the browser, greets, refreshes and logs out",
       lambda: run_example([EXAMPLE_C]))
 check("the Python example does the same through GObject introspection",

@@ -44,6 +44,9 @@ for app_id in (BASE, BASE + ".Devel"):
           app.get("buildsystem") == "meson" and app.get("run-tests") is True
           and any(s.get("type") == "dir" for s in app.get("sources", [])), json.dumps(app)[:200])
     check(f"{app_id}: development option matches the ID", devel == app_id.endswith(".Devel"))
+    dropped = {"/include", "/lib/pkgconfig", "/share/gir-1.0", "*.a"}
+    check(f"{app_id}: the library's development files are dropped (headers, .pc, .gir)",
+          dropped <= set(m.get("cleanup", [])), m.get("cleanup"))
     builder = shutil.which("flatpak-builder")
     if builder:
         r = subprocess.run([builder, "--show-manifest", path], capture_output=True, text=True)
