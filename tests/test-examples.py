@@ -67,6 +67,7 @@ def run_example(argv):
                 notes = [json.loads(line) for line in f if line.strip()]
     assert r.returncode == 0, f"exit {r.returncode}: {r.stderr.strip()[-500:]} (browser: {notes})"
     out = r.stdout
+    assert not re.search(r"CRITICAL|WARNING", r.stderr), f"GLib complained: {r.stderr.strip()[-500:]}"
     greeting = re.search(r"^Welcome (.+)!$", out, re.M)
     assert greeting and greeting.group(1) != "Guest", f"no greeting in {out!r}"
     start, end = out.index("{"), out.rindex("}") + 1

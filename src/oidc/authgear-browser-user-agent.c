@@ -201,7 +201,14 @@ launched_cb (GObject      *object,
 
   if (!g_app_info_launch_default_for_uri_finish (result, &error))
     {
-      GError *failed = g_error_new (AG_ERROR, AG_ERROR_CONFIGURATION,
+      GError *failed;
+
+      if (ag_error_is_cancelled (error))
+        {
+          finish (task, NULL, error);
+          return;
+        }
+      failed = g_error_new (AG_ERROR, AG_ERROR_CONFIGURATION,
                                     _("No web browser could be opened: %s"), error->message);
 
       g_error_free (error);

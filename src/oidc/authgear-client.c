@@ -795,6 +795,7 @@ flow_opened_cb (GObject      *object,
   Flow *flow = g_task_get_task_data (task);
   GError *error = NULL;
   char *uri = authgear_user_agent_open_finish (AUTHGEAR_USER_AGENT (object), result, &error);
+  GCancellable *cancellable;
 
   if (error != NULL)
     {
@@ -816,8 +817,8 @@ flow_opened_cb (GObject      *object,
                                _("The user agent did not come back to the redirect URI"));
       return;
     }
-  ag_session_complete_sign_in_async (self->session, uri, g_task_get_cancellable (task),
-                                     flow_completed_cb, g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  ag_session_complete_sign_in_async (self->session, uri, cancellable, flow_completed_cb, g_steal_pointer (&task));
   ag_secure_free (uri);
 }
 
@@ -830,6 +831,7 @@ flow_begun_cb (GObject      *object,
   AuthgearClient *self = g_task_get_source_object (task);
   Flow *flow = g_task_get_task_data (task);
   AgSession *session = AG_SESSION (object);
+  GCancellable *cancellable;
   GError *error = NULL;
   char *url;
 
@@ -854,9 +856,10 @@ flow_begun_cb (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
+  cancellable = g_task_get_cancellable (task);
   authgear_user_agent_open_async (authgear_client_get_user_agent (self), url,
                                   flow->kind == FLOW_SETTINGS ? NULL : authgear_client_get_redirect_uri (self),
-                                  g_task_get_cancellable (task), flow_opened_cb, g_steal_pointer (&task));
+                                  cancellable, flow_opened_cb, g_steal_pointer (&task));
   ag_secure_free (url);
 }
 
