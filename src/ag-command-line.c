@@ -130,7 +130,10 @@ wait_or_run (Request *request)
   g_signal_handlers_disconnect_by_data (session, request);
   if (ag_session_get_tokens (session) == NULL)
     {
-      finish (request, 1, _("Not signed in. Open Authgear Login and press Login."));
+      /* The keyring could not be read: that, not "signed out". */
+      const GError *error = ag_session_get_last_error (session);
+
+      finish (request, 1, error ? error->message : _("Not signed in. Open Authgear Login and press Login."));
       return;
     }
   request->client = _authgear_client_new_for_session (session);

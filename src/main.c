@@ -62,6 +62,24 @@ main (int   argc,
         ag_application_set_dotenv_path (app, absolute);
       }
   }
+  /* Without a display this process cannot be the app: a --print-* command
+   * then only goes to the running app (or the one D-Bus starts), and GTK is
+   * never initialised here. */
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    for (int i = 1; i < argc; i++)
+      if (g_str_equal (argv[i], "--print-access-token") || g_str_equal (argv[i], "--print-user-info"))
+        {
+          g_autoptr(GError) error = NULL;
+
+          g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_IS_LAUNCHER);
+          if (!g_application_register (G_APPLICATION (app), NULL, &error))
+            {
+              g_printerr (_("authgear-login: Authgear Login is not running, and without a display this command cannot start it (%s)\n"),
+                          error->message);
+              return 1;
+            }
+          break;
+        }
   {
     int status = g_application_run (G_APPLICATION (app), argc, argv);
 

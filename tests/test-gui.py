@@ -316,9 +316,11 @@ def scenario_restart():
         stop_app(proc)
 
 
-def run_cli(*args, env_extra=None):
+def run_cli(*args, env_extra=None, unset=()):
     env = dict(os.environ, AUTHGEAR_DOMAIN=ISSUER, AUTHGEAR_CLIENT_ID="authgear-login")
     env.update(env_extra or {})
+    for name in unset:
+        env.pop(name, None)
     return subprocess.run([APP, *args], env=env, capture_output=True, text=True, timeout=60)
 
 
@@ -352,6 +354,10 @@ def scenario_command_line():
         assert userinfo_with(r.stdout.strip()).get("name") == "Alice Liddell"
         r = run_cli("--print-user-info", env_extra={"AUTHGEAR_DOMAIN": "http://127.0.0.1:9"})
         assert r.returncode == 0 and json.loads(r.stdout).get("name") == "Alice Liddell"
+        # From a terminal without a display (ssh, cron): still the running app.
+        r = run_cli("--print-access-token", unset=("DISPLAY", "WAYLAND_DISPLAY"))
+        assert r.returncode == 0, f"not answered without a display: exit {r.returncode}: {r.stderr.strip()[-300:]}"
+        assert userinfo_with(r.stdout.strip()).get("name") == "Alice Liddell"
         assert proc.poll() is None, "the running app went away"
     finally:
         stop_app(proc)
@@ -363,6 +369,10 @@ def scenario_command_line_signed_out():
         assert r.returncode == 1, f"{option}: exit {r.returncode} when signed out"
         assert r.stdout == "", f"{option} printed to stdout when signed out"
         assert "Not signed in" in r.stderr, f"{option}: no message on stderr: {r.stderr.strip()[-200:]}"
+    # Without a display and without the app running: said, not a GTK warning.
+    r = run_cli("--print-access-token", unset=("DISPLAY", "WAYLAND_DISPLAY"))
+    assert r.returncode == 1 and r.stdout == "", f"exit {r.returncode} without a display"
+    assert "is not running" in r.stderr and "Gtk" not in r.stderr, f"unclear: {r.stderr.strip()[-300:]}"
 
 
 def set_name_on_account_page(name, shot_name="account-settings"):
