@@ -172,6 +172,9 @@ worker_cb (gpointer data,
   g_object_unref (task);
 }
 
+static void to_backend (AgTokenStore *self,
+                        GTask        *task);
+
 static void
 queue (AgTokenStore        *self,
        Op                  *op,
@@ -184,7 +187,23 @@ queue (AgTokenStore        *self,
 
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, op, (GDestroyNotify) op_free);
-  g_thread_pool_push (self->worker, task, NULL);
+  if (self->backend == NULL)
+    g_thread_pool_push (self->worker, task, NULL);
+  else if (g_str_equal (op->kind, KIND_SESSION) && !op->raw)
+    to_backend (self, task);
+  else
+    {
+      /* A program's own storage keeps sessions, nothing else. */
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_KEYRING_UNAVAILABLE,
+                               _("The token storage keeps no client secrets"));
+      g_object_unref (task);
+    }
+}
+
+static const char *
+session_label (AgTokenStore *self)
+{
+  return self->label ? self->label : _("Authgear Login session");
 }
 
 static Op *
@@ -323,18 +342,14 @@ backend_loaded_cb (GObject      *object,
   g_task_return_pointer (task, tokens, g_object_unref);
 }
 
+/* Runs @task's session operation on the storage backend, as text. */
 static void
-to_backend (AgTokenStore        *self,
-            Op                  *op,
-            gpointer             source_tag,
-            GCancellable        *cancellable,
-            GAsyncReadyCallback  callback,
-            gpointer             user_data)
+to_backend (AgTokenStore *self,
+            GTask        *task)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Op *op = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
 
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, op, (GDestroyNotify) op_free);
   if (op->type == OP_STORE)
     authgear_token_storage_save_async (self->backend, op->issuer, op->client_id, op->secret,
                                        cancellable, backend_done_cb, task);
@@ -361,12 +376,9 @@ ag_token_store_save_async (AgTokenStore        *self,
   /* Same attributes replace the item in one call: never a moment with no
    * session stored, never two. */
   op = op_new (OP_STORE, KIND_SESSION, ag_token_set_get_issuer (tokens), ag_token_set_get_client_id (tokens));
-  op->label = self->label ? self->label : _("Authgear Login session");
+  op->label = session_label (self);
   op->secret = ag_token_set_serialize (tokens);
-  if (self->backend != NULL)
-    to_backend (self, op, ag_token_store_save_async, cancellable, callback, user_data);
-  else
-    queue (self, op, ag_token_store_save_async, cancellable, callback, user_data);
+  queue (self, op, ag_token_store_save_async, cancellable, callback, user_data);
 }
 
 gboolean
@@ -389,12 +401,8 @@ ag_token_store_load_async (AgTokenStore        *self,
   g_return_if_fail (AG_IS_TOKEN_STORE (self));
   g_return_if_fail (issuer != NULL && client_id != NULL);
 
-  if (self->backend != NULL)
-    to_backend (self, op_new (OP_LOOKUP, KIND_SESSION, issuer, client_id), ag_token_store_load_async,
-                cancellable, callback, user_data);
-  else
-    queue (self, op_new (OP_LOOKUP, KIND_SESSION, issuer, client_id), ag_token_store_load_async,
-           cancellable, callback, user_data);
+  queue (self, op_new (OP_LOOKUP, KIND_SESSION, issuer, client_id), ag_token_store_load_async,
+         cancellable, callback, user_data);
 }
 
 AgTokenSet *
@@ -417,12 +425,8 @@ ag_token_store_clear_async (AgTokenStore        *self,
   g_return_if_fail (AG_IS_TOKEN_STORE (self));
   g_return_if_fail ((issuer == NULL) == (client_id == NULL));
 
-  if (self->backend != NULL)
-    to_backend (self, op_new (OP_CLEAR, KIND_SESSION, issuer, client_id), ag_token_store_clear_async,
-                cancellable, callback, user_data);
-  else
-    queue (self, op_new (OP_CLEAR, KIND_SESSION, issuer, client_id), ag_token_store_clear_async,
-           cancellable, callback, user_data);
+  queue (self, op_new (OP_CLEAR, KIND_SESSION, issuer, client_id), ag_token_store_clear_async,
+         cancellable, callback, user_data);
 }
 
 gboolean
@@ -520,7 +524,7 @@ ag_token_store_save_text_async (AgTokenStore        *self,
   g_return_if_fail (issuer != NULL && client_id != NULL && text != NULL);
 
   op = op_new (OP_STORE, KIND_SESSION, issuer, client_id);
-  op->label = self->label ? self->label : _("Authgear Login session");
+  op->label = session_label (self);
   op->secret = g_strdup (text);
   queue (self, op, ag_token_store_save_async, cancellable, callback, user_data);
 }

@@ -641,17 +641,24 @@ user_info_of (AgSession *session)
   return _authgear_user_info_new (ag_token_set_get_userinfo (tokens), ag_token_set_get_id_claims (tokens));
 }
 
-/* Starts @task on the session, or fails it when there can be none. */
-static AgSession *
-task_session (AuthgearClient *self,
-              GTask          *task)
+/* A task of @self tagged @source_tag, and in *session the core's session
+ * it runs on; NULL there when there can be none (the task has failed). */
+static GTask *
+client_task_new (AuthgearClient       *self,
+                 GCancellable         *cancellable,
+                 GAsyncReadyCallback   callback,
+                 gpointer              user_data,
+                 gpointer              source_tag,
+                 AgSession           **session)
 {
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
   GError *error = NULL;
-  AgSession *session = ensure_session (self, &error);
 
-  if (session == NULL)
+  g_task_set_source_tag (task, source_tag);
+  *session = ensure_session (self, &error);
+  if (*session == NULL)
     g_task_return_error (task, error);
-  return session;
+  return task;
 }
 
 static gboolean
@@ -711,9 +718,8 @@ authgear_client_configure_async (AuthgearClient      *self,
 
   g_return_if_fail (AUTHGEAR_IS_CLIENT (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, authgear_client_configure_async);
-  if ((session = task_session (self, task)) == NULL)
+  task = client_task_new (self, cancellable, callback, user_data, authgear_client_configure_async, &session);
+  if (session == NULL)
     return;
   if (ag_session_get_state (session) != AG_SESSION_STATE_UNKNOWN)
     {
@@ -873,11 +879,10 @@ flow_start (AuthgearClient              *self,
             gpointer                     user_data,
             gpointer                     source_tag)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  Flow *flow = g_new0 (Flow, 1);
   AgSession *session;
+  g_autoptr(GTask) task = client_task_new (self, cancellable, callback, user_data, source_tag, &session);
+  Flow *flow = g_new0 (Flow, 1);
 
-  g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, flow, (GDestroyNotify) flow_free);
   flow->kind = kind;
   flow->action = action;
@@ -889,7 +894,7 @@ flow_start (AuthgearClient              *self,
   flow->ag.color_scheme = flow->options->color_scheme == AUTHGEAR_COLOR_SCHEME_LIGHT ? "light"
                         : flow->options->color_scheme == AUTHGEAR_COLOR_SCHEME_DARK ? "dark" : NULL;
 
-  if ((session = task_session (self, task)) == NULL)
+  if (session == NULL)
     return;
   switch (kind)
     {
@@ -1114,9 +1119,8 @@ authgear_client_refresh_access_token_if_needed_async (AuthgearClient      *self,
 
   g_return_if_fail (AUTHGEAR_IS_CLIENT (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, authgear_client_refresh_access_token_if_needed_async);
-  if ((session = task_session (self, task)) == NULL)
+  task = client_task_new (self, cancellable, callback, user_data, authgear_client_refresh_access_token_if_needed_async, &session);
+  if (session == NULL)
     return;
   tokens = ag_session_get_tokens (session);
   if (tokens == NULL || ag_token_set_is_fresh (tokens, g_get_real_time () / G_USEC_PER_SEC))
@@ -1222,9 +1226,8 @@ authgear_client_fetch_user_info_async (AuthgearClient      *self,
 
   g_return_if_fail (AUTHGEAR_IS_CLIENT (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, authgear_client_fetch_user_info_async);
-  if ((session = task_session (self, task)) == NULL)
+  task = client_task_new (self, cancellable, callback, user_data, authgear_client_fetch_user_info_async, &session);
+  if (session == NULL)
     return;
   if (ag_session_get_tokens (session) == NULL)
     {
@@ -1292,11 +1295,9 @@ authgear_client_logout_async (AuthgearClient      *self,
 
   g_return_if_fail (AUTHGEAR_IS_CLIENT (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, authgear_client_logout_async);
-  if ((session = task_session (self, task)) == NULL)
-    return;
-  ag_session_logout_async (session, cancellable, ended_cb, g_steal_pointer (&task));
+  task = client_task_new (self, cancellable, callback, user_data, authgear_client_logout_async, &session);
+  if (session != NULL)
+    ag_session_logout_async (session, cancellable, ended_cb, g_steal_pointer (&task));
 }
 
 /**
@@ -1337,11 +1338,9 @@ authgear_client_clear_session_state_async (AuthgearClient      *self,
 
   g_return_if_fail (AUTHGEAR_IS_CLIENT (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, authgear_client_clear_session_state_async);
-  if ((session = task_session (self, task)) == NULL)
-    return;
-  ag_session_forget_async (session, cancellable, ended_cb, g_steal_pointer (&task));
+  task = client_task_new (self, cancellable, callback, user_data, authgear_client_clear_session_state_async, &session);
+  if (session != NULL)
+    ag_session_forget_async (session, cancellable, ended_cb, g_steal_pointer (&task));
 }
 
 /**
