@@ -20,6 +20,7 @@
 #include "ag-secure.h"
 #include "ag-web-page.h"
 #include "ag-window.h"
+#include "authgear-private.h"
 
 struct _AgApplication
 {
@@ -32,6 +33,7 @@ struct _AgApplication
   AgConfig *config;            /* NULL when missing or not valid */
   GError *config_error;
   AgSession *session;
+  AuthgearClient *client;      /* authgear-glib's client over the session */
   GCancellable *setup_cancellable;
   int command_status;
 };
@@ -52,6 +54,7 @@ drop_session (AgApplication *self)
 {
   g_cancellable_cancel (self->setup_cancellable);
   g_clear_object (&self->setup_cancellable);
+  g_clear_object (&self->client);
   g_clear_object (&self->session);
   g_clear_object (&self->config);
   g_clear_error (&self->config_error);
@@ -114,6 +117,7 @@ start_session (AgApplication *self,
     self->http = ag_http_session_new ();
   g_set_object (&self->config, config);
   self->session = ag_session_new (config, self->store, self->http, cache_dir);
+  self->client = _authgear_client_new_for_session (self->session);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
   ag_session_restore_async (self->session, self->setup_cancellable, restored_cb, NULL);
 }
@@ -187,6 +191,13 @@ ag_application_get_session (AgApplication *self)
 {
   g_return_val_if_fail (AG_IS_APPLICATION (self), NULL);
   return self->session;
+}
+
+AuthgearClient *
+ag_application_get_client (AgApplication *self)
+{
+  g_return_val_if_fail (AG_IS_APPLICATION (self), NULL);
+  return self->client;
 }
 
 AgConfig *

@@ -6,6 +6,7 @@
 #include "ag-config.h"
 #include "ag-session.h"
 #include "ag-token-store.h"
+#include "authgear-glib.h"
 
 G_BEGIN_DECLS
 
@@ -28,6 +29,9 @@ AgTokenStore  *ag_application_get_store       (AgApplication *self);
  * read (a client secret from the keyring) or when it is not valid. Notified
  * as "session" when it is replaced. */
 AgSession     *ag_application_get_session     (AgApplication *self);
+/* authgear-glib's client over that session, or %NULL without one: the
+ * sign-ins, the command line. */
+AuthgearClient *ag_application_get_client     (AgApplication *self);
 /* The configuration in use (with its client secret), or %NULL. */
 AgConfig      *ag_application_get_config      (AgApplication *self);
 /* Why there is no configuration, or %NULL. */

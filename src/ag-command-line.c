@@ -11,15 +11,14 @@
 #include <glib/gi18n.h>
 
 #include "ag-command-line.h"
-#include "authgear-private.h"
+#include "authgear-glib.h"
 
 typedef struct
 {
   AgApplication *app;
   GApplicationCommandLine *cmdline;
   gboolean user_info;
-  AgSession *session;          /* waited on until its state is known */
-  AuthgearClient *client;
+  AuthgearClient *client;      /* waited on until its state is known */
 } Request;
 
 static void wait_or_run (Request *request);
@@ -37,9 +36,8 @@ finish (Request    *request,
   if (!g_application_command_line_get_is_remote (request->cmdline))
     ag_application_set_command_status (request->app, status);
   g_signal_handlers_disconnect_by_data (request->app, request);
-  if (request->session != NULL)
-    g_signal_handlers_disconnect_by_data (request->session, request);
-  g_clear_object (&request->session);
+  if (request->client != NULL)
+    g_signal_handlers_disconnect_by_data (request->client, request);
   g_clear_object (&request->client);
   g_object_unref (request->cmdline);   /* the caller's process exits now */
   g_application_release (G_APPLICATION (request->app));
@@ -107,37 +105,36 @@ changed_cb (GObject    *object,
 static void
 wait_or_run (Request *request)
 {
-  AgSession *session = ag_application_get_session (request->app);
+  AuthgearClient *client = ag_application_get_client (request->app);
   const GError *config_error = ag_application_get_config_error (request->app);
 
-  if (session == NULL && config_error != NULL)
+  if (client == NULL && config_error != NULL)
     {
       g_autofree char *text = g_strdup_printf (_("Authgear Login is not set up: %s"), config_error->message);
       finish (request, 1, text);
       return;
     }
-  if (session != request->session)
+  if (client != request->client)
     {
-      if (request->session != NULL)
-        g_signal_handlers_disconnect_by_data (request->session, request);
-      g_set_object (&request->session, session);
-      if (session != NULL)
-        g_signal_connect (session, "notify::state", G_CALLBACK (changed_cb), request);
+      if (request->client != NULL)
+        g_signal_handlers_disconnect_by_data (request->client, request);
+      g_set_object (&request->client, client);
+      if (client != NULL)
+        g_signal_connect (client, "notify::session-state", G_CALLBACK (changed_cb), request);
     }
-  if (session == NULL || ag_session_get_state (session) == AG_SESSION_STATE_UNKNOWN)
+  if (client == NULL || authgear_client_get_session_state (client) == AUTHGEAR_SESSION_STATE_UNKNOWN)
     return;   /* the keyring is being read */
   g_signal_handlers_disconnect_by_data (request->app, request);
-  g_signal_handlers_disconnect_by_data (session, request);
-  if (ag_session_get_tokens (session) == NULL)
+  g_signal_handlers_disconnect_by_data (client, request);
+  if (authgear_client_get_session_state (client) != AUTHGEAR_SESSION_STATE_AUTHENTICATED)
     {
       /* The keyring could not be read: that, not "signed out". */
-      const GError *error = ag_session_get_last_error (session);
+      const GError *error = authgear_client_get_last_error (client);
 
       finish (request, 1, error ? error->message : _("Not signed in. Open Authgear Login and press Login."));
       return;
     }
-  request->client = _authgear_client_new_for_session (session);
-  authgear_client_refresh_access_token_if_needed_async (request->client, NULL, refreshed_cb, request);
+  authgear_client_refresh_access_token_if_needed_async (client, NULL, refreshed_cb, request);
 }
 
 void

@@ -16,20 +16,21 @@ void
 ag_window_actions_update (AgWindow *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
-  AgSessionState state = self->session ? ag_session_get_state (self->session) : AG_SESSION_STATE_UNKNOWN;
-  gboolean signed_in = state == AG_SESSION_STATE_SIGNED_IN;
-  gboolean signing_in = self->sign_in != NULL;
-  gboolean ready = self->session != NULL && state != AG_SESSION_STATE_UNKNOWN;
+  AuthgearSessionState state = self->client ? authgear_client_get_session_state (self->client)
+                                            : AUTHGEAR_SESSION_STATE_UNKNOWN;
+  gboolean signed_in = state == AUTHGEAR_SESSION_STATE_AUTHENTICATED;
+  gboolean account = ag_window_on_account (self);
+  gboolean signing_in = self->sign_in != NULL && !account;
+  gboolean ready = self->client != NULL && state != AUTHGEAR_SESSION_STATE_UNKNOWN;
   const char *page = gtk_stack_get_visible_child_name (self->stack);
   gboolean on_signin = g_strcmp0 (page, "signin") == 0;
   gboolean on_browser = g_strcmp0 (page, "browser") == 0;
 
   gtk_widget_action_set_enabled (widget, "win.login", ready && !signing_in);
   gtk_widget_action_set_enabled (widget, "win.signup", ready && !signing_in);
-  gboolean account = self->account != AG_ACCOUNT_CLOSED;
 
   gtk_widget_action_set_enabled (widget, "win.logout", signed_in && !signing_in && !account);
-  gboolean manage = signed_in && !signing_in && !account && ag_session_get_full_access (self->session);
+  gboolean manage = signed_in && !signing_in && !account && authgear_client_get_full_access (self->client);
 
   gtk_widget_action_set_enabled (widget, "win.manage-account", manage);
   gtk_widget_action_set_enabled (widget, "win.change-email", manage);
@@ -51,7 +52,7 @@ login_activated (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *param)
 {
-  ag_window_start_sign_in (AG_WINDOW (widget), AG_PAGE_DEFAULT, NULL);
+  ag_window_start_sign_in (AG_WINDOW (widget), AG_SIGN_IN_AUTHENTICATE, AUTHGEAR_PAGE_LOGIN);
 }
 
 static void
@@ -59,7 +60,7 @@ signup_activated (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *param)
 {
-  ag_window_start_sign_in (AG_WINDOW (widget), AG_PAGE_SIGNUP, NULL);
+  ag_window_start_sign_in (AG_WINDOW (widget), AG_SIGN_IN_AUTHENTICATE, AUTHGEAR_PAGE_SIGNUP);
 }
 
 static void
@@ -70,7 +71,7 @@ cancel_activated (GtkWidget  *widget,
   AgWindow *self = AG_WINDOW (widget);
 
   /* Done, on Authgear's settings page. */
-  if (self->account != AG_ACCOUNT_CLOSED)
+  if (ag_window_on_account (self))
     ag_window_close_account (self);
   else if (self->sign_in != NULL)
     ag_sign_in_stop (self->sign_in);
@@ -82,8 +83,9 @@ settings_action_activated (GtkWidget  *widget,
                            const char *action_name,
                            GVariant   *param)
 {
-  ag_window_start_sign_in (AG_WINDOW (widget), AG_PAGE_DEFAULT,
-                           g_str_equal (action_name, "win.delete-account") ? "delete_account" : "change_email");
+  ag_window_start_sign_in (AG_WINDOW (widget),
+                           g_str_equal (action_name, "win.delete-account") ? AG_SIGN_IN_DELETE_ACCOUNT : AG_SIGN_IN_CHANGE_EMAIL,
+                           AUTHGEAR_PAGE_LOGIN);
 }
 
 static void
@@ -167,7 +169,7 @@ logged_out_cb (GObject      *object,
   g_autoptr(AgWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!ag_session_logout_finish (AG_SESSION (object), result, &error) && !ag_error_is_cancelled (error))
+  if (!authgear_client_logout_finish (AUTHGEAR_CLIENT (object), result, &error) && !ag_error_is_cancelled (error))
     {
       g_autofree char *text = g_strdup_printf (_("You are signed out here, but Authgear could not be told: %s"), error->message);
       ag_window_toast (self, text);
@@ -189,7 +191,33 @@ logout_activated (GtkWidget  *widget,
    * keyring: the application stays until the keyring is cleared. The
    * logout is not tied to the window's cancellable for the same reason. */
   g_application_hold (g_application_get_default ());
-  ag_session_logout_async (self->session, NULL, logged_out_cb, g_object_ref (self));
+  authgear_client_logout_async (self->client, NULL, logged_out_cb, g_object_ref (self));
+}
+
+/* Whether Authgear can ask this person again: full access, and the ID
+ * token says so. */
+static gboolean
+can_reauthenticate (AgWindow *self)
+{
+  g_autoptr(AuthgearUserInfo) info = self->client ? authgear_client_get_user_info (self->client) : NULL;
+
+  return info != NULL && authgear_client_get_full_access (self->client) &&
+         authgear_user_info_get_can_reauthenticate (info);
+}
+
+/* Whether the person proved who they are within the last 5 minutes
+ * (AG_REAUTHENTICATE_AFTER_SECONDS in tests). */
+static gboolean
+recently_authenticated (AgWindow *self)
+{
+  g_autoptr(GDateTime) auth_time = authgear_client_get_auth_time (self->client);
+  const char *env = g_getenv ("AG_REAUTHENTICATE_AFTER_SECONDS");
+  guint64 max_age = 5 * 60;
+
+  if (env != NULL)
+    g_ascii_string_to_unsigned (env, 10, 0, max_age, &max_age, NULL);
+  return auth_time != NULL &&
+         g_date_time_to_unix (auth_time) > g_get_real_time () / G_USEC_PER_SEC - (gint64) max_age;
 }
 
 static void
@@ -201,8 +229,7 @@ reveal_activated (GtkWidget  *widget,
 
   /* Showing the tokens first asks Authgear to confirm it is still this
    * person, when Authgear can and the last proof is over 5 minutes old. */
-  if (!self->reveal && self->session != NULL && ag_session_get_can_reauthenticate (self->session) &&
-      !ag_session_get_recently_authenticated (self->session))
+  if (!self->reveal && can_reauthenticate (self) && !recently_authenticated (self))
     {
       gtk_toggle_button_set_active (self->reveal_button, FALSE);
       ag_window_start_reauthentication (self);
@@ -217,12 +244,10 @@ copy_activated (GtkWidget  *widget,
                 GVariant   *param)
 {
   AgWindow *self = AG_WINDOW (widget);
-  AgTokenSet *tokens = self->session ? ag_session_get_tokens (self->session) : NULL;
-  g_autofree char *json = NULL;
+  g_autofree char *json = self->client ? authgear_client_dup_token_response (self->client, self->reveal) : NULL;
 
-  if (tokens == NULL)
+  if (json == NULL)
     return;
-  json = ag_token_set_dup_response_json (tokens, self->reveal);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), json);
   ag_secure_wipe (json, strlen (json));
   ag_window_toast (self, self->reveal ? _("Token response copied, with the tokens") : _("Token response copied, tokens hidden"));
@@ -236,9 +261,11 @@ profile_reloaded_cb (GObject      *object,
   g_autoptr(AgWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (ag_session_reload_profile_finish (AG_SESSION (object), result, &error))
+  g_autoptr(AuthgearUserInfo) info = authgear_client_fetch_user_info_finish (AUTHGEAR_CLIENT (object), result, &error);
+
+  if (info != NULL)
     ag_window_toast (self, _("Profile reloaded"));
-  else if (!ag_error_is_cancelled (error) && !g_error_matches (error, AG_ERROR, AG_ERROR_STALE))
+  else if (!ag_error_is_cancelled (error) && !g_error_matches (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_STALE))
     {
       g_autofree char *text = g_strdup_printf (_("The profile could not be reloaded: %s"), error->message);
       ag_window_toast (self, text);
@@ -252,9 +279,9 @@ reload_profile_activated (GtkWidget  *widget,
 {
   AgWindow *self = AG_WINDOW (widget);
 
-  if (self->session == NULL || ag_session_get_state (self->session) != AG_SESSION_STATE_SIGNED_IN)
+  if (self->client == NULL || authgear_client_get_session_state (self->client) != AUTHGEAR_SESSION_STATE_AUTHENTICATED)
     return;
-  ag_session_reload_profile_async (self->session, self->cancellable, profile_reloaded_cb, g_object_ref (self));
+  authgear_client_fetch_user_info_async (self->client, self->cancellable, profile_reloaded_cb, g_object_ref (self));
 }
 
 void

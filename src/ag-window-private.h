@@ -4,18 +4,10 @@
 #pragma once
 
 #include "ag-auth-view.h"
-#include "ag-session.h"
 #include "ag-sign-in.h"
 #include "ag-window.h"
 
 G_BEGIN_DECLS
-
-typedef enum
-{
-  AG_ACCOUNT_CLOSED,
-  AG_ACCOUNT_OPENING,            /* its URL (an app session token) is asked for */
-  AG_ACCOUNT_OPEN,               /* shown in the sign-in page's web view */
-} AgAccountView;
 
 struct _AgWindow
 {
@@ -52,17 +44,23 @@ struct _AgWindow
 
   char *guest_description;       /* the guest page's own words */
   GSettings *settings;           /* the application's */
-  AgSession *session;            /* the application's, followed through: */
-  GSignalGroup *session_signals;
-  AgSignIn *sign_in;             /* the sign-in under way, or NULL; followed through: */
+  AuthgearClient *client;        /* the application's (authgear-glib), followed through: */
+  GSignalGroup *client_signals;
+  AuthgearSessionStateChangeReason reason;   /* of its last session-state-changed */
+  AgSignIn *sign_in;             /* the sign-in (or settings page) under way, or NULL; followed through: */
   GSignalGroup *sign_in_signals;
   GCancellable *cancellable;     /* cancelled when the window closes */
   gboolean reveal;
   gboolean copy_when_ready;      /* Copy Link: copy the browser URL once it is made */
   guint exchange_slow;           /* shows the loading page if the exchange is slow */
-  AgAccountView account;         /* Authgear's settings page in the web view */
-  GCancellable *account_cancellable;
 };
+
+/* Whether Authgear's settings page is what the sign-in page shows. */
+static inline gboolean
+ag_window_on_account (AgWindow *self)
+{
+  return self->sign_in != NULL && ag_sign_in_get_kind (self->sign_in) == AG_SIGN_IN_SETTINGS;
+}
 
 /* ag-window.c */
 void ag_window_sync               (AgWindow    *self);
@@ -70,11 +68,11 @@ void ag_window_toast              (AgWindow    *self,
                                    const char  *text);
 void ag_window_show_error         (AgWindow    *self,
                                    const GError *error);
-/* A sign-in, or with @settings_action one of Authgear's settings actions
- * ("change_email", "delete_account"), in the embedded page. */
+/* A sign-in, or one of Authgear's settings actions (change email, delete
+ * account), in the embedded page. */
 void ag_window_start_sign_in      (AgWindow    *self,
-                                   AgPage       page,
-                                   const char  *settings_action);
+                                   AgSignInKind kind,
+                                   AuthgearPage page);
 void ag_window_copy_browser_link  (AgWindow    *self);
 
 /* ag-window-welcome.c: the Welcome page, from the session's tokens. */
@@ -93,8 +91,8 @@ void ag_window_set_reveal           (AgWindow   *self,
 void ag_window_start_reauthentication (AgWindow *self);
 /* What a settings action's end says (@error NULL: done; cancelled or
  * access_denied: nothing changed). */
-void ag_window_settings_action_done (AgWindow   *self,
-                                     const char *action,
+void ag_window_settings_action_done (AgWindow    *self,
+                                     AgSignInKind kind,
                                      const GError *error);
 
 /* ag-window-actions.c */

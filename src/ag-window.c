@@ -82,7 +82,7 @@ show_page (AgWindow   *self,
   gtk_spinner_set_spinning (self->loading_spinner, g_strcmp0 (name, "loading") == 0);
   if (!browser)
     gtk_spinner_set_spinning (self->browser_spinner, FALSE);
-  gboolean account = self->account != AG_ACCOUNT_CLOSED;
+  gboolean account = ag_window_on_account (self);
 
   gtk_widget_set_visible (self->cancel_button, (signin || browser) && !account);
   gtk_widget_set_visible (self->done_button, signin && account);
@@ -102,6 +102,18 @@ sign_in_page (AgWindow *self)
 {
   gboolean browser = ag_sign_in_get_agent (self->sign_in) == AG_SIGN_IN_AGENT_BROWSER;
 
+  /* Authgear's settings page: loading while its URL (an app session
+   * token) is asked for. */
+  if (ag_window_on_account (self))
+    switch (ag_sign_in_get_phase (self->sign_in))
+      {
+      case AG_SIGN_IN_PHASE_STARTING:
+        return "loading";
+      case AG_SIGN_IN_PHASE_WAITING:
+        return "signin";
+      default:
+        return NULL;
+      }
   switch (ag_sign_in_get_phase (self->sign_in))
     {
     case AG_SIGN_IN_PHASE_STARTING:
@@ -149,12 +161,10 @@ ag_window_sync (AgWindow *self)
       gtk_label_set_text (self->dotenv_banner, text);
     }
 
-  if (self->session == NULL && config_error != NULL)
+  if (self->client == NULL && config_error != NULL)
     show_configuration_error (self, config_error);
-  else if (self->session == NULL)
+  else if (self->client == NULL)
     show_page (self, "loading");
-  else if (self->account != AG_ACCOUNT_CLOSED)
-    show_page (self, self->account == AG_ACCOUNT_OPEN ? "signin" : "loading");
   else if (self->sign_in != NULL)
     {
       const char *page = sign_in_page (self);
@@ -167,20 +177,20 @@ ag_window_sync (AgWindow *self)
   else
     {
       adw_status_page_set_description (self->guest_page, self->guest_description);
-      switch (ag_session_get_state (self->session))
+      switch (authgear_client_get_session_state (self->client))
         {
-        case AG_SESSION_STATE_UNKNOWN:
+        case AUTHGEAR_SESSION_STATE_UNKNOWN:
           show_page (self, "loading");
           break;
-        case AG_SESSION_STATE_SIGNED_IN:
+        case AUTHGEAR_SESSION_STATE_AUTHENTICATED:
           ag_window_update_welcome (self);
           show_page (self, "user");
           break;
-        case AG_SESSION_STATE_NO_SESSION:
-        case AG_SESSION_STATE_SIGNING_IN:
+        case AUTHGEAR_SESSION_STATE_NO_SESSION:
         default:
-          if (ag_session_get_reason (self->session) == AG_SESSION_REASON_INVALID)
-            ag_window_show_error (self, ag_session_get_last_error (self->session));
+          /* Authgear ended the session: why. */
+          if (self->reason == AUTHGEAR_SESSION_STATE_CHANGE_REASON_INVALID)
+            ag_window_show_error (self, authgear_client_get_last_error (self->client));
           show_page (self, "guest");
           break;
         }
@@ -219,8 +229,8 @@ sign_in_phase_cb (AgWindow *self)
   if (phase == AG_SIGN_IN_PHASE_WAITING && embedded)
     /* The web view is made here, when it is needed, never at startup. */
     ag_auth_view_start (self->auth_view, ag_sign_in_get_url (self->sign_in),
-                        ag_config_get_redirect_uri (ag_session_get_config (self->session)));
-  else if (phase == AG_SIGN_IN_PHASE_EXCHANGING && embedded)
+                        ag_sign_in_get_redirect_uri (self->sign_in));
+  else if (phase == AG_SIGN_IN_PHASE_EXCHANGING && embedded && !ag_window_on_account (self))
     {
       /* The page takes no input while the code is exchanged. */
       ag_auth_view_freeze (self->auth_view);
@@ -240,6 +250,29 @@ sign_in_phase_cb (AgWindow *self)
   ag_window_sync (self);
 }
 
+/* Authgear's settings page ended: Done, or it could not be opened. */
+static void
+account_closed (AgWindow     *self,
+                const GError *error)
+{
+  g_signal_group_set_target (self->sign_in_signals, NULL);
+  g_clear_object (&self->sign_in);
+  /* Torn down: the page's cookies go with the ephemeral view. */
+  ag_auth_view_stop (self->auth_view);
+  ag_window_sync (self);
+  /* What the person changed there (a name, an email) shows now. */
+  if (error == NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.reload-profile", NULL);
+  /* An ended session says so on the guest page; anything else keeps the
+   * session and says why here. */
+  else if (!ag_error_is_cancelled (error) && !g_error_matches (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_GRANT))
+    {
+      g_autofree char *text = g_strdup_printf (_("Your account page could not be opened: %s"), error->message);
+
+      ag_window_toast (self, text);
+    }
+}
+
 /* The one end of every sign-in, as AgSignIn reports it. */
 static void
 sign_in_finished_cb (AgSignIn     *sign_in,
@@ -248,9 +281,15 @@ sign_in_finished_cb (AgSignIn     *sign_in,
 {
   gboolean browser = ag_sign_in_get_agent (sign_in) == AG_SIGN_IN_AGENT_BROWSER;
   gboolean cancelled = ag_error_is_cancelled (error);
-  g_autofree char *action = g_strdup (ag_sign_in_get_options (sign_in)->settings_action);
-  gboolean reauthentication = ag_sign_in_get_options (sign_in)->reauthenticate;
+  AgSignInKind kind = ag_sign_in_get_kind (sign_in);
+  gboolean action = kind == AG_SIGN_IN_CHANGE_EMAIL || kind == AG_SIGN_IN_DELETE_ACCOUNT;
+  gboolean reauthentication = kind == AG_SIGN_IN_REAUTHENTICATE;
 
+  if (kind == AG_SIGN_IN_SETTINGS)
+    {
+      account_closed (self, error);
+      return;
+    }
   g_signal_group_set_target (self->sign_in_signals, NULL);
   g_clear_object (&self->sign_in);
   g_clear_handle_id (&self->exchange_slow, g_source_remove);
@@ -259,28 +298,40 @@ sign_in_finished_cb (AgSignIn     *sign_in,
   /* Back from the browser: this window has the news. */
   if (browser && !cancelled)
     gtk_window_present (GTK_WINDOW (self));
-  ag_window_show_error (self, cancelled || action != NULL || reauthentication ? NULL : error);
+  ag_window_show_error (self, cancelled || action || reauthentication ? NULL : error);
   ag_window_sync (self);
   /* Confirmed: the tokens show. Cancelled or refused: they stay hidden. */
   if (reauthentication && error == NULL)
     ag_window_set_reveal (self, TRUE);
   else if (reauthentication && !cancelled)
     ag_window_toast (self, error->message);
-  else if (action != NULL)
-    ag_window_settings_action_done (self, action, error);
+  else if (action)
+    ag_window_settings_action_done (self, kind, error);
   /* A failed sign-in keeps a session that was there. */
-  else if (error != NULL && !cancelled && ag_session_get_state (self->session) == AG_SESSION_STATE_SIGNED_IN)
+  else if (error != NULL && !cancelled &&
+           authgear_client_get_session_state (self->client) == AUTHGEAR_SESSION_STATE_AUTHENTICATED)
     ag_window_toast (self, error->message);
 }
 
-static void
-start (AgWindow            *self,
-       const AgAuthOptions *options)
+/* A sign-in through authgear-glib's client, in the embedded page first. */
+void
+ag_window_start_sign_in (AgWindow     *self,
+                         AgSignInKind  kind,
+                         AuthgearPage  page)
 {
-  if (self->session == NULL || self->sign_in != NULL || self->account != AG_ACCOUNT_CLOSED)
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  AuthgearClient *client = AG_IS_APPLICATION (app) ? ag_application_get_client (AG_APPLICATION (app)) : NULL;
+  g_autoptr(AuthgearAuthenticateOptions) options = authgear_authenticate_options_new ();
+
+  if (client == NULL || self->sign_in != NULL)
     return;
+  authgear_authenticate_options_set_color_scheme (options, adw_style_manager_get_dark (adw_style_manager_get_default ())
+                                                           ? AUTHGEAR_COLOR_SCHEME_DARK : AUTHGEAR_COLOR_SCHEME_LIGHT);
+  /* Whether the browser may keep Authgear's session cookie (Preferences). */
+  if (kind == AG_SIGN_IN_AUTHENTICATE)
+    authgear_authenticate_options_set_sso_enabled (options, g_settings_get_boolean (self->settings, "sso-enabled"));
   ag_window_show_error (self, NULL);
-  self->sign_in = ag_sign_in_new (self->session, options);
+  self->sign_in = ag_sign_in_new (client, kind, page, options);
   g_signal_group_set_target (self->sign_in_signals, self->sign_in);
   ag_sign_in_start (self->sign_in, AG_SIGN_IN_AGENT_EMBEDDED, FALSE);
   ag_window_actions_update (self);
@@ -289,28 +340,7 @@ start (AgWindow            *self,
 void
 ag_window_start_reauthentication (AgWindow *self)
 {
-  AgAuthOptions options = {
-    .color_scheme = adw_style_manager_get_dark (adw_style_manager_get_default ()) ? "dark" : "light",
-    .reauthenticate = TRUE,
-  };
-
-  start (self, &options);
-}
-
-void
-ag_window_start_sign_in (AgWindow   *self,
-                         AgPage      page,
-                         const char *settings_action)
-{
-  AgAuthOptions options = {
-    .page = page,
-    .color_scheme = adw_style_manager_get_dark (adw_style_manager_get_default ()) ? "dark" : "light",
-    /* Whether the browser may keep Authgear's session cookie (Preferences). */
-    .sso_enabled = g_settings_get_boolean (self->settings, "sso-enabled"),
-    .settings_action = settings_action,
-  };
-
-  start (self, &options);
+  ag_window_start_sign_in (self, AG_SIGN_IN_REAUTHENTICATE, AUTHGEAR_PAGE_LOGIN);
 }
 
 static void
@@ -319,7 +349,7 @@ auth_view_redirect_cb (AgAuthView *view,
                        AgWindow   *self)
 {
   ag_bench_redirect_seen (GTK_WIDGET (self));
-  if (self->account != AG_ACCOUNT_CLOSED)
+  if (ag_window_on_account (self))
     return;   /* Authgear's own pages never send the person back here */
   if (self->sign_in == NULL)
     {
@@ -341,11 +371,11 @@ auth_view_load_failed_cb (AgAuthView *view,
 {
   g_autoptr(GError) error = g_error_new (AG_ERROR, AG_ERROR_NETWORK, _("The sign-in page could not be opened: %s"), message);
 
-  if (self->account != AG_ACCOUNT_CLOSED)
+  if (ag_window_on_account (self))
     {
       g_autofree char *text = g_strdup_printf (_("Your account page could not be opened: %s"), message);
 
-      ag_window_close_account (self);
+      ag_sign_in_stop (self->sign_in);
       ag_window_toast (self, text);
       return;
     }
@@ -358,6 +388,15 @@ static void
 paste_activated_cb (AgWindow *self)
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "win.paste-callback", NULL);
+}
+
+static void
+session_state_changed_cb (AuthgearClient                   *client,
+                          AuthgearSessionStateChangeReason  reason,
+                          AgWindow                         *self)
+{
+  self->reason = reason;
+  ag_window_sync (self);
 }
 
 static gboolean
@@ -378,11 +417,10 @@ application_session_cb (AgWindow *self)
    * embedded page and the browser's listener and timer alike. */
   if (self->sign_in != NULL)
     ag_sign_in_stop (self->sign_in);
-  g_cancellable_cancel (self->account_cancellable);
-  self->account = AG_ACCOUNT_CLOSED;
   ag_auth_view_stop (self->auth_view);
-  g_set_object (&self->session, ag_application_get_session (app));
-  g_signal_group_set_target (self->session_signals, self->session);
+  g_set_object (&self->client, ag_application_get_client (app));
+  self->reason = AUTHGEAR_SESSION_STATE_CHANGE_REASON_NO_TOKEN;
+  g_signal_group_set_target (self->client_signals, self->client);
   ag_window_show_error (self, NULL);
   ag_window_sync (self);
 
@@ -439,15 +477,14 @@ ag_window_dispose (GObject *object)
   AgWindow *self = AG_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
-  g_cancellable_cancel (self->account_cancellable);
   g_clear_handle_id (&self->exchange_slow, g_source_remove);
   /* Quietly: nothing is shown any more. */
   if (self->sign_in_signals != NULL)
     g_signal_group_set_target (self->sign_in_signals, NULL);
   g_clear_object (&self->sign_in);
-  if (self->session_signals != NULL)
-    g_signal_group_set_target (self->session_signals, NULL);
-  g_clear_object (&self->session);
+  if (self->client_signals != NULL)
+    g_signal_group_set_target (self->client_signals, NULL);
+  g_clear_object (&self->client);
   gtk_widget_dispose_template (GTK_WIDGET (self), AG_TYPE_WINDOW);
   G_OBJECT_CLASS (ag_window_parent_class)->dispose (object);
 }
@@ -457,11 +494,10 @@ ag_window_finalize (GObject *object)
 {
   AgWindow *self = AG_WINDOW (object);
 
-  g_clear_object (&self->session_signals);
+  g_clear_object (&self->client_signals);
   g_clear_object (&self->sign_in_signals);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->account_cancellable);
   g_free (self->guest_description);
   G_OBJECT_CLASS (ag_window_parent_class)->finalize (object);
 }
@@ -527,8 +563,9 @@ ag_window_init (AgWindow *self)
   self->guest_description = g_strdup (adw_status_page_get_description (self->guest_page));
 
   /* The window follows whichever session and sign-in are current. */
-  self->session_signals = g_signal_group_new (AG_TYPE_SESSION);
-  g_signal_group_connect_swapped (self->session_signals, "notify", G_CALLBACK (ag_window_sync), self);
+  self->client_signals = g_signal_group_new (AUTHGEAR_TYPE_CLIENT);
+  g_signal_group_connect_swapped (self->client_signals, "notify", G_CALLBACK (ag_window_sync), self);
+  g_signal_group_connect (self->client_signals, "session-state-changed", G_CALLBACK (session_state_changed_cb), self);
   self->sign_in_signals = g_signal_group_new (AG_TYPE_SIGN_IN);
   g_signal_group_connect_swapped (self->sign_in_signals, "notify::phase", G_CALLBACK (sign_in_phase_cb), self);
   g_signal_group_connect_swapped (self->sign_in_signals, "notify::status", G_CALLBACK (ag_window_sync), self);

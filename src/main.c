@@ -26,6 +26,8 @@ main (int   argc,
   bindtextdomain (GETTEXT_PACKAGE, localedir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  /* Said by the page the browser shows when it comes back. */
+  g_set_application_name (_("Authgear Login"));
 
   app = ag_application_new ();
   /* --dotenv[=PATH] is taken out here: GApplication's options cannot have

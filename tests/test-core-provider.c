@@ -22,7 +22,6 @@
 #include "ag-oidc-client.h"
 #include "ag-secure.h"
 #include "ag-session.h"
-#include "ag-sign-in.h"
 #include "ag-token-store.h"
 #include "test-util.h"
 
@@ -372,20 +371,6 @@ test_app_session_token (void)
   g_assert_cmpint (stat_of ("app_session_token") - before, ==, 1);
   ag_secure_free (token);
   g_assert_true (ag_session_get_full_access (session));
-
-  /* A settings action's and a reauthentication's URLs carry credentials:
-   * they are never handed to the browser; a sign-in's may be. */
-  {
-    AgAuthOptions action = { .settings_action = "change_email" };
-    AgAuthOptions again = { .reauthenticate = TRUE };
-    g_autoptr(AgSignIn) change = ag_sign_in_new (session, &action);
-    g_autoptr(AgSignIn) confirm = ag_sign_in_new (session, &again);
-    g_autoptr(AgSignIn) plain = ag_sign_in_new (session, NULL);
-
-    g_assert_false (ag_sign_in_get_browser_allowed (change));
-    g_assert_false (ag_sign_in_get_browser_allowed (confirm));
-    g_assert_true (ag_sign_in_get_browser_allowed (plain));
-  }
 
   /* The settings page: opened signed in by the token, once. */
   {

@@ -1142,7 +1142,7 @@ def scenario_browser_path():
     try:
         shot("13-browser")
         note = browser_note("status")
-        assert note["status"] == 200 and "You are signed in to Authgear Login" in note["body"], note
+        assert note["status"] == 200 and "go back to Authgear Login" in note["body"], note
         assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "no Welcome after the browser came back"
         assert wait_for(lambda: stored_session() != ""), "not stored"
         assert wait_for(lambda: not port_3000_open()), "still listening on port 3000 after the sign-in"

@@ -43,7 +43,7 @@ static gboolean
 session_ready (gpointer data)
 {
   AgWindow *window = data;
-  return window->session != NULL && ag_session_get_state (window->session) != AG_SESSION_STATE_UNKNOWN;
+  return window->client != NULL && authgear_client_get_session_state (window->client) != AUTHGEAR_SESSION_STATE_UNKNOWN;
 }
 
 static gboolean
@@ -66,6 +66,12 @@ port_open (guint port)
   g_autoptr(GSocketConnection) connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
 
   return connection != NULL;
+}
+
+static gboolean
+port_closed (gpointer data)
+{
+  return !port_open (GPOINTER_TO_UINT (data));
 }
 
 static guint
@@ -92,7 +98,7 @@ test_window_lifecycle (void)
   g_autoptr(GError) error = NULL;
   AgApplication *app;
   AgWindow *window;
-  AgSession *first, *second, *third;
+  AuthgearClient *first, *second, *third;
   AgTokenStore *store;
   g_autofree char *words = NULL;
 
@@ -115,7 +121,7 @@ test_window_lifecycle (void)
   window = ag_window_new (GTK_APPLICATION (app));
   g_object_ref (window);
   g_assert_nonnull (ag_application_get_config_error (app));
-  g_assert_null (window->session);
+  g_assert_null (window->client);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "guest");
   g_assert_nonnull (strstr (guest_words (window), "AUTHGEAR_DOMAIN"));
   store = ag_application_get_store (app);
@@ -126,8 +132,8 @@ test_window_lifecycle (void)
   write_dotenv (issuer, "authgear-login", port);
   ag_application_reload_configuration (app);
   g_assert_true (iterate_until (session_ready, window));
-  first = window->session;
-  g_assert_true (first == ag_application_get_session (app));
+  first = window->client;
+  g_assert_true (first == ag_application_get_client (app));
   g_object_add_weak_pointer (G_OBJECT (first), (gpointer *) &first);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "guest");
   g_assert_null (strstr (guest_words (window), "AUTHGEAR_DOMAIN"));
@@ -139,29 +145,41 @@ test_window_lifecycle (void)
   write_dotenv (issuer, "authgear-login-confidential", port);
   ag_application_reload_configuration (app);
   g_assert_true (iterate_until (session_ready, window));
-  second = window->session;
-  g_assert_true (second == ag_application_get_session (app));
+  second = window->client;
+  g_assert_true (second == ag_application_get_client (app));
   g_object_add_weak_pointer (G_OBJECT (second), (gpointer *) &second);
   g_assert_true (iterate_until (pointer_cleared, &first));
   g_assert_cmpstr (guest_words (window), ==, words);
 
   /* A browser sign-in waits on the redirect URI's port; a new
    * configuration ends it, and the port is closed with it. */
-  ag_window_start_sign_in (window, AG_PAGE_SIGNUP, NULL);
+  ag_window_start_sign_in (window, AG_SIGN_IN_AUTHENTICATE, AUTHGEAR_PAGE_SIGNUP);
   g_assert_nonnull (window->sign_in);
   ag_sign_in_start (window->sign_in, AG_SIGN_IN_AGENT_BROWSER, FALSE);
   g_assert_true (iterate_until (browser_waiting, window));
-  g_assert_cmpint (ag_sign_in_get_options (window->sign_in)->page, ==, AG_PAGE_SIGNUP);
-  g_assert_cmpint (ag_session_get_state (window->session), ==, AG_SESSION_STATE_SIGNING_IN);
+  g_assert_cmpint (ag_sign_in_get_page (window->sign_in), ==, AUTHGEAR_PAGE_SIGNUP);
+  g_assert_cmpint (ag_session_get_state (ag_application_get_session (app)), ==, AG_SESSION_STATE_SIGNING_IN);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "browser");
   g_assert_true (port_open (port));
+
+  /* A settings action's and a reauthentication's URLs carry credentials:
+   * they never go to the browser; a sign-in's may. */
+  {
+    AuthgearClient *client = ag_application_get_client (app);
+    g_autoptr(AgSignIn) change = ag_sign_in_new (client, AG_SIGN_IN_CHANGE_EMAIL, AUTHGEAR_PAGE_LOGIN, NULL);
+    g_autoptr(AgSignIn) confirm = ag_sign_in_new (client, AG_SIGN_IN_REAUTHENTICATE, AUTHGEAR_PAGE_LOGIN, NULL);
+
+    g_assert_false (ag_sign_in_get_browser_allowed (change));
+    g_assert_false (ag_sign_in_get_browser_allowed (confirm));
+    g_assert_true (ag_sign_in_get_browser_allowed (window->sign_in));
+  }
 
   write_dotenv (issuer, "authgear-login", port);
   ag_application_reload_configuration (app);
   g_assert_null (window->sign_in);
-  g_assert_false (port_open (port));
+  g_assert_true (iterate_until (port_closed, GUINT_TO_POINTER (port)));
   g_assert_true (iterate_until (session_ready, window));
-  third = window->session;
+  third = window->client;
   g_object_add_weak_pointer (G_OBJECT (third), (gpointer *) &third);
   g_assert_true (iterate_until (pointer_cleared, &second));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "guest");

@@ -112,21 +112,21 @@ ag_loopback_new (const char *redirect_uri)
 
 /* The page the browser shows: short, translated, light and dark. */
 static char *
-page (gboolean    signed_in,
+page (const char *title,
       const char *message)
 {
   g_autofree char *escaped = g_markup_escape_text (message, -1);
-  const char *title = signed_in ? _("Signed in") : _("Not signed in");
+  g_autofree char *program = g_markup_escape_text (g_get_application_name () ? g_get_application_name () : "", -1);
 
   return g_strdup_printf ("<!doctype html><html><head><meta charset=\"utf-8\">"
                           "<meta name=\"color-scheme\" content=\"light dark\">"
-                          "<title>%s — Authgear Login</title>"
+                          "<title>%s — %s</title>"
                           "<style>body{font-family:sans-serif;max-width:32em;margin:4em auto;padding:0 1em;"
                           "color:#241f31;background:#fafafa}"
                           "@media (prefers-color-scheme: dark){body{color:#fff;background:#242424}}"
                           "h1{font-size:1.4em}</style></head>"
                           "<body><h1>%s</h1><p>%s</p></body></html>",
-                          title, title, escaped);
+                          title, program, title, escaped);
 }
 
 static void
@@ -430,7 +430,9 @@ ag_loopback_reply_message (AgLoopback *self,
 
   if (!g_ptr_array_find (self->waiting, msg, NULL))
     return;   /* answered already, or the listener stopped */
-  html = page (ok, message);
+  /* An answer handed on is not yet a session: the program says how it
+   * ends. */
+  html = page (ok ? _("Sign-in received") : _("Not signed in"), message);
   respond (msg, ok ? SOUP_STATUS_OK : SOUP_STATUS_BAD_REQUEST, html);
   if (self->server != NULL)
     {

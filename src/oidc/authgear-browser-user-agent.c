@@ -34,12 +34,14 @@ struct _AuthgearBrowserUserAgent
   GObject parent_instance;
 
   guint timeout;
+  gboolean launch_browser;
 };
 
 enum
 {
   PROP_0,
   PROP_TIMEOUT,
+  PROP_LAUNCH_BROWSER,
   N_PROPS
 };
 
@@ -118,9 +120,10 @@ finish (GTask  *task,
   g_clear_handle_id (&wait->timeout_id, g_source_remove);
   if (wait->loopback != NULL)
     {
-      /* Stopped from the main loop, not from inside its own handler. */
+      /* Stopped from the main loop, not from inside its own handler, but
+       * before anything else: the port is closed at once. */
       g_signal_handlers_disconnect_matched (wait->loopback, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, task);
-      g_idle_add (stop_loopback_idle, g_steal_pointer (&wait->loopback));
+      g_idle_add_full (G_PRIORITY_HIGH, stop_loopback_idle, g_steal_pointer (&wait->loopback), NULL);
     }
   if (wait->cancelled_id != 0)
     {
@@ -142,6 +145,7 @@ callback_cb (AgLoopback *loopback,
 {
   Wait *wait = g_task_get_task_data (task);
   g_autofree char *state = query_param (uri, "state");
+  g_autofree char *error = NULL;
 
   if (g_strcmp0 (state, wait->state) != 0)
     {
@@ -149,11 +153,22 @@ callback_cb (AgLoopback *loopback,
        * goes on for the right one. */
       g_debug ("A request without this sign-in's state was refused");
       ag_loopback_reply_message (loopback, reply, FALSE,
-                                 _("This answer does not belong to the sign-in in progress."));
+                                 _("This answer does not belong to this sign-in."));
       return;
     }
-  ag_loopback_reply_message (loopback, reply, TRUE,
-                             _("You can close this tab and go back to the application."));
+  error = query_param (uri, "error");
+  /* Authgear's refusal: the browser's tab says so too. */
+  if (g_strcmp0 (error, "access_denied") == 0)
+    ag_loopback_reply_message (loopback, reply, FALSE, _("Access was denied"));
+  else if (error != NULL)
+    ag_loopback_reply_message (loopback, reply, FALSE, _("The sign-in did not complete. Go back to the application to see why."));
+  else
+    {
+      g_autofree char *text = g_strdup_printf (_("You can close this tab and go back to %s."),
+                                               g_get_application_name () ? g_get_application_name () : "");
+
+      ag_loopback_reply_message (loopback, reply, TRUE, text);
+    }
   g_object_ref (task);
   finish (task, g_strdup (uri), NULL);
   g_object_unref (task);
@@ -187,7 +202,7 @@ cancelled_cb (GCancellable *cancellable,
               GTask        *task)
 {
   /* Not from inside the cancellable's own handler. */
-  g_idle_add_full (G_PRIORITY_DEFAULT, cancelled_idle_cb, g_object_ref (task), g_object_unref);
+  g_idle_add_full (G_PRIORITY_HIGH, cancelled_idle_cb, g_object_ref (task), g_object_unref);
 }
 
 static void
@@ -267,7 +282,10 @@ open_async (AuthgearUserAgent   *agent,
       if (cancellable != NULL)
         wait->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb), task, NULL);
     }
-  g_app_info_launch_default_for_uri_async (url, NULL, cancellable, launched_cb, g_object_ref (task));
+  if (self->launch_browser)
+    g_app_info_launch_default_for_uri_async (url, NULL, cancellable, launched_cb, g_object_ref (task));
+  else if (wait->held == NULL)
+    g_task_return_pointer (task, NULL, NULL);
 }
 
 static char *
@@ -299,6 +317,9 @@ authgear_browser_user_agent_get_property (GObject    *object,
     case PROP_TIMEOUT:
       g_value_set_uint (value, self->timeout);
       break;
+    case PROP_LAUNCH_BROWSER:
+      g_value_set_boolean (value, self->launch_browser);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -316,6 +337,9 @@ authgear_browser_user_agent_set_property (GObject      *object,
     {
     case PROP_TIMEOUT:
       authgear_browser_user_agent_set_timeout (self, g_value_get_uint (value));
+      break;
+    case PROP_LAUNCH_BROWSER:
+      authgear_browser_user_agent_set_launch_browser (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -339,6 +363,17 @@ authgear_browser_user_agent_class_init (AuthgearBrowserUserAgentClass *klass)
   properties[PROP_TIMEOUT] =
     g_param_spec_uint ("timeout", NULL, NULL, 0, G_MAXUINT, DEFAULT_TIMEOUT,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * AuthgearBrowserUserAgent:launch-browser:
+   *
+   * Whether an open call starts the browser. When %FALSE it only waits for
+   * the browser's return, and the program gives the person the URL its
+   * own way: a link to copy, or its own launch, whose failure it can
+   * report while the wait goes on. %TRUE unless set.
+   */
+  properties[PROP_LAUNCH_BROWSER] =
+    g_param_spec_boolean ("launch-browser", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -346,6 +381,7 @@ static void
 authgear_browser_user_agent_init (AuthgearBrowserUserAgent *self)
 {
   self->timeout = DEFAULT_TIMEOUT;
+  self->launch_browser = TRUE;
 }
 
 /**
@@ -391,4 +427,37 @@ authgear_browser_user_agent_set_timeout (AuthgearBrowserUserAgent *self,
     return;
   self->timeout = seconds;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT]);
+}
+
+/**
+ * authgear_browser_user_agent_get_launch_browser:
+ * @self: a #AuthgearBrowserUserAgent
+ *
+ * Returns: whether an open call starts the browser
+ */
+gboolean
+authgear_browser_user_agent_get_launch_browser (AuthgearBrowserUserAgent *self)
+{
+  g_return_val_if_fail (AUTHGEAR_IS_BROWSER_USER_AGENT (self), FALSE);
+  return self->launch_browser;
+}
+
+/**
+ * authgear_browser_user_agent_set_launch_browser:
+ * @self: a #AuthgearBrowserUserAgent
+ * @launch_browser: whether an open call starts the browser
+ *
+ * Sets #AuthgearBrowserUserAgent:launch-browser.
+ */
+void
+authgear_browser_user_agent_set_launch_browser (AuthgearBrowserUserAgent *self,
+                                                gboolean                  launch_browser)
+{
+  g_return_if_fail (AUTHGEAR_IS_BROWSER_USER_AGENT (self));
+
+  launch_browser = !!launch_browser;
+  if (self->launch_browser == launch_browser)
+    return;
+  self->launch_browser = launch_browser;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAUNCH_BROWSER]);
 }

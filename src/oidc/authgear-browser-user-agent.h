@@ -21,5 +21,10 @@ guint              authgear_browser_user_agent_get_timeout (AuthgearBrowserUserA
 AUTHGEAR_AVAILABLE_IN_ALL
 void               authgear_browser_user_agent_set_timeout (AuthgearBrowserUserAgent *self,
                                                             guint                     seconds);
+AUTHGEAR_AVAILABLE_IN_ALL
+gboolean           authgear_browser_user_agent_get_launch_browser (AuthgearBrowserUserAgent *self);
+AUTHGEAR_AVAILABLE_IN_ALL
+void               authgear_browser_user_agent_set_launch_browser (AuthgearBrowserUserAgent *self,
+                                                                   gboolean                  launch_browser);
 
 G_END_DECLS

@@ -27,6 +27,7 @@ struct _AuthgearAuthenticateOptions
   char *ui_locales;
   AuthgearColorScheme color_scheme;
   char *prompt;
+  gboolean sso_enabled;
 };
 
 G_DEFINE_BOXED_TYPE (AuthgearAuthenticateOptions, authgear_authenticate_options,
@@ -143,6 +144,24 @@ authgear_authenticate_options_set_prompt (AuthgearAuthenticateOptions *self,
 }
 
 /**
+ * authgear_authenticate_options_set_sso_enabled:
+ * @self: options
+ * @sso_enabled: whether the browser may keep Authgear's session
+ *
+ * Whether Authgear may leave its session cookie in the browser, so that
+ * the next sign-in there (of this program or another) needs no password
+ * (`x_sso_enabled`). Off unless set: after a logout the browser keeps no
+ * Authgear session.
+ */
+void
+authgear_authenticate_options_set_sso_enabled (AuthgearAuthenticateOptions *self,
+                                               gboolean                     sso_enabled)
+{
+  g_return_if_fail (self != NULL);
+  self->sso_enabled = !!sso_enabled;
+}
+
+/**
  * AuthgearClient:
  *
  * One Authgear client application, as Authgear's SDKs' container: it signs
@@ -187,6 +206,8 @@ enum
   PROP_TOKEN_STORAGE,
   PROP_USER_AGENT,
   PROP_SESSION_STATE,
+  PROP_USER_INFO,
+  PROP_LAST_ERROR,
   N_PROPS
 };
 
@@ -264,11 +285,25 @@ session_state_cb (AgSession      *session,
 }
 
 static void
+session_tokens_cb (AuthgearClient *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER_INFO]);
+}
+
+static void
+session_last_error_cb (AuthgearClient *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
+}
+
+static void
 take_session (AuthgearClient *self,
               AgSession      *session)
 {
   self->session = session;
   g_signal_connect_object (session, "notify::state", G_CALLBACK (session_state_cb), self, 0);
+  g_signal_connect_object (session, "notify::tokens", G_CALLBACK (session_tokens_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::last-error", G_CALLBACK (session_last_error_cb), self, G_CONNECT_SWAPPED);
 }
 
 /* The core's session, made at the first call that needs it. */
@@ -354,6 +389,12 @@ authgear_client_get_property (GObject    *object,
     case PROP_USER_AGENT:
       g_value_set_object (value, authgear_client_get_user_agent (self));
       break;
+    case PROP_USER_INFO:
+      g_value_take_object (value, authgear_client_get_user_info (self));
+      break;
+    case PROP_LAST_ERROR:
+      g_value_set_boxed (value, authgear_client_get_last_error (self));
+      break;
     case PROP_SESSION_STATE:
       g_value_set_enum (value, self->state);
       break;
@@ -391,7 +432,7 @@ authgear_client_set_property (GObject      *object,
       self->token_storage = g_value_dup_object (value);
       break;
     case PROP_USER_AGENT:
-      self->user_agent = g_value_dup_object (value);
+      authgear_client_set_user_agent (self, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -460,10 +501,12 @@ authgear_client_class_init (AuthgearClientClass *klass)
   /**
    * AuthgearClient:user-agent:
    *
-   * What shows Authgear's pages. The system browser unless set.
+   * What shows Authgear's pages. The system browser unless set. A call
+   * keeps the user agent that was set when it started.
    */
   properties[PROP_USER_AGENT] =
-    g_param_spec_object ("user-agent", NULL, NULL, AUTHGEAR_TYPE_USER_AGENT, construct);
+    g_param_spec_object ("user-agent", NULL, NULL, AUTHGEAR_TYPE_USER_AGENT,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /**
    * AuthgearClient:session-state:
    *
@@ -473,6 +516,24 @@ authgear_client_class_init (AuthgearClientClass *klass)
     g_param_spec_enum ("session-state", NULL, NULL, AUTHGEAR_TYPE_SESSION_STATE,
                        AUTHGEAR_SESSION_STATE_UNKNOWN,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * AuthgearClient:user-info:
+   *
+   * The user info last read (authgear_client_get_user_info()), notified
+   * when the session's tokens or profile change: a sign-in, a refresh, a
+   * profile read again.
+   */
+  properties[PROP_USER_INFO] =
+    g_param_spec_object ("user-info", NULL, NULL, AUTHGEAR_TYPE_USER_INFO,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * AuthgearClient:last-error:
+   *
+   * Why the client's own work last failed (authgear_client_get_last_error()).
+   */
+  properties[PROP_LAST_ERROR] =
+    g_param_spec_boxed ("last-error", NULL, NULL, G_TYPE_ERROR,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -614,6 +675,29 @@ authgear_client_get_user_agent (AuthgearClient *self)
   if (self->user_agent == NULL)
     self->user_agent = authgear_browser_user_agent_new ();
   return self->user_agent;
+}
+
+/**
+ * authgear_client_set_user_agent:
+ * @self: a #AuthgearClient
+ * @user_agent: (nullable): what shows Authgear's pages from now on, or
+ *   %NULL for the system browser
+ *
+ * Changes the user agent of the calls started from now on, for example to
+ * show one sign-in in a web view of the program's own window. Calls under
+ * way keep theirs.
+ */
+void
+authgear_client_set_user_agent (AuthgearClient    *self,
+                                AuthgearUserAgent *user_agent)
+{
+  g_return_if_fail (AUTHGEAR_IS_CLIENT (self));
+  g_return_if_fail (user_agent == NULL || AUTHGEAR_IS_USER_AGENT (user_agent));
+
+  if (user_agent == self->user_agent)
+    return;
+  g_set_object (&self->user_agent, user_agent);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER_AGENT]);
 }
 
 /**
@@ -764,6 +848,8 @@ typedef struct
   AuthgearAuthenticateOptions *options;
   char *ui_locales;
   AgAuthOptions ag;
+  AuthgearUserAgent *user_agent;   /* the client's when the call started */
+  gboolean scope_retried;          /* started again without full access */
 } Flow;
 
 static void
@@ -771,8 +857,11 @@ flow_free (Flow *flow)
 {
   authgear_authenticate_options_free (flow->options);
   g_free (flow->ui_locales);
+  g_clear_object (&flow->user_agent);
   g_free (flow);
 }
+
+static void flow_begin (GTask *task);
 
 static void
 flow_completed_cb (GObject      *object,
@@ -783,7 +872,18 @@ flow_completed_cb (GObject      *object,
   Flow *flow = g_task_get_task_data (task);
   GError *error = NULL;
 
-  if (!ag_session_complete_sign_in_finish (AG_SESSION (object), result, &error))
+  if (!ag_session_complete_sign_in_finish (AG_SESSION (object), result, &error) &&
+      g_error_matches (error, AG_ERROR, AG_ERROR_INVALID_SCOPE) && !flow->scope_retried &&
+      ag_session_get_full_access_refused (AG_SESSION (object)))
+    {
+      /* Authgear does not give this client full access: once, the same
+       * user agent shows a new request with the guide's scopes (the
+       * session asks for those now), without account management. */
+      flow->scope_retried = TRUE;
+      g_clear_error (&error);
+      flow_begin (g_steal_pointer (&task));
+    }
+  else if (error != NULL)
     g_task_return_error (task, error);
   else if (flow->kind == FLOW_SETTINGS_ACTION)
     g_task_return_boolean (task, TRUE);
@@ -863,7 +963,7 @@ flow_begun_cb (GObject      *object,
       return;
     }
   cancellable = g_task_get_cancellable (task);
-  authgear_user_agent_open_async (authgear_client_get_user_agent (self), url,
+  authgear_user_agent_open_async (flow->user_agent, url,
                                   flow->kind == FLOW_SETTINGS ? NULL : authgear_client_get_redirect_uri (self),
                                   cancellable, flow_opened_cb, g_steal_pointer (&task));
   ag_secure_free (url);
@@ -893,10 +993,23 @@ flow_start (AuthgearClient              *self,
   flow->ag.ui_locales = flow->ui_locales;
   flow->ag.color_scheme = flow->options->color_scheme == AUTHGEAR_COLOR_SCHEME_LIGHT ? "light"
                         : flow->options->color_scheme == AUTHGEAR_COLOR_SCHEME_DARK ? "dark" : NULL;
+  flow->ag.sso_enabled = flow->options->sso_enabled;
+  flow->user_agent = g_object_ref (authgear_client_get_user_agent (self));
 
-  if (session == NULL)
-    return;
-  switch (kind)
+  if (session != NULL)
+    flow_begin (g_steal_pointer (&task));
+}
+
+/* Asks the session for the flow's URL; flow_begun_cb() shows it. */
+static void
+flow_begin (GTask *task)
+{
+  AuthgearClient *self = g_task_get_source_object (task);
+  Flow *flow = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  AgSession *session = self->session;
+
+  switch (flow->kind)
     {
     case FLOW_AUTHENTICATE:
       ag_session_begin_sign_in_async (session, &flow->ag, cancellable, flow_begun_cb, g_steal_pointer (&task));
@@ -910,8 +1023,8 @@ flow_start (AuthgearClient              *self,
     case FLOW_SETTINGS_ACTION:
     default:
       ag_session_begin_settings_action_async (session,
-                                              action == AUTHGEAR_SETTINGS_ACTION_DELETE_ACCOUNT ? "delete_account"
-                                                                                                : "change_email",
+                                              flow->action == AUTHGEAR_SETTINGS_ACTION_DELETE_ACCOUNT ? "delete_account"
+                                                                                                      : "change_email",
                                               &flow->ag, cancellable, flow_begun_cb, g_steal_pointer (&task));
       break;
     }
@@ -1182,6 +1295,97 @@ authgear_client_get_user_info (AuthgearClient *self)
 {
   g_return_val_if_fail (AUTHGEAR_IS_CLIENT (self), NULL);
   return self->session ? user_info_of (self->session) : NULL;
+}
+
+/**
+ * authgear_client_get_last_error:
+ * @self: a #AuthgearClient
+ *
+ * Why the work the client does by itself last failed: a refresh in the
+ * background (the network, or %AUTHGEAR_ERROR_CLIENT_REJECTED), the token
+ * storage (%AUTHGEAR_ERROR_KEYRING_UNAVAILABLE: the session is then kept
+ * for this run only), or the session Authgear ended
+ * (%AUTHGEAR_SESSION_STATE_CHANGE_REASON_INVALID). Cleared when that work
+ * succeeds again.
+ *
+ * Returns: (transfer none) (nullable): the error, or %NULL
+ */
+const GError *
+authgear_client_get_last_error (AuthgearClient *self)
+{
+  g_return_val_if_fail (AUTHGEAR_IS_CLIENT (self), NULL);
+  return self->session ? ag_session_get_last_error (self->session) : NULL;
+}
+
+/**
+ * authgear_client_get_full_access:
+ * @self: a #AuthgearClient
+ *
+ * Whether the session has Authgear's full-access scope
+ * (`https://authgear.com/scopes/full-access`), which
+ * authgear_client_open_settings_async(), the settings actions and
+ * reauthentication need. Authgear gives it only to clients allowed to
+ * manage the account; without it the sign-in still works.
+ *
+ * Returns: %TRUE when signed in with full access
+ */
+gboolean
+authgear_client_get_full_access (AuthgearClient *self)
+{
+  g_return_val_if_fail (AUTHGEAR_IS_CLIENT (self), FALSE);
+  return self->session != NULL && ag_session_get_full_access (self->session);
+}
+
+/**
+ * authgear_client_get_auth_time:
+ * @self: a #AuthgearClient
+ *
+ * When the person last proved who they are (the ID token's `auth_time`),
+ * as the SDKs' `getAuthTime()`: before something sensitive, ask again with
+ * authgear_client_reauthenticate_async() when it is too long ago.
+ *
+ * Returns: (transfer full) (nullable): the time, or %NULL when nobody is
+ *   signed in or the ID token does not say
+ */
+GDateTime *
+authgear_client_get_auth_time (AuthgearClient *self)
+{
+  AgTokenSet *tokens;
+  JsonObject *claims;
+  gint64 auth_time = 0;
+
+  g_return_val_if_fail (AUTHGEAR_IS_CLIENT (self), NULL);
+
+  tokens = self->session ? ag_session_get_tokens (self->session) : NULL;
+  claims = tokens ? ag_token_set_get_id_claims (tokens) : NULL;
+  if (claims == NULL || !ag_json_get_int (claims, "auth_time", &auth_time) || auth_time <= 0)
+    return NULL;
+  return g_date_time_new_from_unix_utc (auth_time);
+}
+
+/**
+ * authgear_client_dup_token_response:
+ * @self: a #AuthgearClient
+ * @include_tokens: whether the tokens themselves are in it
+ *
+ * The token endpoint's last answer for this session, as pretty-printed
+ * JSON, for a developer to look at: the token type, the expiry, the
+ * scopes. Without @include_tokens each token is replaced by a mark. With
+ * them, wipe the text after use and never log it.
+ *
+ * Returns: (transfer full) (nullable): the JSON, or %NULL when nobody is
+ *   signed in
+ */
+char *
+authgear_client_dup_token_response (AuthgearClient *self,
+                                    gboolean        include_tokens)
+{
+  AgTokenSet *tokens;
+
+  g_return_val_if_fail (AUTHGEAR_IS_CLIENT (self), NULL);
+
+  tokens = self->session ? ag_session_get_tokens (self->session) : NULL;
+  return tokens ? ag_token_set_dup_response_json (tokens, include_tokens) : NULL;
 }
 
 static void

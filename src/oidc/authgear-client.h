@@ -120,6 +120,9 @@ void                         authgear_authenticate_options_set_color_scheme (Aut
 AUTHGEAR_AVAILABLE_IN_ALL
 void                         authgear_authenticate_options_set_prompt       (AuthgearAuthenticateOptions *self,
                                                                              const char                  *prompt);
+AUTHGEAR_AVAILABLE_IN_ALL
+void                         authgear_authenticate_options_set_sso_enabled  (AuthgearAuthenticateOptions *self,
+                                                                             gboolean                     sso_enabled);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AuthgearAuthenticateOptions, authgear_authenticate_options_free)
 
@@ -143,6 +146,9 @@ AUTHGEAR_AVAILABLE_IN_ALL
 AuthgearSessionState  authgear_client_get_session_state         (AuthgearClient       *self);
 AUTHGEAR_AVAILABLE_IN_ALL
 AuthgearUserAgent    *authgear_client_get_user_agent            (AuthgearClient       *self);
+AUTHGEAR_AVAILABLE_IN_ALL
+void                  authgear_client_set_user_agent            (AuthgearClient       *self,
+                                                                 AuthgearUserAgent    *user_agent);
 AUTHGEAR_AVAILABLE_IN_ALL
 AuthgearTokenStorage *authgear_client_get_token_storage         (AuthgearClient       *self);
 
@@ -186,6 +192,15 @@ gboolean              authgear_client_refresh_access_token_if_needed_finish (Aut
                                                                  GError              **error);
 AUTHGEAR_AVAILABLE_IN_ALL
 const char           *authgear_client_get_access_token          (AuthgearClient       *self);
+AUTHGEAR_AVAILABLE_IN_ALL
+const GError         *authgear_client_get_last_error            (AuthgearClient       *self);
+AUTHGEAR_AVAILABLE_IN_ALL
+gboolean              authgear_client_get_full_access           (AuthgearClient       *self);
+AUTHGEAR_AVAILABLE_IN_ALL
+GDateTime            *authgear_client_get_auth_time             (AuthgearClient       *self);
+AUTHGEAR_AVAILABLE_IN_ALL
+char                 *authgear_client_dup_token_response        (AuthgearClient       *self,
+                                                                 gboolean              include_tokens);
 AUTHGEAR_AVAILABLE_IN_ALL
 AuthgearUserInfo     *authgear_client_get_user_info             (AuthgearClient       *self);
 AUTHGEAR_AVAILABLE_IN_ALL

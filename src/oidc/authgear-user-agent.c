@@ -2,6 +2,7 @@
 /* AuthgearUserAgent: what shows Authgear's pages to the person. */
 #include "config.h"
 
+#include "ag-auth-request.h"
 #include "authgear-glib.h"
 
 /**
@@ -74,4 +75,24 @@ authgear_user_agent_open_finish (AuthgearUserAgent  *self,
   g_return_val_if_fail (AUTHGEAR_IS_USER_AGENT (self), NULL);
 
   return AUTHGEAR_USER_AGENT_GET_IFACE (self)->open_finish (self, result, error);
+}
+
+/**
+ * authgear_redirect_uri_matches:
+ * @redirect_uri: the redirect URI of the call
+ * @uri: an address the page went to
+ *
+ * Whether @uri is @redirect_uri with a query: the same scheme, host and
+ * port, no user name, and the path exactly as written (no dot segments or
+ * escapes that would decode to it). A user agent of the program's own,
+ * such as a web view, uses it to see that a navigation is the answer to
+ * hand back, and lets no other navigation reach the redirect URI.
+ *
+ * Returns: %TRUE when @uri goes to @redirect_uri
+ */
+gboolean
+authgear_redirect_uri_matches (const char *redirect_uri,
+                               const char *uri)
+{
+  return ag_redirect_uri_matches (redirect_uri, uri);
 }

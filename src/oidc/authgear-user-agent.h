@@ -53,4 +53,8 @@ char *authgear_user_agent_open_finish (AuthgearUserAgent   *self,
                                        GAsyncResult        *result,
                                        GError             **error);
 
+AUTHGEAR_AVAILABLE_IN_ALL
+gboolean authgear_redirect_uri_matches (const char *redirect_uri,
+                                        const char *uri);
+
 G_END_DECLS
