@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* AgApplication owns what lives as long as the program: the settings, the
- * configuration, the HTTP session, the one token store and the session of
- * the configured project. Reloading the configuration happens here, once;
+ * configuration, and the authgear-glib client of the configured project
+ * (which keeps its session). Reloading the configuration happens here, once;
  * windows and Preferences are views of it. Also: the app actions (Quit,
  * About, Preferences) and the command line. */
 #define G_LOG_DOMAIN "ag-application"
@@ -11,16 +11,16 @@
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
+#include "ag-client-secret.h"
+
 #include "ag-application.h"
 #include "ag-bench.h"
 #include "ag-command-line.h"
 #include "ag-error.h"
-#include "ag-http.h"
 #include "ag-preferences.h"
 #include "ag-secure.h"
 #include "ag-web-page.h"
 #include "ag-window.h"
-#include "authgear-private.h"
 
 struct _AgApplication
 {
@@ -28,19 +28,16 @@ struct _AgApplication
 
   char *dotenv_path;
   GSettings *settings;
-  AgTokenStore *store;
-  SoupSession *http;
-  AgConfig *config;            /* NULL when missing or not valid */
+  AgAppConfig *config;         /* NULL when missing or not valid */
   GError *config_error;
-  AgSession *session;
-  AuthgearClient *client;      /* authgear-glib's client over the session */
+  AuthgearClient *client;      /* the configured project's (authgear-glib) */
   GCancellable *setup_cancellable;
   int command_status;
 };
 
 enum {
   PROP_0,
-  PROP_SESSION,
+  PROP_CLIENT,
   N_PROPS
 };
 
@@ -48,15 +45,14 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (AgApplication, ag_application, ADW_TYPE_APPLICATION)
 
-/* Drops the configuration and the session (with any sign-in of it). */
+/* Drops the configuration and the client (with any sign-in of it). */
 static void
-drop_session (AgApplication *self)
+drop_client (AgApplication *self)
 {
   g_cancellable_cancel (self->setup_cancellable);
   g_clear_object (&self->setup_cancellable);
   g_clear_object (&self->client);
-  g_clear_object (&self->session);
-  g_clear_object (&self->config);
+  g_clear_pointer (&self->config, ag_app_config_unref);
   g_clear_error (&self->config_error);
 }
 
@@ -65,9 +61,7 @@ ag_application_dispose (GObject *object)
 {
   AgApplication *self = AG_APPLICATION (object);
 
-  drop_session (self);
-  g_clear_object (&self->store);
-  g_clear_object (&self->http);
+  drop_client (self);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (ag_application_parent_class)->dispose (object);
 }
@@ -87,8 +81,8 @@ ag_application_get_property (GObject    *object,
 {
   switch (prop_id)
     {
-    case PROP_SESSION:
-      g_value_set_object (value, AG_APPLICATION (object)->session);
+    case PROP_CLIENT:
+      g_value_set_object (value, AG_APPLICATION (object)->client);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -96,30 +90,41 @@ ag_application_get_property (GObject    *object,
 }
 
 static void
-restored_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+configured_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!ag_session_restore_finish (AG_SESSION (object), result, &error) && error != NULL &&
+  if (!authgear_client_configure_finish (AUTHGEAR_CLIENT (object), result, &error) &&
       !ag_error_is_cancelled (error))
     g_debug ("No stored session: %s", error->message);
 }
 
+/* The client, through authgear-glib's public API: the session is kept in
+ * the keyring under the application's schema, as Authgear Login always
+ * kept it. configure restores it without the network. */
 static void
-start_session (AgApplication *self,
-               AgConfig      *config)
+start_client (AgApplication *self,
+              AgAppConfig   *config)
 {
-  g_autofree char *cache_dir = g_build_filename (g_get_user_cache_dir (), PACKAGE_NAME, NULL);
+  g_autoptr(AuthgearTokenStorage) storage = authgear_keyring_token_storage_new (APP_ID);
 
-  if (self->http == NULL)
-    self->http = ag_http_session_new ();
-  g_set_object (&self->config, config);
-  self->session = ag_session_new (config, self->store, self->http, cache_dir);
-  self->client = _authgear_client_new_for_session (self->session);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
-  ag_session_restore_async (self->session, self->setup_cancellable, restored_cb, NULL);
+  if (config != self->config)
+    {
+      g_clear_pointer (&self->config, ag_app_config_unref);
+      self->config = ag_app_config_ref (config);
+    }
+  self->client = g_object_new (AUTHGEAR_TYPE_CLIENT,
+                               "endpoint", config->issuer,
+                               "client-id", config->client_id,
+                               "client-secret", config->client_secret,
+                               "redirect-uri", config->redirect_uri,
+                               "scope", config->scopes,
+                               "token-storage", storage,
+                               NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
+  authgear_client_configure_async (self->client, self->setup_cancellable, configured_cb, NULL);
 }
 
 static void
@@ -129,47 +134,44 @@ client_secret_loaded_cb (GObject      *object,
 {
   g_autoptr(AgApplication) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(AgConfig) config = NULL;
+  g_autoptr(AgAppConfig) config = NULL;
   char *secret;
 
-  secret = ag_token_store_load_client_secret_finish (AG_TOKEN_STORE (object), result, &error);
+  secret = ag_client_secret_load_finish (result, &error);
   if (ag_error_is_cancelled (error))
     return;
   /* No keyring: a public client, which is what a desktop app should be. */
   if (error != NULL)
     g_debug ("Client secret: %s", error->message);
-  config = secret ? ag_config_with_client_secret (self->config, secret) : g_object_ref (self->config);
+  config = secret ? ag_app_config_with_client_secret (self->config, secret) : ag_app_config_ref (self->config);
   ag_secure_free (secret);
-  start_session (self, config);
+  start_client (self, config);
 }
 
 void
 ag_application_reload_configuration (AgApplication *self)
 {
-  g_autoptr(AgConfig) config = NULL;
+  g_autoptr(AgAppConfig) config = NULL;
 
   g_return_if_fail (AG_IS_APPLICATION (self));
 
-  drop_session (self);
+  drop_client (self);
   self->setup_cancellable = g_cancellable_new ();
-  config = ag_config_load (self->settings, self->dotenv_path, &self->config_error);
-  if (config == NULL || ag_config_get_client_secret (config) != NULL)
+  config = ag_app_config_load (self->settings, self->dotenv_path, &self->config_error);
+  if (config == NULL || config->client_secret != NULL)
     {
       if (config != NULL)
-        start_session (self, config);
+        start_client (self, config);
       else
-        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
       return;
     }
   /* A client secret given in Preferences lives in the keyring. Until it is
-   * read there is a configuration and no session yet. */
-  g_set_object (&self->config, config);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
-  ag_token_store_load_client_secret_async (self->store,
-                                           ag_config_get_issuer (config),
-                                           ag_config_get_client_id (config),
-                                           self->setup_cancellable,
-                                           client_secret_loaded_cb, g_object_ref (self));
+   * read there is a configuration and no client yet. */
+  self->config = ag_app_config_ref (config);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
+  ag_client_secret_load_async (config->issuer, config->client_id, self->setup_cancellable,
+                               client_secret_loaded_cb, g_object_ref (self));
 }
 
 GSettings *
@@ -179,20 +181,6 @@ ag_application_get_settings (AgApplication *self)
   return self->settings;
 }
 
-AgTokenStore *
-ag_application_get_store (AgApplication *self)
-{
-  g_return_val_if_fail (AG_IS_APPLICATION (self), NULL);
-  return self->store;
-}
-
-AgSession *
-ag_application_get_session (AgApplication *self)
-{
-  g_return_val_if_fail (AG_IS_APPLICATION (self), NULL);
-  return self->session;
-}
-
 AuthgearClient *
 ag_application_get_client (AgApplication *self)
 {
@@ -200,11 +188,11 @@ ag_application_get_client (AgApplication *self)
   return self->client;
 }
 
-AgConfig *
+AgAppConfig *
 ag_application_get_config (AgApplication *self)
 {
   g_return_val_if_fail (AG_IS_APPLICATION (self), NULL);
-  return self->session ? ag_session_get_config (self->session) : self->config;
+  return self->config;
 }
 
 const GError *
@@ -323,7 +311,7 @@ preferences_activated (GSimpleAction *action,
 
   if (!AG_IS_WINDOW (parent))
     return;
-  preferences = ag_preferences_window_new (parent, ag_application_get_config (self), self->store);
+  preferences = ag_preferences_window_new (parent, ag_application_get_config (self));
   g_signal_connect_object (preferences, "configuration-changed",
                            G_CALLBACK (ag_application_reload_configuration), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (preferences));
@@ -350,14 +338,13 @@ ag_application_startup (GApplication *app)
   ag_window_set_accels (GTK_APPLICATION (app));
 
   self->settings = g_settings_new (APP_ID);
-  self->store = ag_token_store_new (APP_ID);
   ag_application_reload_configuration (self);
 }
 
 static void
 ag_application_shutdown (GApplication *app)
 {
-  drop_session (AG_APPLICATION (app));
+  drop_client (AG_APPLICATION (app));
   G_APPLICATION_CLASS (ag_application_parent_class)->shutdown (app);
 }
 
@@ -370,8 +357,8 @@ ag_application_class_init (AgApplicationClass *klass)
   G_OBJECT_CLASS (klass)->finalize = ag_application_finalize;
   G_OBJECT_CLASS (klass)->get_property = ag_application_get_property;
 
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL, AG_TYPE_SESSION,
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL, AUTHGEAR_TYPE_CLIENT,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (G_OBJECT_CLASS (klass), N_PROPS, properties);
 

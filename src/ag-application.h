@@ -3,10 +3,9 @@
 
 #include <adwaita.h>
 
-#include "ag-config.h"
-#include "ag-session.h"
-#include "ag-token-store.h"
-#include "authgear-glib.h"
+#include <authgear-glib.h>
+
+#include "ag-app-config.h"
 
 G_BEGIN_DECLS
 
@@ -23,17 +22,12 @@ const char    *ag_application_get_dotenv_path (AgApplication *self);
 
 /* The application's settings (window size, the Authgear project, SSO). */
 GSettings     *ag_application_get_settings    (AgApplication *self);
-/* The one token store (the keyring), shared by the session and Preferences. */
-AgTokenStore  *ag_application_get_store       (AgApplication *self);
-/* The session of the configured project: %NULL while the configuration is
- * read (a client secret from the keyring) or when it is not valid. Notified
- * as "session" when it is replaced. */
-AgSession     *ag_application_get_session     (AgApplication *self);
-/* authgear-glib's client over that session, or %NULL without one: the
- * sign-ins, the command line. */
+/* authgear-glib's client of the configured project, or %NULL while the
+ * configuration is missing or its client secret is read from the keyring
+ * ("notify::client"). */
 AuthgearClient *ag_application_get_client     (AgApplication *self);
 /* The configuration in use (with its client secret), or %NULL. */
-AgConfig      *ag_application_get_config      (AgApplication *self);
+AgAppConfig   *ag_application_get_config      (AgApplication *self);
 /* Why there is no configuration, or %NULL. */
 const GError  *ag_application_get_config_error (AgApplication *self);
 

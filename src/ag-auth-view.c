@@ -10,7 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "ag-accessible.h"
-#include "ag-auth-request.h"
+#include <authgear-glib.h>
 #include "ag-auth-view.h"
 #include "ag-web-page.h"
 
@@ -48,7 +48,7 @@ page_is_redirect (const char *uri,
 {
   AgAuthView *self = data;
 
-  return ag_redirect_uri_matches (self->redirect_uri, uri);
+  return authgear_redirect_uri_matches (self->redirect_uri, uri);
 }
 
 static void

@@ -148,6 +148,6 @@ ag_command_line_print (AgApplication           *app,
   request->cmdline = g_object_ref (cmdline);
   request->user_info = user_info;
   g_application_hold (G_APPLICATION (app));
-  g_signal_connect (app, "notify::session", G_CALLBACK (changed_cb), request);
+  g_signal_connect (app, "notify::client", G_CALLBACK (changed_cb), request);
   wait_or_run (request);
 }

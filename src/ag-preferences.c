@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* AgPreferencesWindow owns the Preferences window: the Authgear project's
  * settings (GSettings), checked as they are typed, and the client secret,
- * written to the application's token store. It says when the
+ * written to the keyring. It says when the
  * configuration changed; the application reloads it. */
 #define G_LOG_DOMAIN "ag-preferences"
 
@@ -14,7 +14,9 @@
 #include "ag-error.h"
 #include "ag-preferences.h"
 #include "ag-secure.h"
-#include "ag-token-store.h"
+#include "ag-app-config.h"
+#include "ag-client-secret.h"
+#include "ag-validate.h"
 
 struct _AgPreferencesWindow
 {
@@ -30,8 +32,7 @@ struct _AgPreferencesWindow
 
   GtkSwitch *sso_switch;
   GSettings *settings;
-  AgTokenStore *store;
-  AgConfig *config;          /* in use by the window, or NULL */
+  AgAppConfig *config;       /* in use by the window, or NULL */
   GCancellable *cancellable;
   gboolean loading;
   gboolean changed;
@@ -143,10 +144,10 @@ secret_owner (AgPreferencesWindow  *self,
   const char *id = text_of (self->client_id_row);
 
   /* Fields left empty because the environment sets them: its values. */
-  if (*domain == '\0' && self->config != NULL && ag_config_is_overridden (self->config, "AUTHGEAR_DOMAIN"))
-    domain = ag_config_get_issuer (self->config);
-  if (*id == '\0' && self->config != NULL && ag_config_is_overridden (self->config, "AUTHGEAR_CLIENT_ID"))
-    id = ag_config_get_client_id (self->config);
+  if (*domain == '\0' && self->config != NULL && ag_app_config_is_overridden (self->config, "AUTHGEAR_DOMAIN"))
+    domain = self->config->issuer;
+  if (*id == '\0' && self->config != NULL && ag_app_config_is_overridden (self->config, "AUTHGEAR_CLIENT_ID"))
+    id = self->config->client_id;
 
   *issuer = ag_config_check_setting ("AUTHGEAR_DOMAIN", domain, error);
   if (*issuer == NULL)
@@ -169,7 +170,7 @@ secret_status_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   char *secret;
 
-  secret = ag_token_store_load_client_secret_finish (AG_TOKEN_STORE (object), result, &error);
+  secret = ag_client_secret_load_finish (result, &error);
   if (ag_error_is_cancelled (error))
     return;
   if (error != NULL)
@@ -192,8 +193,7 @@ update_secret_status (AgPreferencesWindow *self)
       gtk_label_set_text (self->secret_label, _("Set the domain and client ID first: the client secret is kept in the keyring for them."));
       return;
     }
-  ag_token_store_load_client_secret_async (self->store, issuer, client_id, self->cancellable,
-                                           secret_status_cb, g_object_ref (self));
+  ag_client_secret_load_async (issuer, client_id, self->cancellable, secret_status_cb, g_object_ref (self));
 }
 
 static void
@@ -204,7 +204,7 @@ secret_saved_cb (GObject      *object,
   g_autoptr(AgPreferencesWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!ag_token_store_save_client_secret_finish (AG_TOKEN_STORE (object), result, &error))
+  if (!ag_client_secret_save_finish (result, &error))
     {
       if (!ag_error_is_cancelled (error))
         {
@@ -239,8 +239,8 @@ save_secret (AgPreferencesWindow *self)
   secret = ag_config_check_setting ("AUTHGEAR_CLIENT_SECRET", text_of (self->secret_row), &error);
   if (secret == NULL)
     return FALSE;   /* the row shows why */
-  ag_token_store_save_client_secret_async (self->store, issuer, client_id, *secret ? secret : NULL,
-                                           self->cancellable, secret_saved_cb, g_object_ref (self));
+  ag_client_secret_save_async (issuer, client_id, *secret ? secret : NULL,
+                               self->cancellable, secret_saved_cb, g_object_ref (self));
   ag_secure_free (secret);
   /* The field does not keep the secret once it is on its way to the keyring. */
   self->loading = TRUE;
@@ -257,14 +257,14 @@ secret_apply_cb (AgPreferencesWindow *self)
 
 static void
 show_overrides (AgPreferencesWindow *self,
-                AgConfig            *config)
+                AgAppConfig         *config)
 {
   g_autoptr(GString) text = g_string_new (NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (settings_rows); i++)
     {
       const char *variable = settings_rows[i].variable;
-      gboolean overridden = config ? ag_config_is_overridden (config, variable) : g_getenv (variable) != NULL;
+      gboolean overridden = config ? ag_app_config_is_overridden (config, variable) : g_getenv (variable) != NULL;
 
       self->overridden[i] = overridden;
       if (!overridden)
@@ -317,8 +317,7 @@ ag_preferences_window_finalize (GObject *object)
   AgPreferencesWindow *self = AG_PREFERENCES_WINDOW (object);
 
   g_clear_object (&self->settings);
-  g_clear_object (&self->store);
-  g_clear_object (&self->config);
+  g_clear_pointer (&self->config, ag_app_config_unref);
   g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (ag_preferences_window_parent_class)->finalize (object);
 }
@@ -371,18 +370,12 @@ ag_preferences_window_init (AgPreferencesWindow *self)
 }
 
 AgPreferencesWindow *
-ag_preferences_window_new (GtkWindow    *parent,
-                           AgConfig     *config,
-                           AgTokenStore *store)
+ag_preferences_window_new (GtkWindow   *parent,
+                           AgAppConfig *config)
 {
   AgPreferencesWindow *self = g_object_new (AG_TYPE_PREFERENCES_WINDOW, "transient-for", parent, NULL);
 
-  g_return_val_if_fail (AG_IS_TOKEN_STORE (store), NULL);
-
-  /* The application's one store: the secret is written where the session
-   * reads it, in order. */
-  self->store = g_object_ref (store);
-  g_set_object (&self->config, config);
+  self->config = config ? ag_app_config_ref (config) : NULL;
   show_overrides (self, config);
   row_changed_cb (self);
   update_secret_status (self);

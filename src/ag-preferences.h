@@ -3,8 +3,7 @@
 
 #include <adwaita.h>
 
-#include "ag-config.h"
-#include "ag-token-store.h"
+#include "ag-app-config.h"
 
 G_BEGIN_DECLS
 
@@ -19,8 +18,7 @@ G_DECLARE_FINAL_TYPE (AgPreferencesWindow, ag_preferences_window, AG, PREFERENCE
  * configuration in use, to say which values the environment or a .env file
  * override. Emits ::configuration-changed when it closes after a change.
  */
-AgPreferencesWindow *ag_preferences_window_new (GtkWindow    *parent,
-                                                AgConfig     *config,
-                                                AgTokenStore *store);
+AgPreferencesWindow *ag_preferences_window_new (GtkWindow   *parent,
+                                                AgAppConfig *config);
 
 G_END_DECLS

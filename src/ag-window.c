@@ -150,14 +150,14 @@ ag_window_sync (AgWindow *self)
 {
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
   const GError *config_error = AG_IS_APPLICATION (app) ? ag_application_get_config_error (AG_APPLICATION (app)) : NULL;
-  AgConfig *config = AG_IS_APPLICATION (app) ? ag_application_get_config (AG_APPLICATION (app)) : NULL;
-  const char *dotenv = config ? ag_config_get_dotenv_path (config) : NULL;
+  AgAppConfig *config = AG_IS_APPLICATION (app) ? ag_application_get_config (AG_APPLICATION (app)) : NULL;
+  const char *dotenv = config ? config->dotenv_path : NULL;
 
   gtk_widget_set_visible (GTK_WIDGET (self->dotenv_banner), dotenv != NULL);
   if (dotenv != NULL)
     {
       /* A .env file can point the sign-in at any server: say which. */
-      g_autofree char *text = g_strdup_printf (_("Settings from %s: signing in with %s"), dotenv, ag_config_get_issuer (config));
+      g_autofree char *text = g_strdup_printf (_("Settings from %s: signing in with %s"), dotenv, config->issuer);
       gtk_label_set_text (self->dotenv_banner, text);
     }
 
@@ -406,9 +406,9 @@ open_preferences_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* The application has a new session (or none): a new configuration. */
+/* The application has a new client (or none): a new configuration. */
 static void
-application_session_cb (AgWindow *self)
+application_client_cb (AgWindow *self)
 {
   AgApplication *app = AG_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
   const GError *config_error = ag_application_get_config_error (app);
@@ -451,8 +451,8 @@ application_set_cb (AgWindow *self)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
-  g_signal_connect_object (app, "notify::session", G_CALLBACK (application_session_cb), self, G_CONNECT_SWAPPED);
-  application_session_cb (self);
+  g_signal_connect_object (app, "notify::client", G_CALLBACK (application_client_cb), self, G_CONNECT_SWAPPED);
+  application_client_cb (self);
 }
 
 static gboolean

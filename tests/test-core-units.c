@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "ag-app-config.h"
 #include "ag-auth-request.h"
 #include "ag-config.h"
 #include "ag-error.h"
@@ -327,8 +328,8 @@ test_dotenv_files (void)
   struct { const char *path, *says; } refused[] = {
     { fifo, "not a regular file" }, { link, "symbolic link" }, { big, "larger than 64 KiB" },
   };
-  g_autoptr(AgConfig) ok = NULL;
-  g_autoptr(AgConfig) none = NULL;
+  g_autoptr(AgAppConfig) ok = NULL;
+  g_autoptr(AgAppConfig) none = NULL;
   g_autoptr(GError) error = NULL;
 
   g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
@@ -341,10 +342,10 @@ test_dotenv_files (void)
   for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
     {
       g_autoptr(GError) e = NULL;
-      g_autoptr(AgConfig) config = NULL;
+      g_autoptr(AgAppConfig) config = NULL;
       gint64 started = g_get_monotonic_time ();
 
-      config = ag_config_load (NULL, refused[i].path, &e);
+      config = ag_app_config_load (NULL, refused[i].path, &e);
       g_assert_null (config);
       g_assert_error (e, AG_ERROR, AG_ERROR_CONFIGURATION);
       g_assert_nonnull (strstr (e->message, refused[i].says));
@@ -352,13 +353,13 @@ test_dotenv_files (void)
       g_assert_cmpint (g_get_monotonic_time () - started, <, 5 * G_USEC_PER_SEC);
     }
 
-  ok = ag_config_load (NULL, good, &error);
+  ok = ag_app_config_load (NULL, good, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (ag_config_get_issuer (ok), ==, "https://good.example");
-  g_assert_cmpstr (ag_config_get_dotenv_path (ok), ==, good);
+  g_assert_cmpstr (ok->issuer, ==, "https://good.example");
+  g_assert_cmpstr (ok->dotenv_path, ==, good);
 
   /* A missing file is no error, and no value came from it. */
-  none = ag_config_load (NULL, missing, &error);
+  none = ag_app_config_load (NULL, missing, &error);
   g_assert_null (none);
   g_assert_error (error, AG_ERROR, AG_ERROR_CONFIGURATION);   /* nothing configured at all */
   g_assert_null (strstr (error->message, missing));
@@ -386,6 +387,9 @@ test_config_check_setting (void)
     { "AUTHGEAR_REDIRECT_URI", "http://localhost:3000/callback", "http://localhost:3000/callback" },
     { "AUTHGEAR_REDIRECT_URI", "http://example.com/callback", NULL },
     { "AUTHGEAR_REDIRECT_URI", "http://localhost:3000/cb#x", NULL },
+    { "AUTHGEAR_SCOPES", "", AG_DEFAULT_SCOPES },
+    { "AUTHGEAR_SCOPES", "openid offline_access", "openid offline_access" },
+    { "AUTHGEAR_SCOPES", "profile email", NULL },
     { "AUTHGEAR_SCOPES_TYPO", "openid", NULL },
   };
 
@@ -411,19 +415,19 @@ test_config_sources (void)
   g_autofree char *dir = g_dir_make_tmp ("ag-config-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, ".env", NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(AgConfig) config = NULL;
+  g_autoptr(AgAppConfig) config = NULL;
 
   g_assert_true (g_file_set_contents (path, "AUTHGEAR_DOMAIN=https://file.example\nAUTHGEAR_CLIENT_ID=file-id\n", -1, NULL));
   g_setenv ("AUTHGEAR_CLIENT_ID", "env-id", TRUE);
   g_unsetenv ("AUTHGEAR_DOMAIN");
   g_unsetenv ("AUTHGEAR_CLIENT_SECRET");
 
-  config = ag_config_load (NULL, path, &error);
+  config = ag_app_config_load (NULL, path, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (ag_config_get_issuer (config), ==, "https://file.example");
-  g_assert_cmpstr (ag_config_get_client_id (config), ==, "env-id");
-  g_assert_true (ag_config_is_overridden (config, "AUTHGEAR_DOMAIN"));
-  g_assert_false (ag_config_is_overridden (config, "AUTHGEAR_CLIENT_SECRET"));
+  g_assert_cmpstr (config->issuer, ==, "https://file.example");
+  g_assert_cmpstr (config->client_id, ==, "env-id");
+  g_assert_true (ag_app_config_is_overridden (config, "AUTHGEAR_DOMAIN"));
+  g_assert_false (ag_app_config_is_overridden (config, "AUTHGEAR_CLIENT_SECRET"));
   g_unsetenv ("AUTHGEAR_CLIENT_ID");
 
   g_remove (path);

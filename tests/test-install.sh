@@ -16,6 +16,9 @@ check() {
 }
 echo "1..16"
 root="$dest$prefix"
+# The program links libauthgear-glib-1.so.0 from the system library folder;
+# under the DESTDIR the loader is told where that folder is.
+export LD_LIBRARY_PATH="$root/$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 check "meson install into a DESTDIR" "meson install -C '$build' --destdir '$dest' --no-rebuild --quiet"
 desktop="$root/share/applications/$app_id.desktop"
 check "the installed desktop file is valid" "desktop-file-validate '$desktop'"

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The window as a view of the application, in GNOME Console's style: build
  * it, switch the configuration twice (once in the middle of a browser
- * sign-in), close it, and check that the window, every session and the
- * token store are finalized, and that no handler is left behind. Runs in
+ * sign-in), close it, and check that the window and every client (with
+ * its session) are finalized, and that no handler is left behind. Runs in
  * build-aux/test-session (Xvfb, private D-Bus, keyring, provider). */
 #include "config.h"
 
@@ -44,6 +44,12 @@ session_ready (gpointer data)
 {
   AgWindow *window = data;
   return window->client != NULL && authgear_client_get_session_state (window->client) != AUTHGEAR_SESSION_STATE_UNKNOWN;
+}
+
+static gboolean
+client_made (gpointer data)
+{
+  return ag_application_get_client (data) != NULL;
 }
 
 static gboolean
@@ -99,7 +105,7 @@ test_window_lifecycle (void)
   AgApplication *app;
   AgWindow *window;
   AuthgearClient *first, *second, *third;
-  AgTokenStore *store;
+  AuthgearClient *last;
   g_autofree char *words = NULL;
 
   if (issuer == NULL)
@@ -124,8 +130,6 @@ test_window_lifecycle (void)
   g_assert_null (window->client);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "guest");
   g_assert_nonnull (strstr (guest_words (window), "AUTHGEAR_DOMAIN"));
-  store = ag_application_get_store (app);
-  g_object_add_weak_pointer (G_OBJECT (store), (gpointer *) &store);
 
   /* Fixed in Preferences (here: the .env file): the guest page has its own
    * words back, not the configuration error's. */
@@ -158,7 +162,8 @@ test_window_lifecycle (void)
   ag_sign_in_start (window->sign_in, AG_SIGN_IN_AGENT_BROWSER, FALSE);
   g_assert_true (iterate_until (browser_waiting, window));
   g_assert_cmpint (ag_sign_in_get_page (window->sign_in), ==, AUTHGEAR_PAGE_SIGNUP);
-  g_assert_cmpint (ag_session_get_state (ag_application_get_session (app)), ==, AG_SESSION_STATE_SIGNING_IN);
+  /* A sign-in under way is not a session yet. */
+  g_assert_cmpint (authgear_client_get_session_state (window->client), ==, AUTHGEAR_SESSION_STATE_NO_SESSION);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "browser");
   g_assert_true (port_open (port));
 
@@ -195,12 +200,15 @@ test_window_lifecycle (void)
 
   /* The application owns the rest: disposing it (as the end of
    * g_application_run leaves it; a registered GtkApplication keeps
-   * references of its own) drops the session and the one store. */
+   * references of its own) drops the last client, with its session. */
   /* GApplication warns that an application registered without
    * g_application_run() was not unregistered from D-Bus: not fatal here. */
+  g_assert_true (iterate_until (client_made, app));
+  last = ag_application_get_client (app);
+  g_object_add_weak_pointer (G_OBJECT (last), (gpointer *) &last);
   g_log_set_always_fatal (G_LOG_FATAL_MASK);
   g_object_run_dispose (G_OBJECT (app));
-  g_assert_true (iterate_until (pointer_cleared, &store));
+  g_assert_true (iterate_until (pointer_cleared, &last));
   g_object_unref (app);
 }
 

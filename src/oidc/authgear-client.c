@@ -576,27 +576,6 @@ authgear_client_new (const char *endpoint,
   return g_object_new (AUTHGEAR_TYPE_CLIENT, "endpoint", endpoint, "client-id", client_id, NULL);
 }
 
-AuthgearClient *
-_authgear_client_new_for_session (AgSession *session)
-{
-  AuthgearClient *self = g_object_new (AUTHGEAR_TYPE_CLIENT, NULL);
-  AgConfig *config = ag_session_get_config (session);
-
-  self->endpoint = g_strdup (ag_config_get_issuer (config));
-  self->client_id = g_strdup (ag_config_get_client_id (config));
-  self->redirect_uri = g_strdup (ag_config_get_redirect_uri (config));
-  self->scope = g_strdup (ag_config_get_scopes (config));
-  take_session (self, g_object_ref (session));
-  session_state_cb (session, NULL, self);
-  return self;
-}
-
-AgSession *
-_authgear_client_get_session (AuthgearClient *self)
-{
-  return self->session;
-}
-
 /**
  * authgear_client_get_endpoint:
  * @self: a #AuthgearClient

@@ -10,9 +10,4 @@ G_BEGIN_DECLS
 
 AgTokenStore   *_authgear_keyring_token_storage_get_store (AuthgearKeyringTokenStorage *self);
 
-/* A client over a session the program made itself (Authgear Login's
- * application, which reads its configuration from GSettings and .env). */
-AuthgearClient *_authgear_client_new_for_session         (AgSession                   *session);
-AgSession      *_authgear_client_get_session             (AuthgearClient              *self);
-
 G_END_DECLS

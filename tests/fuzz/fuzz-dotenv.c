@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "ag-config.h"
+#include "ag-app-config.h"
 
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
 

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The client secret typed in Preferences, kept in the keyring (never in a
+ * file) for the issuer and client ID it belongs to. The session itself is
+ * authgear-glib's (AuthgearKeyringTokenStorage, the same schema). */
+#define G_LOG_DOMAIN "ag-client-secret"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libsecret/secret.h>
+#include <string.h>
+
+#include "ag-client-secret.h"
+#include "authgear-glib.h"
+
+static const SecretSchema *
+schema (void)
+{
+  static const SecretSchema the_schema = {
+    APP_ID, SECRET_SCHEMA_NONE,
+    {
+      { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "issuer", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "client_id", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    },
+    0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+  };
+
+  return &the_schema;
+}
+
+static GHashTable *
+attributes_for (const char *issuer,
+                const char *client_id)
+{
+  GHashTable *attributes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+
+  g_hash_table_insert (attributes, (gpointer) "kind", g_strdup ("client-secret"));
+  g_hash_table_insert (attributes, (gpointer) "issuer", g_strdup (issuer));
+  g_hash_table_insert (attributes, (gpointer) "client_id", g_strdup (client_id));
+  return attributes;
+}
+
+/* libsecret's error, said as what the person can do about it. */
+static GError *
+keyring_error (GError *error)
+{
+  GError *said;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return error;
+  said = g_error_new (AUTHGEAR_ERROR, AUTHGEAR_ERROR_KEYRING_UNAVAILABLE,
+                      _("The keyring is not available: %s"), error->message);
+  g_error_free (error);
+  return said;
+}
+
+static void
+wipe_free (char *text)
+{
+  if (text != NULL)
+    explicit_bzero (text, strlen (text));
+  g_free (text);
+}
+
+static void
+looked_up_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  char *secret = secret_password_lookup_finish (result, &error);
+
+  if (error != NULL)
+    g_task_return_error (task, keyring_error (error));
+  else
+    g_task_return_pointer (task, secret, (GDestroyNotify) wipe_free);
+}
+
+void
+ag_client_secret_load_async (const char          *issuer,
+                             const char          *client_id,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(GHashTable) attributes = attributes_for (issuer, client_id);
+
+  g_task_set_source_tag (task, ag_client_secret_load_async);
+  secret_password_lookupv (schema (), attributes, cancellable, looked_up_cb, task);
+}
+
+char *
+ag_client_secret_load_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+stored_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  gboolean ok = GPOINTER_TO_INT (g_task_get_task_data (task))
+                ? secret_password_clear_finish (result, &error) || error == NULL
+                : secret_password_store_finish (result, &error);
+
+  if (!ok && error != NULL)
+    g_task_return_error (task, keyring_error (error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+ag_client_secret_save_async (const char          *issuer,
+                             const char          *client_id,
+                             const char          *secret,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(GHashTable) attributes = attributes_for (issuer, client_id);
+  gboolean clear = secret == NULL || *secret == '\0';
+
+  g_task_set_source_tag (task, ag_client_secret_save_async);
+  g_task_set_task_data (task, GINT_TO_POINTER (clear), NULL);
+  if (clear)
+    secret_password_clearv (schema (), attributes, cancellable, stored_cb, task);
+  else
+    secret_password_storev (schema (), attributes, SECRET_COLLECTION_DEFAULT, _("Authgear Login client secret"),
+                            secret, cancellable, stored_cb, task);
+}
+
+gboolean
+ag_client_secret_save_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
