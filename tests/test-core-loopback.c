@@ -140,6 +140,25 @@ test_flood (void)
     g_assert_nonnull (body);
   }
   g_clear_object (&sent);
+  {
+    /* Another path: a page that says what this is, titled, in the
+     * program's name. */
+    g_autoptr(GUri) parsed = g_uri_parse (redirect_uri, G_URI_FLAGS_NONE, NULL);
+    g_autofree char *other = g_strdup_printf ("http://127.0.0.1:%d/other", g_uri_get_port (parsed));
+    g_autoptr(SoupMessage) msg = soup_message_new ("GET", other);
+    g_autoptr(GBytes) page = NULL;
+    g_autofree char *text = NULL;
+
+    soup_session_send_and_read_async (browser, msg, G_PRIORITY_DEFAULT, NULL, test_store_result, &sent);
+    page = soup_session_send_and_read_finish (browser, test_wait_for (&sent), &error);
+    g_clear_object (&sent);
+    g_assert_no_error (error);
+    g_assert_cmpint (soup_message_get_status (msg), ==, 404);
+    text = g_strndup (g_bytes_get_data (page, NULL), g_bytes_get_size (page));
+    g_assert_nonnull (strstr (text, "<title>Not signed in — "));
+    g_assert_nonnull (strstr (text, "There is nothing here."));
+    g_assert_null (strstr (text, "(null)"));
+  }
   g_assert_nonnull (seen.uri);
   {
     /* The redirect URI as configured, with what the browser brought. */

@@ -110,13 +110,21 @@ ag_loopback_new (const char *redirect_uri)
   return self;
 }
 
+/* The program the person goes back to (Authgear Login, or the program
+ * that uses authgear-glib). */
+static const char *
+program_name (void)
+{
+  return g_get_application_name () ? g_get_application_name () : g_get_prgname () ? g_get_prgname () : "";
+}
+
 /* The page the browser shows: short, translated, light and dark. */
 static char *
 page (const char *title,
       const char *message)
 {
   g_autofree char *escaped = g_markup_escape_text (message, -1);
-  g_autofree char *program = g_markup_escape_text (g_get_application_name () ? g_get_application_name () : "", -1);
+  g_autofree char *program = g_markup_escape_text (program_name (), -1);
 
   return g_strdup_printf ("<!doctype html><html><head><meta charset=\"utf-8\">"
                           "<meta name=\"color-scheme\" content=\"light dark\">"
@@ -366,7 +374,9 @@ handler (SoupServer        *server,
   if (g_strcmp0 (soup_server_message_get_method (msg), SOUP_METHOD_GET) != 0 ||
       g_strcmp0 (g_uri_get_path (uri), g_uri_get_path (self->redirect)) != 0)
     {
-      g_autofree char *html = page (FALSE, _("There is nothing here. Authgear Login is waiting for your sign-in to finish."));
+      g_autofree char *text = g_strdup_printf (_("There is nothing here. %s is waiting for your sign-in to finish."),
+                                               program_name ());
+      g_autofree char *html = page (_("Not signed in"), text);
       respond (msg, SOUP_STATUS_NOT_FOUND, html);
       return;
     }
@@ -412,9 +422,11 @@ ag_loopback_reply (AgLoopback *self,
                    gboolean    signed_in,
                    const char *error_message)
 {
-  ag_loopback_reply_message (self, reply, signed_in,
-                             signed_in ? _("You are signed in to Authgear Login. You can close this tab.")
-                                       : error_message);
+  g_autofree char *text = signed_in ? g_strdup_printf (_("You are signed in to %s. You can close this tab."),
+                                                       program_name ())
+                                    : NULL;
+
+  ag_loopback_reply_message (self, reply, signed_in, signed_in ? text : error_message);
 }
 
 void
@@ -509,8 +521,11 @@ ag_loopback_stop (AgLoopback *self)
   g_return_if_fail (AG_IS_LOOPBACK (self));
 
   while (self->waiting->len > 0)
-    ag_loopback_reply (self, g_ptr_array_index (self->waiting, 0), FALSE,
-                       _("Authgear Login is no longer waiting for this sign-in."));
+    {
+      g_autofree char *text = g_strdup_printf (_("%s is no longer waiting for this sign-in."), program_name ());
+
+      ag_loopback_reply (self, g_ptr_array_index (self->waiting, 0), FALSE, text);
+    }
   if (self->service != NULL)
     {
       g_socket_service_stop (self->service);
