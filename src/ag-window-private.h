@@ -53,6 +53,7 @@ struct _AgWindow
   gboolean reveal;
   gboolean copy_when_ready;      /* Copy Link: copy the browser URL once it is made */
   guint exchange_slow;           /* shows the loading page if the exchange is slow */
+  guint preferences_idle;        /* opens Preferences on a first start */
 };
 
 /* Whether Authgear's settings page is what the sign-in page shows. */

@@ -402,7 +402,10 @@ session_state_changed_cb (AuthgearClient                   *client,
 static gboolean
 open_preferences_cb (gpointer user_data)
 {
-  gtk_widget_activate_action (GTK_WIDGET (user_data), "app.preferences", NULL);
+  AgWindow *self = user_data;
+
+  self->preferences_idle = 0;
+  gtk_widget_activate_action (GTK_WIDGET (self), "app.preferences", NULL);
   return G_SOURCE_REMOVE;
 }
 
@@ -431,8 +434,10 @@ application_client_cb (AgWindow *self)
       g_autofree char *client_id = g_settings_get_string (self->settings, "client-id");
 
       if (*domain == '\0' && *client_id == '\0' &&
-          g_getenv ("AUTHGEAR_DOMAIN") == NULL && g_getenv ("AUTHGEAR_CLIENT_ID") == NULL)
-        g_idle_add_full (G_PRIORITY_LOW, open_preferences_cb, g_object_ref (self), g_object_unref);
+          g_getenv ("AUTHGEAR_DOMAIN") == NULL && g_getenv ("AUTHGEAR_CLIENT_ID") == NULL &&
+          self->preferences_idle == 0)
+        /* Not holding the window: one closed before it runs never opens it. */
+        self->preferences_idle = g_idle_add_full (G_PRIORITY_LOW, open_preferences_cb, self, NULL);
     }
 }
 
@@ -478,6 +483,7 @@ ag_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->exchange_slow, g_source_remove);
+  g_clear_handle_id (&self->preferences_idle, g_source_remove);
   /* Quietly: nothing is shown any more. */
   if (self->sign_in_signals != NULL)
     g_signal_group_set_target (self->sign_in_signals, NULL);

@@ -124,6 +124,14 @@ test_window_lifecycle (void)
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
+
+  /* Closed at once, before the main loop ran: nothing it scheduled (a
+   * first start's Preferences) keeps it alive. */
+  window = ag_window_new (GTK_APPLICATION (app));
+  g_object_ref (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+
   window = ag_window_new (GTK_APPLICATION (app));
   g_object_ref (window);
   g_assert_nonnull (ag_application_get_config_error (app));
