@@ -64,14 +64,16 @@ wipe_free (char *text)
   g_free (text);
 }
 
+/* In a thread: the start-up reads this before it can restore the session,
+ * and the main loop is busy with the first frame then. */
 static void
-looked_up_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+look_up_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
 {
-  g_autoptr(GTask) task = user_data;
   GError *error = NULL;
-  char *secret = secret_password_lookup_finish (result, &error);
+  char *secret = secret_password_lookupv_sync (schema (), task_data, cancellable, &error);
 
   if (error != NULL)
     g_task_return_error (task, keyring_error (error));
@@ -86,11 +88,11 @@ ag_client_secret_load_async (const char          *issuer,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-  g_autoptr(GHashTable) attributes = attributes_for (issuer, client_id);
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, ag_client_secret_load_async);
-  secret_password_lookupv (schema (), attributes, cancellable, looked_up_cb, task);
+  g_task_set_task_data (task, attributes_for (issuer, client_id), (GDestroyNotify) g_hash_table_unref);
+  g_task_run_in_thread (task, look_up_thread);
 }
 
 char *
