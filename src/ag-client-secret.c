@@ -8,9 +8,9 @@
 
 #include <glib/gi18n.h>
 #include <libsecret/secret.h>
-#include <string.h>
 
 #include "ag-client-secret.h"
+#include "ag-secure.h"
 #include "authgear-glib.h"
 
 static const SecretSchema *
@@ -56,14 +56,6 @@ keyring_error (GError *error)
   return said;
 }
 
-static void
-wipe_free (char *text)
-{
-  if (text != NULL)
-    explicit_bzero (text, strlen (text));
-  g_free (text);
-}
-
 /* In a thread: the start-up reads this before it can restore the session,
  * and the main loop is busy with the first frame then. */
 static void
@@ -78,7 +70,9 @@ look_up_thread (GTask        *task,
   if (error != NULL)
     g_task_return_error (task, keyring_error (error));
   else
-    g_task_return_pointer (task, secret, (GDestroyNotify) wipe_free);
+    g_task_return_pointer (task, g_strdup (secret), (GDestroyNotify) ag_secure_free);
+  /* libsecret's own free wipes its copy. */
+  secret_password_free (secret);
 }
 
 void

@@ -15,6 +15,8 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "ag-error.h"
+#include "ag-secure.h"
 #include "ag-sign-in.h"
 
 /* How long the browser agent waits: 10 minutes (AG_BROWSER_WAIT_SECONDS in
@@ -69,20 +71,6 @@ static void ag_sign_in_user_agent_init (AuthgearUserAgentInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (AgSignIn, ag_sign_in, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (AUTHGEAR_TYPE_USER_AGENT, ag_sign_in_user_agent_init))
 
-static void
-wipe_free (char *text)
-{
-  if (text != NULL)
-    explicit_bzero (text, strlen (text));
-  g_free (text);
-}
-
-static gboolean
-is_cancelled (const GError *error)
-{
-  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-}
-
 /* Stops what the current agent runs: the client's call, the page's wait,
  * the browser's listener, the time limit. */
 static void
@@ -103,7 +91,7 @@ stop_agent (AgSignIn *self)
   self->port_taken = FALSE;
   g_clear_handle_id (&self->timeout, g_source_remove);
   g_clear_handle_id (&self->launch_idle, g_source_remove);
-  g_clear_pointer (&self->url, wipe_free);
+  g_clear_pointer (&self->url, ag_secure_free);
   g_clear_pointer (&self->redirect_uri, g_free);
 }
 
@@ -258,30 +246,14 @@ hand_back (AgSignIn   *self,
   set_phase (self, AG_SIGN_IN_PHASE_EXCHANGING);
   if (self->agent == AG_SIGN_IN_AGENT_BROWSER)
     set_status (self, _("Signing in…"), FALSE);
-  g_task_return_pointer (open, g_strdup (uri), (GDestroyNotify) wipe_free);
+  g_task_return_pointer (open, g_strdup (uri), (GDestroyNotify) ag_secure_free);
   g_object_unref (open);
-}
-
-static char *
-state_of (const char *uri)
-{
-  g_autoptr(GUri) parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED, NULL);
-  g_autoptr(GHashTable) params = NULL;
-  const char *query = parsed ? g_uri_get_query (parsed) : NULL;
-
-  if (query == NULL)
-    return NULL;
-  params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL);
-  return params ? g_strdup (g_hash_table_lookup (params, "state")) : NULL;
 }
 
 AgSignInAnswer
 ag_sign_in_offer_redirect (AgSignIn   *self,
                            const char *uri)
 {
-  g_autofree char *state = NULL;
-  g_autofree char *expected = NULL;
-
   g_return_val_if_fail (AG_IS_SIGN_IN (self), AG_SIGN_IN_ANSWER_NOT_WAITING);
 
   if (self->phase != AG_SIGN_IN_PHASE_WAITING || self->open == NULL || self->kind == AG_SIGN_IN_SETTINGS)
@@ -291,9 +263,7 @@ ag_sign_in_offer_redirect (AgSignIn   *self,
   /* WebKitGTK does not say which frame a navigation is for, so a frame of
    * the page can send the view to the redirect URI too: without this
    * sign-in's state it cannot end the sign-in. */
-  state = state_of (uri);
-  expected = state_of (self->url);
-  if (state == NULL || expected == NULL || strcmp (state, expected) != 0)
+  if (!authgear_redirect_is_answer (self->url, self->redirect_uri, uri))
     return AG_SIGN_IN_ANSWER_OTHER_SIGN_IN;
   hand_back (self, uri);
   return AG_SIGN_IN_ANSWER_ACCEPTED;
@@ -326,7 +296,7 @@ browser_launched_cb (GObject      *object,
   g_autoptr(AgSignIn) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!g_app_info_launch_default_for_uri_finish (result, &error) && !is_cancelled (error) &&
+  if (!g_app_info_launch_default_for_uri_finish (result, &error) && !ag_error_is_cancelled (error) &&
       self->phase == AG_SIGN_IN_PHASE_WAITING)
     {
       g_autofree char *text = g_strdup_printf (_("No browser could be opened (%s). Copy the link into a browser instead."),
@@ -386,21 +356,16 @@ browser_returned_cb (GObject      *object,
 {
   g_autoptr(AgSignIn) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *uri = authgear_user_agent_open_finish (AUTHGEAR_USER_AGENT (object), result, &error);
+  char *uri = authgear_user_agent_open_finish (AUTHGEAR_USER_AGENT (object), result, &error);
   g_autofree char *text = NULL;
 
-  if (is_cancelled (error) || (AuthgearUserAgent *) object != self->browser)
-    {
-      if (uri != NULL)
-        explicit_bzero (uri, strlen (uri));
-      return;
-    }
-  if (uri != NULL)
+  if (uri != NULL || ag_error_is_cancelled (error) || (AuthgearUserAgent *) object != self->browser)
     {
       /* The listener checked the state: this sign-in's answer. */
-      if (ag_sign_in_offer_redirect (self, uri) != AG_SIGN_IN_ANSWER_ACCEPTED)
+      if (uri != NULL && (AuthgearUserAgent *) object == self->browser &&
+          ag_sign_in_offer_redirect (self, uri) != AG_SIGN_IN_ANSWER_ACCEPTED)
         g_debug ("The browser's answer came when it was no longer waited for");
-      explicit_bzero (uri, strlen (uri));
+      ag_secure_free (uri);
       return;
     }
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
@@ -442,7 +407,7 @@ open_async (AuthgearUserAgent   *agent,
       return;
     }
   self->open = g_steal_pointer (&task);
-  g_clear_pointer (&self->url, wipe_free);
+  g_clear_pointer (&self->url, ag_secure_free);
   self->url = g_strdup (url);
   /* The settings page is shown with the redirect URI too, so that the
    * view lets no navigation reach it. */

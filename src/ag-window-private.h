@@ -76,9 +76,8 @@ void ag_window_start_sign_in      (AgWindow    *self,
                                    AuthgearPage page);
 void ag_window_copy_browser_link  (AgWindow    *self);
 
-/* ag-window-welcome.c: the Welcome page, from the session's tokens. */
+/* ag-window-welcome.c: the Welcome page, from the client's user info. */
 void ag_window_update_welcome     (AgWindow    *self);
-void ag_window_update_token_view  (AgWindow    *self);
 
 /* Opens Authgear's settings page in the web view, or closes it (Done):
  * the profile is read again then. */

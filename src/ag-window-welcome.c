@@ -13,10 +13,11 @@
 #include "ag-secure.h"
 #include "ag-window-private.h"
 
-void
-ag_window_update_token_view (AgWindow *self)
+/* The details: @info (NULL: nobody signed in) and the token response. */
+static void
+update_token_view (AgWindow         *self,
+                   AuthgearUserInfo *info)
 {
-  g_autoptr(AuthgearUserInfo) info = self->client ? authgear_client_get_user_info (self->client) : NULL;
   g_autofree char *profile = NULL;
   g_autofree char *response = NULL;
 
@@ -35,9 +36,9 @@ ag_window_update_token_view (AgWindow *self)
 }
 
 static void
-update_user_view (AgWindow *self)
+update_user_view (AgWindow         *self,
+                  AuthgearUserInfo *info)
 {
-  g_autoptr(AuthgearUserInfo) info = authgear_client_get_user_info (self->client);
   g_autofree char *name = NULL;
   const char *email;
   g_autofree char *welcome = NULL;
@@ -62,7 +63,7 @@ update_user_view (AgWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->account_note), !authgear_client_get_full_access (self->client));
   gtk_label_set_text (self->account_note,
                       _("Account management is not available: Authgear does not give this app full access to your account."));
-  ag_window_update_token_view (self);
+  update_token_view (self, info);
 }
 
 static void
@@ -77,7 +78,7 @@ update_session_note (AgWindow *self)
     text = g_strdup (_("Authgear refused this app’s client ID or secret, so the session is no longer refreshed and will end when its access token expires. Check them in Preferences."));
   else if (keyring_problem)
     text = g_strdup (_("You are signed in for this session only: the keyring is not available, so you will have to sign in again next time."));
-  else if (error != NULL && !keyring_problem)
+  else if (error != NULL)
     text = g_strdup_printf (_("The session could not be refreshed: %s. It will be tried again, sooner when the network comes back."), error->message);
 
   gtk_widget_set_visible (self->credentials_button, client_rejected);
@@ -89,7 +90,10 @@ update_session_note (AgWindow *self)
 void
 ag_window_update_welcome (AgWindow *self)
 {
-  update_user_view (self);
+  /* Read once: it is built from the session's claims. */
+  g_autoptr(AuthgearUserInfo) info = authgear_client_get_user_info (self->client);
+
+  update_user_view (self, info);
   update_session_note (self);
 }
 
@@ -135,7 +139,9 @@ void
 ag_window_set_reveal (AgWindow *self,
                       gboolean  reveal)
 {
+  g_autoptr(AuthgearUserInfo) info = self->client ? authgear_client_get_user_info (self->client) : NULL;
+
   self->reveal = reveal;
   gtk_toggle_button_set_active (self->reveal_button, reveal);
-  ag_window_update_token_view (self);
+  update_token_view (self, info);
 }

@@ -336,6 +336,37 @@ test_failed_sign_in_keeps_session (void)
   g_array_unref (changes.reasons);
 }
 
+/* What a user agent of the program's own hands back: only the redirect
+ * URI carrying the state of the URL it opened, once. */
+static void
+test_redirect_is_answer (void)
+{
+  const char *url = "https://auth.example/oauth2/authorize?client_id=c&state=s1&redirect_uri=x";
+  const char *redirect = "http://localhost:3000/callback";
+  struct { const char *uri; gboolean answer; } cases[] = {
+    { "http://localhost:3000/callback?code=c&state=s1", TRUE },
+    { "http://localhost:3000/callback?error=access_denied&state=s1", TRUE },
+    { "http://localhost:3000/callback?code=c&state=s2", FALSE },
+    { "http://localhost:3000/callback?code=c", FALSE },
+    { "http://localhost:3000/callback?code=c&state=s1&state=s1", FALSE },
+    { "http://localhost:3000/callbackX?code=c&state=s1", FALSE },
+    { "http://localhost:3001/callback?code=c&state=s1", FALSE },
+    { "http://evil@localhost:3000/callback?code=c&state=s1", FALSE },
+    { "https://auth.example/callback?code=c&state=s1", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_test_message ("%s", cases[i].uri);
+      g_assert_cmpint (authgear_redirect_is_answer (url, redirect, cases[i].uri), ==, cases[i].answer);
+    }
+  /* An authorization URL without a state, or with two, has no answer. */
+  g_assert_false (authgear_redirect_is_answer ("https://auth.example/oauth2/authorize?client_id=c", redirect,
+                                               "http://localhost:3000/callback?code=c"));
+  g_assert_false (authgear_redirect_is_answer ("https://auth.example/oauth2/authorize?state=s1&state=s2", redirect,
+                                               "http://localhost:3000/callback?code=c&state=s1"));
+}
+
 static void
 test_user_info_json (void)
 {
@@ -495,6 +526,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/library/user-info-json", test_user_info_json);
+  g_test_add_func ("/library/redirect-is-answer", test_redirect_is_answer);
   g_test_add_func ("/library/browser/port-taken", test_browser_port_taken);
   g_test_add_func ("/library/browser/waits-for-its-state", test_browser_waits_for_its_state);
   g_test_add_func ("/library/browser/time-limit", test_browser_time_limit);

@@ -274,20 +274,36 @@ parse_query (const char  *query,
   return g_steal_pointer (&table);
 }
 
+char *
+ag_uri_query_value (const char *uri,
+                    const char *name)
+{
+  g_autoptr(GUri) parsed = uri ? g_uri_parse (uri, G_URI_FLAGS_ENCODED, NULL) : NULL;
+  g_autoptr(GHashTable) params = parsed ? parse_query (g_uri_get_query (parsed), NULL) : NULL;
+
+  return params ? g_strdup (g_hash_table_lookup (params, name)) : NULL;
+}
+
+gboolean
+ag_redirect_is_answer (const char *redirect_uri,
+                       const char *state,
+                       const char *uri)
+{
+  g_autofree char *value = NULL;
+
+  if (state == NULL || uri == NULL || !ag_redirect_uri_matches (redirect_uri, uri))
+    return FALSE;
+  value = ag_uri_query_value (uri, "state");
+  return value != NULL && ag_secure_equal (value, state);
+}
+
 gboolean
 ag_auth_request_is_answer (AgAuthRequest *self,
                            const char    *uri)
 {
-  g_autoptr(GUri) parsed = NULL;
-  g_autoptr(GHashTable) params = NULL;
-
   g_return_val_if_fail (AG_IS_AUTH_REQUEST (self), FALSE);
 
-  if (uri == NULL || !ag_redirect_uri_matches (self->redirect_uri, uri))
-    return FALSE;
-  parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED, NULL);
-  params = parsed ? parse_query (g_uri_get_query (parsed), NULL) : NULL;
-  return params != NULL && ag_secure_equal (g_hash_table_lookup (params, "state"), self->state);
+  return ag_redirect_is_answer (self->redirect_uri, self->state, uri);
 }
 
 char *

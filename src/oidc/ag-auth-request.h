@@ -76,8 +76,16 @@ const char    *ag_auth_request_get_redirect_uri (AgAuthRequest *self);
 gboolean       ag_redirect_uri_matches        (const char *configured,
                                                const char *uri);
 
-/* Whether @uri is the redirect URI carrying this request's state (once):
- * the answer to this request, whatever else it says. */
+/* The value of @name in @uri's query, or %NULL when it is not there, is
+ * there more than once (RFC 6749 §3.1) or the query cannot be read. */
+char          *ag_uri_query_value             (const char *uri,
+                                               const char *name);
+/* Whether @uri is @redirect_uri carrying @state, once: the answer to the
+ * request with that state, whatever else it says. */
+gboolean       ag_redirect_is_answer          (const char *redirect_uri,
+                                               const char *state,
+                                               const char *uri);
+/* ag_redirect_is_answer() with this request's redirect URI and state. */
 gboolean       ag_auth_request_is_answer      (AgAuthRequest *self,
                                                const char    *uri);
 

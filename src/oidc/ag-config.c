@@ -103,24 +103,6 @@ ag_config_new (const char  *domain,
   return g_steal_pointer (&self);
 }
 
-AgConfig *
-ag_config_with_client_secret (AgConfig   *self,
-                              const char *client_secret)
-{
-  AgConfig *copy;
-
-  g_return_val_if_fail (AG_IS_CONFIG (self), NULL);
-
-  copy = g_object_new (AG_TYPE_CONFIG, NULL);
-  copy->issuer = g_strdup (self->issuer);
-  copy->client_id = g_strdup (self->client_id);
-  copy->client_secret = (client_secret != NULL && *client_secret != '\0') ? g_strdup (client_secret) : NULL;
-  copy->redirect_uri = g_strdup (self->redirect_uri);
-  copy->post_logout_redirect_uri = g_strdup (self->post_logout_redirect_uri);
-  copy->scopes = g_strdup (self->scopes);
-  return copy;
-}
-
 const char *
 ag_config_get_issuer (AgConfig *self)
 {

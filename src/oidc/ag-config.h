@@ -25,10 +25,6 @@ AgConfig    *ag_config_new                (const char  *domain,
                                            const char  *scopes,
                                            GError     **error);
 
-/* Returns a copy of @self with @client_secret (which may be %NULL). */
-AgConfig    *ag_config_with_client_secret (AgConfig    *self,
-                                           const char  *client_secret);
-
 const char  *ag_config_get_issuer         (AgConfig    *self);
 const char  *ag_config_get_client_id      (AgConfig    *self);
 const char  *ag_config_get_client_secret  (AgConfig    *self);

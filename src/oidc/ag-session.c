@@ -1101,15 +1101,6 @@ ag_session_is_redirect (AgSession  *self,
   return ag_redirect_uri_matches (ag_config_get_redirect_uri (self->config), uri);
 }
 
-gboolean
-ag_session_redirect_is_pending (AgSession  *self,
-                                const char *uri)
-{
-  g_return_val_if_fail (AG_IS_SESSION (self), FALSE);
-
-  return self->pending != NULL && ag_auth_request_is_answer (self->pending, uri);
-}
-
 void
 ag_session_cancel_sign_in (AgSession *self)
 {
@@ -1263,18 +1254,6 @@ ag_session_get_can_reauthenticate (AgSession *self)
   claims = self->tokens && self->state == AG_SESSION_STATE_SIGNED_IN ? ag_token_set_get_id_claims (self->tokens) : NULL;
   return claims != NULL && ag_session_get_full_access (self) &&
          json_object_get_boolean_member_with_default (claims, "https://authgear.com/claims/user/can_reauthenticate", FALSE);
-}
-
-gboolean
-ag_session_get_recently_authenticated (AgSession *self)
-{
-  const char *env = g_getenv ("AG_REAUTHENTICATE_AFTER_SECONDS");   /* tests: sooner */
-  guint64 max_age = REAUTHENTICATION_MAX_AGE;
-
-  g_return_val_if_fail (AG_IS_SESSION (self), FALSE);
-  if (env != NULL)
-    g_ascii_string_to_unsigned (env, 10, 0, REAUTHENTICATION_MAX_AGE, &max_age, NULL);
-  return auth_time_of (self->tokens) > g_get_real_time () / G_USEC_PER_SEC - (gint64) max_age;
 }
 
 /* A settings action is done at Authgear. */

@@ -90,11 +90,6 @@ char           *ag_session_begin_sign_in_finish  (AgSession           *self,
 gboolean        ag_session_is_redirect           (AgSession           *self,
                                                   const char          *uri);
 
-/* Whether @uri (a redirect) carries the state of the pending sign-in. A
- * redirect that does not can be refused without ending the sign-in: the
- * browser path keeps waiting for the right one. */
-gboolean        ag_session_redirect_is_pending   (AgSession           *self,
-                                                  const char          *uri);
 /* Completes the pending sign-in with the redirect @uri. A failure leaves the
  * previous session as it was. */
 void            ag_session_complete_sign_in_async (AgSession          *self,
@@ -195,8 +190,6 @@ char           *ag_session_begin_reauthentication_finish (AgSession          *se
 /* Whether Authgear can ask this person again (the ID token's
  * https://authgear.com/claims/user/can_reauthenticate, with full access). */
 gboolean        ag_session_get_can_reauthenticate  (AgSession         *self);
-/* Whether the person proved who they are within the last 5 minutes. */
-gboolean        ag_session_get_recently_authenticated (AgSession      *self);
 
 /* Ends the session locally at once, then revokes the refresh token, ends the
  * provider's session and clears the keyring. An error says what could not

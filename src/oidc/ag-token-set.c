@@ -446,20 +446,3 @@ ag_token_set_dup_response_json (AgTokenSet *self,
   return pretty (copy);
 }
 
-char *
-ag_token_set_dup_profile_json (AgTokenSet *self)
-{
-  g_autoptr(JsonObject) merged = json_object_new ();
-
-  g_return_val_if_fail (AG_IS_TOKEN_SET (self), NULL);
-
-  for (guint pass = 0; pass < 2; pass++)
-    {
-      JsonObject *source = pass == 0 ? self->id_claims : self->userinfo;
-      g_autoptr(GList) members = source ? json_object_get_members (source) : NULL;
-
-      for (GList *l = members; l; l = l->next)
-        json_object_set_member (merged, l->data, json_node_copy (json_object_get_member (source, l->data)));
-    }
-  return pretty (merged);
-}

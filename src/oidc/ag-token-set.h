@@ -67,8 +67,6 @@ gboolean     ag_token_set_get_email_verified (AgTokenSet *self);
  */
 char        *ag_token_set_dup_response_json (AgTokenSet *self,
                                              gboolean    reveal);
-/* The profile claims (userinfo over ID token claims) as pretty JSON. */
-char        *ag_token_set_dup_profile_json  (AgTokenSet *self);
 
 /* The scopes granted (space-separated): the token response's "scope", or
  * when Authgear leaves it out (it does for the code flow), the scopes the

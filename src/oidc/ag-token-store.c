@@ -16,7 +16,6 @@
 #include "authgear-private.h"
 
 #define KIND_SESSION "session"
-#define KIND_CLIENT_SECRET "client-secret"
 
 /*
  * Every keyring operation runs, in the order it was asked for, on one worker
@@ -133,7 +132,7 @@ run_lookup (AgTokenStore *self,
     return_keyring_error (task, error);
   else if (value == NULL)
     g_task_return_pointer (task, NULL, NULL);
-  else if (op->raw || g_str_equal (op->kind, KIND_CLIENT_SECRET))
+  else if (op->raw)
     g_task_return_pointer (task, g_steal_pointer (&value), (GDestroyNotify) secret_password_free);
   else
     g_task_return_pointer (task, session_from_json (self, value, op, attributes), g_object_unref);
@@ -187,17 +186,12 @@ queue (AgTokenStore        *self,
 
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, op, (GDestroyNotify) op_free);
+  /* A program's own storage keeps the sessions (the raw text calls are
+   * the keyring storage's own, never in backend mode). */
   if (self->backend == NULL)
     g_thread_pool_push (self->worker, task, NULL);
-  else if (g_str_equal (op->kind, KIND_SESSION) && !op->raw)
-    to_backend (self, task);
   else
-    {
-      /* A program's own storage keeps sessions, nothing else. */
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_KEYRING_UNAVAILABLE,
-                               _("The token storage keeps no client secrets"));
-      g_object_unref (task);
-    }
+    to_backend (self, task);
 }
 
 static const char *
@@ -438,58 +432,10 @@ ag_token_store_clear_finish (AgTokenStore  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-void
-ag_token_store_save_client_secret_async (AgTokenStore        *self,
-                                         const char          *issuer,
-                                         const char          *client_id,
-                                         const char          *secret,
-                                         GCancellable        *cancellable,
-                                         GAsyncReadyCallback  callback,
-                                         gpointer             user_data)
-{
-  gboolean clear = secret == NULL || *secret == '\0';
-  Op *op;
-
-  g_return_if_fail (AG_IS_TOKEN_STORE (self));
-  g_return_if_fail (issuer != NULL && client_id != NULL);
-
-  op = op_new (clear ? OP_CLEAR : OP_STORE, KIND_CLIENT_SECRET, issuer, client_id);
-  if (!clear)
-    {
-      op->label = _("Authgear Login client secret");
-      op->secret = g_strdup (secret);
-    }
-  queue (self, op, ag_token_store_save_client_secret_async, cancellable, callback, user_data);
-}
-
-gboolean
-ag_token_store_save_client_secret_finish (AgTokenStore  *self,
-                                          GAsyncResult  *result,
-                                          GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-void
-ag_token_store_load_client_secret_async (AgTokenStore        *self,
-                                         const char          *issuer,
-                                         const char          *client_id,
-                                         GCancellable        *cancellable,
-                                         GAsyncReadyCallback  callback,
-                                         gpointer             user_data)
-{
-  g_return_if_fail (AG_IS_TOKEN_STORE (self));
-  g_return_if_fail (issuer != NULL && client_id != NULL);
-
-  queue (self, op_new (OP_LOOKUP, KIND_CLIENT_SECRET, issuer, client_id), ag_token_store_load_client_secret_async,
-         cancellable, callback, user_data);
-}
-
 char *
-ag_token_store_load_client_secret_finish (AgTokenStore  *self,
-                                          GAsyncResult  *result,
-                                          GError       **error)
+ag_token_store_load_text_finish (AgTokenStore  *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
 {
   char *secret;
 
@@ -547,10 +493,3 @@ ag_token_store_load_text_async (AgTokenStore        *self,
   queue (self, op, ag_token_store_load_text_async, cancellable, callback, user_data);
 }
 
-char *
-ag_token_store_load_text_finish (AgTokenStore  *self,
-                                 GAsyncResult  *result,
-                                 GError       **error)
-{
-  return ag_token_store_load_client_secret_finish (self, result, error);
-}

@@ -56,30 +56,8 @@ gboolean      ag_token_store_clear_finish    (AgTokenStore        *self,
                                               GAsyncResult        *result,
                                               GError             **error);
 
-/* The client secret of @client_id at @issuer (NULL @secret clears it). */
-void          ag_token_store_save_client_secret_async  (AgTokenStore        *self,
-                                                        const char          *issuer,
-                                                        const char          *client_id,
-                                                        const char          *secret,
-                                                        GCancellable        *cancellable,
-                                                        GAsyncReadyCallback  callback,
-                                                        gpointer             user_data);
-gboolean      ag_token_store_save_client_secret_finish (AgTokenStore        *self,
-                                                        GAsyncResult        *result,
-                                                        GError             **error);
-void          ag_token_store_load_client_secret_async  (AgTokenStore        *self,
-                                                        const char          *issuer,
-                                                        const char          *client_id,
-                                                        GCancellable        *cancellable,
-                                                        GAsyncReadyCallback  callback,
-                                                        gpointer             user_data);
-/* The secret (free with ag_secure_free()), or %NULL when there is none. */
-char         *ag_token_store_load_client_secret_finish (AgTokenStore        *self,
-                                                        GAsyncResult        *result,
-                                                        GError             **error);
-
 /* A store whose sessions go to @storage (an AuthgearTokenStorage) as text;
- * the keyring storage gives its own store. No client secrets there. */
+ * the keyring storage gives its own store. */
 AgTokenStore *ag_token_store_new_for_storage (AuthgearTokenStorage *storage);
 /* The label of the keyring items of sessions (a static string). */
 void          ag_token_store_set_label       (AgTokenStore        *self,

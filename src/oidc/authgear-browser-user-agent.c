@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "ag-auth-request.h"
 #include "ag-error.h"
 #include "ag-loopback.h"
 #include "authgear-glib.h"
@@ -52,6 +53,7 @@ static GParamSpec *properties[N_PROPS];
 typedef struct
 {
   AgLoopback *loopback;
+  char *redirect_uri;
   char *state;
   guint timeout_id;
   gulong cancelled_id;
@@ -78,22 +80,9 @@ wait_free (Wait *wait)
       ag_loopback_stop (wait->loopback);
       g_clear_object (&wait->loopback);
     }
+  g_free (wait->redirect_uri);
   g_free (wait->state);
   g_free (wait);
-}
-
-static char *
-query_param (const char *uri,
-             const char *name)
-{
-  g_autoptr(GUri) parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED, NULL);
-  g_autoptr(GHashTable) params = NULL;
-  const char *query = parsed ? g_uri_get_query (parsed) : NULL;
-
-  if (query == NULL)
-    return NULL;
-  params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL);
-  return params ? g_strdup (g_hash_table_lookup (params, name)) : NULL;
 }
 
 static void authgear_browser_user_agent_iface_init (AuthgearUserAgentInterface *iface);
@@ -144,10 +133,9 @@ callback_cb (AgLoopback *loopback,
              GTask      *task)
 {
   Wait *wait = g_task_get_task_data (task);
-  g_autofree char *state = query_param (uri, "state");
   g_autofree char *error = NULL;
 
-  if (g_strcmp0 (state, wait->state) != 0)
+  if (!ag_redirect_is_answer (wait->redirect_uri, wait->state, uri))
     {
       /* Not this sign-in's answer, whoever sent it: refused, and the wait
        * goes on for the right one. */
@@ -156,7 +144,7 @@ callback_cb (AgLoopback *loopback,
                                  _("This answer does not belong to this sign-in."));
       return;
     }
-  error = query_param (uri, "error");
+  error = ag_uri_query_value (uri, "error");
   /* Authgear's refusal: the browser's tab says so too. */
   if (g_strcmp0 (error, "access_denied") == 0)
     ag_loopback_reply_message (loopback, reply, FALSE, _("Access was denied"));
@@ -260,7 +248,8 @@ open_async (AuthgearUserAgent   *agent,
                                    redirect_uri);
           return;
         }
-      wait->state = query_param (url, "state");
+      wait->redirect_uri = g_strdup (redirect_uri);
+      wait->state = ag_uri_query_value (url, "state");
       wait->loopback = ag_loopback_new (redirect_uri);
       if (!ag_loopback_start (wait->loopback, &error))
         {

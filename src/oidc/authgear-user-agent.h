@@ -56,5 +56,9 @@ char *authgear_user_agent_open_finish (AuthgearUserAgent   *self,
 AUTHGEAR_AVAILABLE_IN_ALL
 gboolean authgear_redirect_uri_matches (const char *redirect_uri,
                                         const char *uri);
+AUTHGEAR_AVAILABLE_IN_ALL
+gboolean authgear_redirect_is_answer   (const char *authorization_url,
+                                        const char *redirect_uri,
+                                        const char *uri);
 
 G_END_DECLS
