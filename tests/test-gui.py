@@ -445,6 +445,11 @@ def scenario_reveal_asks_again():
         press("Reveal")
         assert find(lambda a: a.getRoleName() == "label" and a.name.startswith("127.0.0.1")) is not None, \
             "Reveal did not ask Authgear"
+        # The host shows as the load begins; a person cancels a page they
+        # saw, so wait until Authgear has served it (a slow machine's Cancel
+        # could otherwise stop the request before it went out).
+        assert wait_for(lambda: http_json("/dev/stats")["reauthentication"] == 1, 20), \
+            "Authgear was not asked to confirm (max_age=0)"
         assert not tokens_shown(), "the tokens showed before Authgear confirmed"
         press("Cancel")
         assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "Cancel did not go back to Welcome"
@@ -666,11 +671,12 @@ def scenario_signup():
         before = http_json("/dev/stats")["signup_page"]
         press("Sign up")
         assert find(lambda a: a.getRoleName() == "label" and a.name.startswith("127.0.0.1")) is not None
-        time.sleep(2)
-        shot("6-sign-up")
         # The web page is not in the accessibility tree: the provider counts
         # the "Create account" pages it served.
-        assert http_json("/dev/stats")["signup_page"] == before + 1, "the Create account page was not shown"
+        assert wait_for(lambda: http_json("/dev/stats")["signup_page"] == before + 1, 20), \
+            "the Create account page was not shown"
+        time.sleep(1)
+        shot("6-sign-up")
         press("Cancel")
     finally:
         stop_app(proc)
