@@ -134,6 +134,7 @@ const stats = {
   token_basic: 0, // token requests that carried an Authorization: Basic header
   app_session_token: 0, settings_open: 0, settings_page: 0, settings_action: 0, settings_action_grant: 0,
   id_token_grant: 0, reauthentication: 0,
+  code_submitted: 0, // one-time codes posted to a sign-in page, right or wrong
 };
 
 // Authgear signs with one RSA key and announces only RS256
@@ -907,6 +908,7 @@ async function handleInteraction(req, res, url) {
   }
 
   if (step === 'code') {
+    stats.code_submitted += 1;
     if (!state.email || !state.code) return sendHtml(res, 200, emailPage(uid, state));
     const code = (form.get('code') ?? '').trim();
     const ok = code.length === state.code.length
