@@ -22,6 +22,9 @@ struct _TestUserAgent
   GObject parent_instance;
   Mode mode;
   guint opened;
+  gboolean hold;   /* keep the answer until release_answer () */
+  GTask *held;
+  char *held_uri;
 };
 
 static void test_user_agent_iface_init (AuthgearUserAgentInterface *iface);
@@ -53,7 +56,23 @@ signed_in_cb (GObject      *object,
       g_free (out);
       out = forged;
     }
+  if (self->hold)
+    {
+      self->held = g_steal_pointer (&task);
+      self->held_uri = out;
+      return;
+    }
   g_task_return_pointer (task, out, g_free);
+}
+
+static void
+release_answer (TestUserAgent *self)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->held);
+
+  g_assert_nonnull (task);
+  self->hold = FALSE;
+  g_task_return_pointer (task, g_steal_pointer (&self->held_uri), g_free);
 }
 
 static void
@@ -336,6 +355,79 @@ test_failed_sign_in_keeps_session (void)
   g_array_unref (changes.reasons);
 }
 
+/* Two sign-ins at once, each with its own user agent: the newer one is the
+ * one pending. The older one's late end (a Cancel) must not end it, and
+ * the older one's answer must not use it up. */
+static void
+test_newer_sign_in_wins (void)
+{
+  g_autoptr(AuthgearTokenStorage) storage = authgear_transient_token_storage_new ();
+  g_autoptr(TestUserAgent) older = g_object_new (TEST_TYPE_USER_AGENT, NULL);
+  g_autoptr(TestUserAgent) newer = g_object_new (TEST_TYPE_USER_AGENT, NULL);
+  Changes changes = { g_array_new (FALSE, FALSE, sizeof (AuthgearSessionStateChangeReason)) };
+  g_autoptr(AuthgearClient) client = new_client (storage, older, &changes);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(AuthgearUserInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *first = NULL;
+  GAsyncResult *second = NULL;
+  g_autofree char *token = NULL;
+
+  configure (client);
+
+  /* The older one waits for a person who never finishes. */
+  older->mode = HANG;
+  authgear_client_authenticate_async (client, NULL, cancellable, store_result, &first);
+  while (older->opened == 0)
+    g_main_context_iteration (NULL, TRUE);
+  /* The newer one is answered; before its answer comes, the older is
+   * cancelled. */
+  authgear_client_set_user_agent (client, AUTHGEAR_USER_AGENT (newer));
+  authgear_client_authenticate_async (client, NULL, NULL, store_result, &second);
+  while (newer->opened == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_cancellable_cancel (cancellable);
+  g_assert_null (authgear_client_authenticate_finish (client, wait_for (&first), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_null (second);
+  info = authgear_client_authenticate_finish (client, wait_for (&second), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (info);
+  g_assert_cmpint (authgear_client_get_session_state (client), ==, AUTHGEAR_SESSION_STATE_AUTHENTICATED);
+  g_clear_object (&first);
+  g_clear_object (&second);
+  g_clear_object (&info);
+  token = g_strdup (authgear_client_get_access_token (client));
+
+  /* The older one's answer comes after a newer one began: it is refused
+   * without using the newer one up, which then completes. */
+  older->mode = newer->mode = ANSWER;
+  older->hold = newer->hold = TRUE;
+  authgear_client_set_user_agent (client, AUTHGEAR_USER_AGENT (older));
+  authgear_client_authenticate_async (client, NULL, NULL, store_result, &first);
+  while (older->held == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  authgear_client_set_user_agent (client, AUTHGEAR_USER_AGENT (newer));
+  authgear_client_authenticate_async (client, NULL, NULL, store_result, &second);
+  while (newer->held == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  release_answer (older);
+  g_assert_null (authgear_client_authenticate_finish (client, wait_for (&first), &error));
+  g_assert_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_NO_PENDING_SIGN_IN);
+  g_clear_error (&error);
+  g_assert_cmpstr (authgear_client_get_access_token (client), ==, token);
+  release_answer (newer);
+  info = authgear_client_authenticate_finish (client, wait_for (&second), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (info);
+  g_assert_cmpint (authgear_client_get_session_state (client), ==, AUTHGEAR_SESSION_STATE_AUTHENTICATED);
+  g_assert_cmpstr (authgear_client_get_access_token (client), !=, token);
+  g_object_unref (first);
+  g_object_unref (second);
+  g_array_unref (changes.reasons);
+}
+
 /* What a user agent of the program's own hands back: only the redirect
  * URI carrying the state of the URL it opened, once. */
 static void
@@ -534,6 +626,7 @@ main (int   argc,
     {
       g_test_add_func ("/library/session-states", test_session_states);
       g_test_add_func ("/library/failed-sign-in-keeps-session", test_failed_sign_in_keeps_session);
+      g_test_add_func ("/library/newer-sign-in-wins", test_newer_sign_in_wins);
     }
   status = g_test_run ();
   g_remove (mimeapps);

@@ -41,6 +41,7 @@ struct _AgSession
   AgTokenSet *tokens;
   AgAuthRequest *pending;
   char *pending_action;      /* the settings action @pending is, or NULL */
+  guint pending_serial;      /* bumps with every new @pending */
   gboolean persistent;
   GError *last_error;
   guint refresh_source;
@@ -779,6 +780,7 @@ return_account_request (AgSession           *self,
                                        ag_config_get_redirect_uri (self->config),
                                        "openid " AG_FULL_ACCESS_SCOPE, options);
   self->pending_action = g_strdup (action);
+  self->pending_serial++;
   g_task_return_pointer (task, g_strdup (ag_auth_request_get_url (self->pending)), (GDestroyNotify) ag_secure_free);
 }
 
@@ -1057,6 +1059,7 @@ begin_after_discovery (AgSession *self,
                                        ag_config_get_redirect_uri (self->config),
                                        scopes,
                                        &op_of (task)->options);
+  self->pending_serial++;
   if (self->state != AG_SESSION_STATE_SIGNING_IN)
     set_state (self, AG_SESSION_STATE_SIGNING_IN, AG_SESSION_REASON_SIGN_IN_STARTED, self->tokens);
   g_task_return_pointer (task, g_strdup (ag_auth_request_get_url (self->pending)), (GDestroyNotify) ag_secure_free);
@@ -1102,10 +1105,19 @@ ag_session_is_redirect (AgSession  *self,
 }
 
 void
-ag_session_cancel_sign_in (AgSession *self)
+ag_session_cancel_sign_in (AgSession *self,
+                           guint      serial)
 {
   g_return_if_fail (AG_IS_SESSION (self));
-  end_signing_in (self);
+  if (self->pending != NULL && serial == self->pending_serial)
+    end_signing_in (self);
+}
+
+guint
+ag_session_get_pending_serial (AgSession *self)
+{
+  g_return_val_if_fail (AG_IS_SESSION (self), 0);
+  return self->pending ? self->pending_serial : 0;
 }
 
 static void

@@ -101,8 +101,12 @@ gboolean        ag_session_complete_sign_in_finish (AgSession         *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
 
-/* Drops the pending sign-in, if any. */
-void            ag_session_cancel_sign_in        (AgSession           *self);
+/* Which request is pending (0: none); a new begin changes it. A caller
+ * that began one request cancels only that one, so that a late failure of
+ * its user agent cannot end a request begun after it. */
+guint           ag_session_get_pending_serial    (AgSession           *self);
+void            ag_session_cancel_sign_in        (AgSession           *self,
+                                                  guint                serial);
 
 void            ag_session_refresh_async         (AgSession           *self,
                                                   GCancellable        *cancellable,

@@ -829,6 +829,7 @@ typedef struct
   AgAuthOptions ag;
   AuthgearUserAgent *user_agent;   /* the client's when the call started */
   gboolean scope_retried;          /* started again without full access */
+  guint serial;                    /* the session's request this flow began */
 } Flow;
 
 static void
@@ -881,11 +882,12 @@ flow_opened_cb (GObject      *object,
   GError *error = NULL;
   char *uri = authgear_user_agent_open_finish (AUTHGEAR_USER_AGENT (object), result, &error);
   GCancellable *cancellable;
+  guint serial;
 
   if (error != NULL)
     {
       if (flow->kind != FLOW_SETTINGS)
-        ag_session_cancel_sign_in (self->session);
+        ag_session_cancel_sign_in (self->session, flow->serial);
       g_task_return_error (task, error);
       return;
     }
@@ -897,9 +899,19 @@ flow_opened_cb (GObject      *object,
     }
   if (uri == NULL)
     {
-      ag_session_cancel_sign_in (self->session);
+      ag_session_cancel_sign_in (self->session, flow->serial);
       g_task_return_new_error (task, AG_ERROR, AG_ERROR_NOT_REDIRECT,
                                _("The user agent did not come back to the redirect URI"));
+      return;
+    }
+  /* A sign-in begun after this one is pending now: this answer is not
+   * for it, and must not use it up. */
+  serial = ag_session_get_pending_serial (self->session);
+  if (serial != 0 && serial != flow->serial)
+    {
+      ag_secure_free (uri);
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_NO_PENDING_SIGN_IN,
+                               _("Another sign-in began after this one"));
       return;
     }
   cancellable = g_task_get_cancellable (task);
@@ -941,6 +953,7 @@ flow_begun_cb (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
+  flow->serial = ag_session_get_pending_serial (session);
   cancellable = g_task_get_cancellable (task);
   authgear_user_agent_open_async (flow->user_agent, url,
                                   flow->kind == FLOW_SETTINGS ? NULL : authgear_client_get_redirect_uri (self),
