@@ -1034,6 +1034,12 @@ flow_begin (GTask *task)
  * exchanges the code it brings back (PKCE), verifies the ID token, keeps
  * the session and reads the user info. A failed sign-in leaves the session
  * that was there before as it was.
+ *
+ * One sign-in is awaited at a time. When another one (or a
+ * reauthentication or a settings action) begins before this one's user
+ * agent answers, the newer one is awaited: this call's answer is then
+ * refused with %AUTHGEAR_ERROR_NO_PENDING_SIGN_IN, and its failure or
+ * cancellation does not end the newer one.
  */
 void
 authgear_client_authenticate_async (AuthgearClient              *self,
