@@ -14,16 +14,30 @@ check() {
   n=$((n + 1))
   if eval "$2" >"$dest/out" 2>&1; then echo "ok $n - $1"; else failed=1; echo "not ok $n - $1"; sed 's/^/# /' "$dest/out"; fi
 }
-echo "1..16"
+echo "1..18"
 root="$dest$prefix"
-# The program links libauthgear-glib-1.so.0 from the system library folder;
-# under the DESTDIR the loader is told where that folder is.
-export LD_LIBRARY_PATH="$root/$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+# The installed program must find libauthgear-glib-1.so.0 by itself, as it
+# does from a desktop menu: nothing tells the loader where the prefix is.
+unset LD_LIBRARY_PATH
 check "meson install into a DESTDIR" "meson install -C '$build' --destdir '$dest' --no-rebuild --quiet"
 desktop="$root/share/applications/$app_id.desktop"
 check "the installed desktop file is valid" "desktop-file-validate '$desktop'"
 exec_name=$(sed -n 's/^Exec=\([^ ]*\).*/\1/p' "$desktop" 2>/dev/null)
 check "its Exec ($exec_name) is installed in bindir and runs" "test -x '$root/bin/$exec_name' && '$root/bin/$exec_name' --version | grep -q '^authgear-login '"
+runpath_is_relative() {
+  readelf -d "$root/bin/$exec_name" | grep -E 'R(UN)?PATH' | tee /dev/stderr | grep -qF "[\$ORIGIN/../$libdir]"
+}
+check "the program's RUNPATH is \$ORIGIN/../$libdir, not a build or install folder" runpath_is_relative
+# Signed out, with no running instance: its own message on stderr, exit 1,
+# nothing on stdout (a script's $(...) must see the failure).
+print_token_signed_out() {
+  local rc=0
+  env -u DISPLAY -u WAYLAND_DISPLAY AUTHGEAR_DOMAIN=http://127.0.0.1:9 AUTHGEAR_CLIENT_ID=authgear-login \
+    "$root/bin/$exec_name" --print-access-token >"$dest/stdout" 2>"$dest/stderr" || rc=$?
+  cat "$dest/stderr"
+  [ "$rc" = 1 ] && [ ! -s "$dest/stdout" ] && [ -s "$dest/stderr" ]
+}
+check "--print-access-token signed out: exit 1, nothing on stdout, its message on stderr" print_token_signed_out
 icon=$(sed -n 's/^Icon=//p' "$desktop" 2>/dev/null)
 check "its Icon ($icon) is in hicolor, full colour and symbolic" "test -f '$root/share/icons/hicolor/scalable/apps/$icon.svg' && test -f '$root/share/icons/hicolor/symbolic/apps/$icon-symbolic.svg'"
 check "the D-Bus service file names the app ID and the binary" "grep -qx 'Name=$app_id' '$root/share/dbus-1/services/$app_id.service' && grep -q '^Exec=$prefix/bin/authgear-login --gapplication-service' '$root/share/dbus-1/services/$app_id.service'"
