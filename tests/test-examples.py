@@ -16,7 +16,10 @@ import tempfile
 
 EXAMPLE_C, LIBDIR = sys.argv[1], sys.argv[2]
 SOURCE = os.environ["AG_SOURCE_ROOT"]
-ISSUER = os.environ["AG_TEST_PROVIDER"]
+ISSUER = os.environ.get("AG_TEST_PROVIDER")
+if not ISSUER:
+    print("1..0 # SKIP needs the development provider: run under build-aux/test-session")
+    sys.exit(0)
 SCHEMA = "com.authgear.glib.Session"
 n = 0
 failed = 0

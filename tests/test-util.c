@@ -53,3 +53,11 @@ test_browser_sign_in (const char *url)
   g_object_unref (r);
   return g_strstrip (out);
 }
+
+int
+test_skip_all (const char *why)
+{
+  /* Not exit status 77: under protocol 'tap' meson counts that an error. */
+  g_print ("1..0 # SKIP %s\n", why);
+  return 0;
+}

@@ -19,6 +19,11 @@ gpointer  test_wait_for     (GAsyncResult **slot);
  * app's does), and the redirect URL it reached is returned. */
 char     *test_browser_sign_in (const char *url);
 
+/* For a suite that cannot run here (no provider, keyring or display, as
+ * in a Flatpak build sandbox): says so the TAP way, a plan of none with
+ * its reason, which meson counts as skipped; the return is main's. */
+int       test_skip_all     (const char    *why);
+
 /* Removes @path and everything under it. */
 void      test_rm_rf        (const char    *path);
 
