@@ -33,6 +33,7 @@ struct _AgApplication
   AuthgearClient *client;      /* the configured project's (authgear-glib) */
   GCancellable *setup_cancellable;
   int command_status;
+  guint command_line_id;        /* the Print method for a second process */
 };
 
 enum {
@@ -230,6 +231,21 @@ ag_application_handle_local_options (GApplication *app,
       print_version ();
       return 0;
     }
+  if (g_variant_dict_contains (options, "print-access-token") ||
+      g_variant_dict_contains (options, "print-user-info"))
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* Registered here to know whether an app is running: then it is
+       * asked, and answers in its reply (ag-command-line.c says why). */
+      if (!g_application_get_is_registered (app) && !g_application_register (app, NULL, &error))
+        {
+          g_printerr ("authgear-login: %s\n", error->message);
+          return 1;
+        }
+      if (g_application_get_is_remote (app))
+        return ag_command_line_forward (app, g_variant_dict_contains (options, "print-user-info"));
+    }
   if (g_variant_dict_contains (options, "bench-exit-after-first-frame"))
     ag_bench_set_mode (AG_BENCH_EXIT_AFTER_FIRST_FRAME);
   if (g_variant_dict_contains (options, "bench-exit-when-signed-in"))
@@ -238,7 +254,35 @@ ag_application_handle_local_options (GApplication *app,
   return -1;
 }
 
-/* The primary instance's command line, its own or a second process's. */
+static gboolean
+ag_application_dbus_register (GApplication     *app,
+                              GDBusConnection  *connection,
+                              const char       *object_path,
+                              GError          **error)
+{
+  AgApplication *self = AG_APPLICATION (app);
+
+  if (!G_APPLICATION_CLASS (ag_application_parent_class)->dbus_register (app, connection, object_path, error))
+    return FALSE;
+  self->command_line_id = ag_command_line_export (self, connection, object_path, error);
+  return self->command_line_id != 0;
+}
+
+static void
+ag_application_dbus_unregister (GApplication    *app,
+                                GDBusConnection *connection,
+                                const char      *object_path)
+{
+  AgApplication *self = AG_APPLICATION (app);
+
+  if (self->command_line_id != 0)
+    g_dbus_connection_unregister_object (connection, self->command_line_id);
+  self->command_line_id = 0;
+  G_APPLICATION_CLASS (ag_application_parent_class)->dbus_unregister (app, connection, object_path);
+}
+
+/* The primary instance's own command line (a second process's --print-*
+ * comes as a Print call: ag-command-line.c). */
 static int
 ag_application_command_line (GApplication            *app,
                              GApplicationCommandLine *cmdline)
@@ -367,6 +411,8 @@ ag_application_class_init (AgApplicationClass *klass)
   app_class->shutdown = ag_application_shutdown;
   app_class->activate = ag_application_activate;
   app_class->command_line = ag_application_command_line;
+  app_class->dbus_register = ag_application_dbus_register;
+  app_class->dbus_unregister = ag_application_dbus_unregister;
 }
 
 void

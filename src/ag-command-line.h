@@ -12,4 +12,16 @@ void ag_command_line_print (AgApplication           *app,
                             GApplicationCommandLine *cmdline,
                             gboolean                 user_info);
 
+/* Offers the same to a second process on the session bus, at the app's
+ * @object_path; returns the registration's ID. */
+guint ag_command_line_export  (AgApplication    *app,
+                               GDBusConnection  *connection,
+                               const char       *object_path,
+                               GError          **error);
+
+/* In a second process: asks the running app, prints its answer here and
+ * returns the exit status. */
+int   ag_command_line_forward (GApplication     *app,
+                               gboolean          user_info);
+
 G_END_DECLS
