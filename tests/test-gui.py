@@ -15,7 +15,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-APP = os.environ["AG_TEST_APP"]
+APP = os.environ.get("AG_TEST_APP")  # test-desktop.py runs installed copies instead
 ISSUER = os.environ.get("AG_TEST_PROVIDER")
 # The sanitizer build runs everything slower: waits before typing grow.
 SLOW = float(os.environ.get("AG_GUI_SLOW", "1"))
@@ -1412,63 +1412,70 @@ def scenario_port_taken_cancel_and_timeout():
         canary.start()
 
 
-check("launch, Login, email and code: Welcome Alice Liddell! and the keyring holds it", scenario_login)
-check("restart: Welcome without a sign-in or a token request", scenario_restart)
-check("--print-access-token and --print-user-info print Alice's, alone and through the running app",
-      scenario_command_line)
-check("Manage Account: Authgear's settings page in the window; a new name shows after Done; no token leaks",
-      scenario_manage_account)
-check("Reveal asks Authgear to confirm it is you; Cancel keeps the tokens hidden", scenario_reveal_asks_again)
-check("Logout: Welcome Guest, keyring cleared, refresh token revoked", scenario_logout)
-check("signed out, the command line says so on stderr, exits 1 and prints nothing", scenario_command_line_signed_out)
-check("Logout and Ctrl+Q the moment Welcome shows: nothing is left in the keyring", scenario_logout_at_once)
-check("Manage Account: an unreachable provider keeps the session; InvalidGrant ends it and says why",
-      scenario_account_failures)
-check("a client without full access signs in; Manage Account says why it is off", scenario_no_full_access)
-check("Change Email shows the new address; Delete Account ends the session, empties the keyring, refuses the token",
-      scenario_change_email_and_delete_account)
-check("Cancel returns to Guest; an unreachable provider shows an error", scenario_cancel_and_provider_down)
-check("Sign up opens the provider's Create account page", scenario_signup)
-check("first start opens Preferences; values checked as typed; a client secret in the keyring signs in", scenario_preferences)
-check("10 s access token: refreshed by itself, keyring updated, still Welcome", scenario_token_refresh)
-check("Ctrl+? shows the shortcuts; a second launch presents the first window", scenario_shortcuts_and_single_instance)
-check("LANGUAGE=de: German window, Anmelden, and ui_locales=de for Authgear", scenario_german)
-check("a hostile sign-in page: pop-up, _blank, file:, data:, custom scheme and a forged callback all fail", scenario_hostile_page)
-check("frames and a main frame that go to the redirect URI with a forged state do not end the sign-in",
-      scenario_subframe_redirects)
-check("a sign-in page's downloads are cancelled, its file input opens nothing, its context menu has no download",
-      scenario_files_and_context_menu)
-check("a .env file: the guest view names it and the domain; a FIFO is refused at once", scenario_dotenv)
-check("a sign-in page's image, fetch, XHR, iframe, prefetch, beacon, form and WebSocket never reach port 3000",
-      scenario_port_probe)
-check("a sign-in page on a self-signed certificate is not opened, and the window says why", scenario_tls_page)
-check("a token endpoint that never answers: the window stays responsive, then says so", scenario_token_endpoint_hangs)
-setup_fake_browser()
-check("Open in Browser: the browser signs in and comes back to port 3000; Welcome; the listener closes", scenario_browser_path)
-check("after Logout, Open in Browser asks for the email again: the browser kept no Authgear session",
-      scenario_browser_forgets_authgear_session)
-check("Sign up then Open in Browser keeps the sign-up; Preferences changed meanwhile ends the wait and the listener",
-      scenario_reload_and_signup_on_browser_path)
-check("every control on every page has one accessible name, what it shows", scenario_accessible_names)
-check("paste the callback; /other is 404, a wrong state is refused and the wait goes on", scenario_paste_and_hostile_returns)
-check("port 3000 taken: said, paste still signs in; Cancel, access_denied and the time limit close the listener", scenario_port_taken_cancel_and_timeout)
-
-
-
 def canary_check():
     assert not canary.unbound, f"could not listen on port 3000: {canary.unbound}"
     assert not canary.hits, f"something connected to port 3000: {canary.hits}"
 
 
-check("nothing connected to port 3000 (127.0.0.1 and ::1) during the whole run", canary_check)
+def report():
+    """TAP for every check run, and the exit status."""
+    print(f"1..{len(results)}")
+    failed = 0
+    for i, (name, err) in enumerate(results, 1):
+        if err is None:
+            print(f"ok {i} - {name}")
+        else:
+            failed += 1
+            print(f"not ok {i} - {name}")
+            print(f"# {type(err).__name__}: {err}")
+    sys.exit(1 if failed else 0)
 
-print(f"1..{len(results)}")
-failed = 0
-for i, (name, err) in enumerate(results, 1):
-    if err is None:
-        print(f"ok {i} - {name}")
-    else:
-        failed += 1
-        print(f"not ok {i} - {name}")
-        print(f"# {type(err).__name__}: {err}")
-sys.exit(1 if failed else 0)
+
+def main():
+    check("launch, Login, email and code: Welcome Alice Liddell! and the keyring holds it", scenario_login)
+    check("restart: Welcome without a sign-in or a token request", scenario_restart)
+    check("--print-access-token and --print-user-info print Alice's, alone and through the running app",
+          scenario_command_line)
+    check("Manage Account: Authgear's settings page in the window; a new name shows after Done; no token leaks",
+          scenario_manage_account)
+    check("Reveal asks Authgear to confirm it is you; Cancel keeps the tokens hidden", scenario_reveal_asks_again)
+    check("Logout: Welcome Guest, keyring cleared, refresh token revoked", scenario_logout)
+    check("signed out, the command line says so on stderr, exits 1 and prints nothing", scenario_command_line_signed_out)
+    check("Logout and Ctrl+Q the moment Welcome shows: nothing is left in the keyring", scenario_logout_at_once)
+    check("Manage Account: an unreachable provider keeps the session; InvalidGrant ends it and says why",
+          scenario_account_failures)
+    check("a client without full access signs in; Manage Account says why it is off", scenario_no_full_access)
+    check("Change Email shows the new address; Delete Account ends the session, empties the keyring, refuses the token",
+          scenario_change_email_and_delete_account)
+    check("Cancel returns to Guest; an unreachable provider shows an error", scenario_cancel_and_provider_down)
+    check("Sign up opens the provider's Create account page", scenario_signup)
+    check("first start opens Preferences; values checked as typed; a client secret in the keyring signs in", scenario_preferences)
+    check("10 s access token: refreshed by itself, keyring updated, still Welcome", scenario_token_refresh)
+    check("Ctrl+? shows the shortcuts; a second launch presents the first window", scenario_shortcuts_and_single_instance)
+    check("LANGUAGE=de: German window, Anmelden, and ui_locales=de for Authgear", scenario_german)
+    check("a hostile sign-in page: pop-up, _blank, file:, data:, custom scheme and a forged callback all fail", scenario_hostile_page)
+    check("frames and a main frame that go to the redirect URI with a forged state do not end the sign-in",
+          scenario_subframe_redirects)
+    check("a sign-in page's downloads are cancelled, its file input opens nothing, its context menu has no download",
+          scenario_files_and_context_menu)
+    check("a .env file: the guest view names it and the domain; a FIFO is refused at once", scenario_dotenv)
+    check("a sign-in page's image, fetch, XHR, iframe, prefetch, beacon, form and WebSocket never reach port 3000",
+          scenario_port_probe)
+    check("a sign-in page on a self-signed certificate is not opened, and the window says why", scenario_tls_page)
+    check("a token endpoint that never answers: the window stays responsive, then says so", scenario_token_endpoint_hangs)
+    setup_fake_browser()
+    check("Open in Browser: the browser signs in and comes back to port 3000; Welcome; the listener closes", scenario_browser_path)
+    check("after Logout, Open in Browser asks for the email again: the browser kept no Authgear session",
+          scenario_browser_forgets_authgear_session)
+    check("Sign up then Open in Browser keeps the sign-up; Preferences changed meanwhile ends the wait and the listener",
+          scenario_reload_and_signup_on_browser_path)
+    check("every control on every page has one accessible name, what it shows", scenario_accessible_names)
+    check("paste the callback; /other is 404, a wrong state is refused and the wait goes on", scenario_paste_and_hostile_returns)
+    check("port 3000 taken: said, paste still signs in; Cancel, access_denied and the time limit close the listener", scenario_port_taken_cancel_and_timeout)
+    check("nothing connected to port 3000 (127.0.0.1 and ::1) during the whole run", canary_check)
+
+    report()
+
+
+if __name__ == "__main__":
+    main()

@@ -22,10 +22,13 @@ unset LD_LIBRARY_PATH
 check "meson install into a DESTDIR" "meson install -C '$build' --destdir '$dest' --no-rebuild --quiet"
 desktop="$root/share/applications/$app_id.desktop"
 check "the installed desktop file is valid" "desktop-file-validate '$desktop'"
-exec_name=$(sed -n 's/^Exec=\([^ ]*\).*/\1/p' "$desktop" 2>/dev/null)
-check "its Exec ($exec_name) is installed in bindir and runs" "test -x '$root/bin/$exec_name' && '$root/bin/$exec_name' --version | grep -q '^authgear-login '"
+# Exec is the program's absolute path, which the menu can start whatever
+# the PATH of the desktop session holds.
+exec_path=$(sed -n 's/^Exec=\([^ ]*\).*/\1/p' "$desktop" 2>/dev/null)
+program="$dest$exec_path"
+check "its Exec ($exec_path) is the program in bindir, and it runs" "test '$exec_path' = '$prefix/bin/authgear-login' && test -x '$program' && '$program' --version | grep -q '^authgear-login '"
 runpath_is_relative() {
-  readelf -d "$root/bin/$exec_name" | grep -E 'R(UN)?PATH' | tee /dev/stderr | grep -qF "[\$ORIGIN/../$libdir]"
+  readelf -d "$program" | grep -E 'R(UN)?PATH' | tee /dev/stderr | grep -qF "[\$ORIGIN/../$libdir]"
 }
 check "the program's RUNPATH is \$ORIGIN/../$libdir, not a build or install folder" runpath_is_relative
 # Signed out, with no running instance: its own message on stderr, exit 1,
@@ -33,7 +36,7 @@ check "the program's RUNPATH is \$ORIGIN/../$libdir, not a build or install fold
 print_token_signed_out() {
   local rc=0
   env -u DISPLAY -u WAYLAND_DISPLAY AUTHGEAR_DOMAIN=http://127.0.0.1:9 AUTHGEAR_CLIENT_ID=authgear-login \
-    "$root/bin/$exec_name" --print-access-token >"$dest/stdout" 2>"$dest/stderr" || rc=$?
+    "$program" --print-access-token >"$dest/stdout" 2>"$dest/stderr" || rc=$?
   cat "$dest/stderr"
   [ "$rc" = 1 ] && [ ! -s "$dest/stdout" ] && [ -s "$dest/stderr" ]
 }
@@ -45,7 +48,7 @@ check "the installed metainfo is valid" "appstreamcli validate --no-net '$root/s
 check "the metainfo launches the desktop file" "grep -q '<launchable type=\"desktop-id\">$app_id.desktop</launchable>' '$root/share/metainfo/$app_id.metainfo.xml'"
 check "the schema compiles strictly" "glib-compile-schemas --strict '$root/share/glib-2.0/schemas'"
 check "the compiled schema holds the app ID" "gsettings --schemadir '$root/share/glib-2.0/schemas' list-keys '$app_id' | grep -qx authgear-domain"
-check "the web view module is installed and found from the installed program" "test -f '$root/$libdir/authgear-login/authgear-login-web.so' && '$root/bin/authgear-login' --version | grep -q '^WebKitGTK 2\\.'"
+check "the web view module is installed and found from the installed program" "test -f '$root/$libdir/authgear-login/authgear-login-web.so' && '$program' --version | grep -q '^WebKitGTK 2\\.'"
 check "the translations are installed" "test -f '$root/share/locale/de/LC_MESSAGES/authgear-login.mo' && test -f '$root/share/locale/zh_TW/LC_MESSAGES/authgear-login.mo'"
 # authgear-glib: what a developer builds against, and what a program loads.
 check "libauthgear-glib-1.so.0 is installed with its development link" "test -f '$root/$libdir/libauthgear-glib-1.so.0' && test -L '$root/$libdir/libauthgear-glib-1.so'"
