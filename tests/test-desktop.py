@@ -186,14 +186,22 @@ def flatpak_quit(proc):
 
 
 def portal_items(app_id):
-    """Items the Secret portal keeps for the app in the person's keyring."""
-    out = subprocess.run(["secret-tool", "search", "--all", "app_id", app_id],
-                         capture_output=True, text=True).stdout
-    return out.count("[/")
+    """Items the Secret portal keeps for the app in the person's keyring:
+    the Secret Service's own search by attribute (gnome-keyring refuses to
+    read such an item's attributes back over D-Bus, so no listing)."""
+    r = subprocess.run(["gdbus", "call", "--session", "--dest", "org.freedesktop.secrets",
+                        "--object-path", "/org/freedesktop/secrets",
+                        "--method", "org.freedesktop.Secret.Service.SearchItems", f"{{'app_id': '{app_id}'}}"],
+                       capture_output=True, text=True)
+    return r.stdout.count("/org/freedesktop/secrets/collection/")
 
 
 def flatpak_main(app_id, bundle):
     state = {}
+    # A GNOME session says so: xdg-desktop-portal then takes gnome-keyring's
+    # Secret backend (UseIn=gnome), which keeps the key of the app's keyring.
+    os.environ["XDG_CURRENT_DESKTOP"] = "GNOME"
+    subprocess.run(["dbus-update-activation-environment", "XDG_CURRENT_DESKTOP=GNOME"], check=True)
 
     def sandbox_sign_in():
         proc = flatpak_start(app_id)
@@ -201,10 +209,11 @@ def flatpak_main(app_id, bundle):
             sign_in()
             shot("flatpak-signed-in")
             assert proc.poll() is None, f"the sandboxed app ended ({proc.returncode})"
+            keyrings = os.path.join(HOME, ".var", "app", app_id, "data", "keyrings")
+            assert wait_for(lambda: os.path.isdir(keyrings) and os.listdir(keyrings), 15), \
+                f"no keyring file in the app's data folder: {gui.files_under(os.path.join(HOME, '.var', 'app', app_id, 'data'))}"
             assert wait_for(lambda: portal_items(app_id) >= 1, 15), \
                 "no secret in the keyring under the app's ID: the Secret portal was not used"
-            keyrings = os.path.join(HOME, ".var", "app", app_id, "data", "keyrings")
-            assert os.path.isdir(keyrings) and os.listdir(keyrings), "no keyring file in the app's data folder"
             r = flatpak_cli(app_id, "--print-access-token")
             assert r.returncode == 0 and r.stdout.strip(), \
                 f"flatpak run --print-access-token: exit {r.returncode}, {len(r.stdout)} characters, {r.stderr.strip()[-200:]!r}"
@@ -263,7 +272,11 @@ def flatpak_main(app_id, bundle):
             press("Anmelden")
             gui.sign_in_with_email()
             assert text(lambda t: t == "Willkommen, Alice Liddell!", 30) is not None, "the bundle did not sign in"
+            revoked = http_json("/dev/stats")["revocation"]
             press("Abmelden")
+            # The guest page was shown before (its widgets keep their extents
+            # in the AT-SPI tree): the revocation says the Logout happened.
+            assert wait_for(lambda: http_json("/dev/stats")["revocation"] == revoked + 1), "Abmelden revoked nothing"
             assert text(lambda t: t == "Willkommen, Gast") is not None, "no Willkommen, Gast after Abmelden"
             flatpak_quit(proc)
         finally:

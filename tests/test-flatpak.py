@@ -2,9 +2,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The Flatpak manifests: JSON, the right app ID, command and GNOME runtime,
 exactly the agreed finish-args (no file system, no bus names: secrets go
-through the Secret portal), a meson module built from this checkout, and
-accepted by flatpak-builder --show-manifest. Building needs the GNOME runtime
-from Flathub, which this machine cannot fetch."""
+through the Secret portal), a meson module built from this checkout whose
+tests run in the build sandbox (each suite that needs a display, a bus, a
+keyring or the provider reports a TAP skip there), translations in the app
+itself (a single-file bundle has no Locale extension), and accepted by
+flatpak-builder --show-manifest. build-aux/run-flatpak builds and runs them
+against a stand-in runtime made from Debian's packages."""
 import json
 import os
 import shutil
@@ -44,6 +47,8 @@ for app_id in (BASE, BASE + ".Devel"):
           app.get("buildsystem") == "meson" and app.get("run-tests") is True
           and any(s.get("type") == "dir" for s in app.get("sources", [])), json.dumps(app)[:200])
     check(f"{app_id}: development option matches the ID", devel == app_id.endswith(".Devel"))
+    check(f"{app_id}: the translations stay in the app, so a bundle carries them",
+          m.get("separate-locales") is False, m.get("separate-locales"))
     dropped = {"/include", "/lib/pkgconfig", "/share/gir-1.0", "*.a"}
     check(f"{app_id}: the library's development files are dropped (headers, .pc, .gir)",
           dropped <= set(m.get("cleanup", [])), m.get("cleanup"))
