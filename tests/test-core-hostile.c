@@ -359,6 +359,99 @@ test_sign_in_case (gconstpointer data)
     }
 }
 
+/* What @name's provider serves at @path (for a cache an earlier run wrote). */
+static GBytes *
+served (const char *name,
+        const char *path)
+{
+  g_autofree char *url = g_strconcat (base_url, "/", name, "/", path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  GBytes *body = soup_session_send_and_read (browser, msg, NULL, NULL);
+
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  return body;
+}
+
+/* Writes the disk cache that an earlier run against @name would have left:
+ * @file (jwks.json, openid-configuration.json) with @contents, fresh. */
+static void
+write_cache (const char *name,
+             const char *file,
+             const char *contents,
+             gsize       length)
+{
+  g_autofree char *issuer = issuer_of (name);
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, issuer, -1);
+  g_autofree char *dir = g_build_filename (cache_dir, hash, NULL);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, contents, length, NULL));
+}
+
+typedef struct
+{
+  const char *name;
+  const char *does;
+  int expected;
+  const char *count;      /* this request's count after the sign-in */
+  gint64 n;
+} StaleCase;
+
+static const StaleCase stale_cases[] = {
+  { "key-replaced", "a new key under the cached kid (the provider set up again): keys fetched once more", ACCEPT, "jwks", 1 },
+  { "corrupt-signature-cached", "a bad signature against cached keys: fetched once more, still refused", AG_ERROR_INVALID_ID_TOKEN, "jwks", 1 },
+  { "jwks-moved", "the cached discovery names a jwks_uri that answers 404: discovery read again", ACCEPT, "discovery", 1 },
+  { "token-moved", "the cached discovery names a token endpoint that answers 404: discovery read again", ACCEPT, "discovery", 1 },
+};
+
+/* A disk cache from an earlier run that the provider no longer matches:
+ * a person signs in on the next try, with one request more, never a loop. */
+static void
+test_stale_cache (gconstpointer data)
+{
+  const StaleCase *c = data;
+  g_autoptr(AgSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reset_case (c->name);
+  if (g_str_equal (c->name, "key-replaced") || g_str_equal (c->name, "corrupt-signature-cached"))
+    {
+      /* The keys as they were: the same kid (rs-1), the old key. */
+      g_autoptr(GBytes) old = served ("valid-rs256", "jwks");
+
+      write_cache (c->name, "jwks.json", g_bytes_get_data (old, NULL), g_bytes_get_size (old));
+    }
+  else
+    {
+      /* The discovery document as it was, before the move. */
+      g_autoptr(GBytes) now = served (c->name, ".well-known/openid-configuration");
+      const char *moved = g_str_equal (c->name, "jwks-moved") ? "/jwks-new\"" : "/token-new\"";
+      const char *was = g_str_equal (c->name, "jwks-moved") ? "/jwks\"" : "/token\"";
+      g_autoptr(GString) doc = g_string_new_len (g_bytes_get_data (now, NULL), g_bytes_get_size (now));
+
+      g_assert_cmpuint (g_string_replace (doc, moved, was, 0), ==, 1);
+      write_cache (c->name, "openid-configuration.json", doc->str, doc->len);
+      reset_case (c->name);   /* that request is not the sign-in's */
+    }
+
+  session = new_session (c->name, FALSE);
+  sign_in (session, NULL, &error);
+  record (c->name, c->does, c->expected, error);
+  assert_outcome (session, c->name, c->expected, error);
+  g_assert_cmpint (count_of (c->name, c->count), ==, c->n);
+  if (c->expected != ACCEPT)
+    {
+      /* Still the signature's fault, and no profile was asked for. */
+      g_assert_nonnull (strstr (error->message, "signature"));
+      g_assert_cmpint (count_of (c->name, "userinfo"), ==, 0);
+    }
+  else
+    g_assert_cmpstr (ag_token_set_get_display_name (ag_session_get_tokens (session)), ==, "Hostile Tester");
+  if (g_str_equal (c->name, "token-moved"))
+    g_assert_cmpint (count_of (c->name, "token_not_found"), ==, 1);
+}
+
 /* A callback replayed after success, and one nobody asked for. */
 static void
 test_replay_and_unsolicited (void)
@@ -784,6 +877,11 @@ main (int   argc,
     {
       g_autofree char *path = g_strconcat ("/hostile/sign-in/", sign_in_cases[i].name, NULL);
       g_test_add_data_func (path, &sign_in_cases[i], test_sign_in_case);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (stale_cases); i++)
+    {
+      g_autofree char *path = g_strconcat ("/hostile/stale-cache/", stale_cases[i].name, NULL);
+      g_test_add_data_func (path, &stale_cases[i], test_stale_cache);
     }
   g_test_add_func ("/hostile/callback/replay-and-unsolicited", test_replay_and_unsolicited);
   g_test_add_func ("/hostile/pkce", test_pkce_as_seen);

@@ -584,7 +584,9 @@ test_no_keyring_child (void)
 /* Discovery and the JWKS come from the disk cache while fresh, and from the
  * network again once stale or unreadable. */
 static void
-discover_and_keys (const char *dir)
+discover_and_keys_at (const char *dir,
+                      gint64     *discovery_fetched,
+                      gint64     *jwks_fetched)
 {
   g_autoptr(AgProvider) provider = ag_provider_new (http, issuer, dir);
   g_autoptr(AgJwks) jwks = NULL;
@@ -596,10 +598,18 @@ discover_and_keys (const char *dir)
   g_clear_object (&r);
   g_assert_no_error (error);
   ag_provider_get_jwks_async (provider, FALSE, NULL, test_store_result, &r);
-  jwks = ag_provider_get_jwks_finish (provider, test_wait_for (&r), &error);
+  jwks = ag_provider_get_jwks_finish (provider, test_wait_for (&r), jwks_fetched, &error);
   g_clear_object (&r);
   g_assert_no_error (error);
   g_assert_nonnull (jwks);
+  if (discovery_fetched != NULL)
+    *discovery_fetched = ag_provider_get_discovery_fetched (provider);
+}
+
+static void
+discover_and_keys (const char *dir)
+{
+  discover_and_keys_at (dir, NULL, NULL);
 }
 
 static char *
@@ -632,9 +642,28 @@ test_disk_cache (void)
   g_assert_cmpint (stat_of ("discovery") - d0, ==, 1);
   g_assert_cmpint (stat_of ("jwks") - j0, ==, 1);
 
-  /* Older than the freshness limit: fetched again. */
+  /* Read from disk, each keeps its file's age: 23 hours old is not fresh
+   * for a day more, and not taken for just fetched by a check that failed. */
   discovery = cached_file (dir, "openid-configuration.json");
   keys = cached_file (dir, "jwks.json");
+  {
+    const gint64 age = 23 * 60 * 60;
+    gint64 discovery_fetched = 0, jwks_fetched = 0, now;
+
+    old.actime = old.modtime = time (NULL) - age;
+    g_assert_cmpint (utime (discovery, &old), ==, 0);
+    g_assert_cmpint (utime (keys, &old), ==, 0);
+    discover_and_keys_at (dir, &discovery_fetched, &jwks_fetched);
+    now = g_get_monotonic_time ();
+    g_assert_cmpint (stat_of ("discovery") - d0, ==, 1);
+    g_assert_cmpint (stat_of ("jwks") - j0, ==, 1);
+    g_assert_cmpint ((now - jwks_fetched) / G_USEC_PER_SEC, >=, age - 5);
+    g_assert_cmpint ((now - jwks_fetched) / G_USEC_PER_SEC, <=, age + 5);
+    g_assert_cmpint ((now - discovery_fetched) / G_USEC_PER_SEC, >=, age - 5);
+    g_assert_cmpint ((now - discovery_fetched) / G_USEC_PER_SEC, <=, age + 5);
+  }
+
+  /* Older than the freshness limit: fetched again. */
   old.actime = old.modtime = time (NULL) - AG_PROVIDER_CACHE_LIFETIME - 60;
   g_assert_cmpint (utime (discovery, &old), ==, 0);
   g_assert_cmpint (utime (keys, &old), ==, 0);

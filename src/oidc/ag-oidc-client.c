@@ -251,11 +251,26 @@ typedef struct
   char *nonce;            /* NULL on refresh */
   char *scopes;           /* asked for; NULL on refresh */
   char *expected_sub;     /* refresh: must stay the same */
-  gboolean refetched;
+  gboolean refetched;     /* the key set fetched again once */
+  gboolean rediscovered;  /* the discovery document fetched again once */
+  gint64 began;           /* monotonic, µs */
+  GBytes *form;           /* the request, for a retry at a new endpoint */
   SoupMessage *msg;
   gboolean fetch_userinfo;
   gint64 clock_offset;    /* Authgear's clock minus ours, in seconds */
 } Exchange;
+
+static Exchange *
+exchange_new (AgOidcClient *self,
+              GBytes       *form)
+{
+  Exchange *ex = g_new0 (Exchange, 1);
+
+  ex->began = g_get_monotonic_time ();
+  ex->form = g_bytes_ref (form);
+  ex->msg = new_token_message (self, form);
+  return ex;
+}
 
 static void
 exchange_free (Exchange *ex)
@@ -266,6 +281,7 @@ exchange_free (Exchange *ex)
   g_free (ex->scopes);
   g_free (ex->expected_sub);
   g_clear_object (&ex->msg);
+  g_clear_pointer (&ex->form, g_bytes_unref);
   g_free (ex);
 }
 
@@ -318,13 +334,17 @@ jwks_ready (GObject      *object,
   g_autoptr(AgJwks) jwks = NULL;
   GError *error = NULL;
   gboolean unknown_kid = FALSE;
+  gint64 fetched = 0;
   const char *sub;
 
-  jwks = ag_provider_get_jwks_finish (AG_PROVIDER (object), result, &error);
+  jwks = ag_provider_get_jwks_finish (AG_PROVIDER (object), result, &fetched, &error);
   if (jwks == NULL)
     {
-      /* Without keys the token cannot be checked: never accept it. */
-      if (ag_error_is_cancelled (error))
+      /* Without keys the token cannot be checked: never accept it. A
+       * second fetch that failed on the way says so, not "not valid". */
+      if (ag_error_is_cancelled (error) ||
+          (ex->refetched && error->domain == AG_ERROR &&
+           (error->code == AG_ERROR_NETWORK || error->code == AG_ERROR_TIMEOUT)))
         g_task_return_error (task, error);
       else
         {
@@ -336,12 +356,16 @@ jwks_ready (GObject      *object,
 
   if (!ag_jwt_verify_signature (ex->jwt, jwks, ag_provider_get_signing_algs (self->provider), &unknown_kid, &error))
     {
-      if (unknown_kid && !ex->refetched)
+      /* Keys that were not fetched for this check (memory or the disk
+       * cache) may be stale: the provider rotated them, or was set up
+       * again with a new key under the same kid. Fetch them once more,
+       * past both caches; a second failure is final. */
+      if (!ex->refetched && (unknown_kid || fetched < ex->began))
         {
-          /* The provider may have rotated its keys: fetch them once more. */
           GCancellable *cancellable = g_task_get_cancellable (task);
 
-          g_debug ("Unknown key: fetching the key set again");
+          g_debug (unknown_kid ? "Unknown key: fetching the key set again"
+                               : "Signature not valid with cached keys: fetching the key set again");
           g_clear_error (&error);
           ex->refetched = TRUE;
           /* The cancellable is read before the task is handed on: the order
@@ -383,6 +407,32 @@ verify_with_jwks (GTask *task)
   ag_provider_get_jwks_async (self->provider, FALSE, g_task_get_cancellable (task), jwks_ready, g_object_ref (task));
 }
 
+static void token_answered (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data);
+
+static void
+token_rediscovered (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AgOidcClient *self = g_task_get_source_object (task);
+  Exchange *ex = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+
+  if (!ag_provider_discover_finish (AG_PROVIDER (object), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_clear_object (&ex->msg);
+  ex->msg = new_token_message (self, ex->form);
+  ag_http_send_async (ag_provider_get_session (self->provider), ex->msg, cancellable,
+                      token_answered, g_steal_pointer (&task));
+}
+
 /* Continues after the token endpoint answered: verify the ID token, if any. */
 static void
 token_answered (GObject      *object,
@@ -400,6 +450,18 @@ token_answered (GObject      *object,
   if (body == NULL)
     {
       g_task_return_error (task, error);
+      return;
+    }
+  if (soup_message_get_status (ex->msg) == SOUP_STATUS_NOT_FOUND && !ex->rediscovered &&
+      ag_provider_get_discovery_fetched (self->provider) < ex->began)
+    {
+      /* The token endpoint came from a cached discovery document that may
+       * be stale; nothing was granted, so the request can go again. */
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      g_debug ("Token endpoint not found: reading discovery again");
+      ex->rediscovered = TRUE;
+      ag_provider_rediscover_async (self->provider, cancellable, token_rediscovered, g_steal_pointer (&task));
       return;
     }
   ex->tokens = parse_token_answer (self, ex->msg, body, &error);
@@ -480,11 +542,10 @@ ag_oidc_client_exchange_code_async (AgOidcClient        *self,
                               "client_id", form_client_id (self),
                               "client_secret", form_client_secret (self),
                               NULL);
-  ex = g_new0 (Exchange, 1);
+  ex = exchange_new (self, form);
   ex->nonce = g_strdup (ag_auth_request_get_nonce (request));
   ex->scopes = g_strdup (ag_auth_request_get_scopes (request));
   ex->fetch_userinfo = TRUE;
-  ex->msg = new_token_message (self, form);
   g_task_set_task_data (task, ex, (GDestroyNotify) exchange_free);
 
   ag_http_send_async (ag_provider_get_session (self->provider), ex->msg, cancellable,
@@ -735,9 +796,8 @@ ag_oidc_client_refresh_async (AgOidcClient        *self,
                               "client_id", form_client_id (self),
                               "client_secret", form_client_secret (self),
                               NULL);
-  ex = g_new0 (Exchange, 1);
+  ex = exchange_new (self, form);
   ex->expected_sub = g_strdup (ag_token_set_get_subject (current));
-  ex->msg = new_token_message (self, form);
   g_task_set_task_data (inner, ex, (GDestroyNotify) exchange_free);
 
   ag_http_send_async (ag_provider_get_session (self->provider), ex->msg, self->cancellable,

@@ -33,8 +33,13 @@ struct _AgProvider
   gboolean iss_parameter_supported;
   gboolean client_secret_basic_supported;
 
+  /* When each was fetched from the network (monotonic, µs); one read from
+   * the disk cache keeps its file's age, so that it is not trusted for a
+   * whole lifetime more, nor taken as fresh by a check that failed. */
+  gint64 discovery_fetched;
+  GPtrArray *rediscover_waiters;   /* one fetch for every caller at once */
   AgJwks *jwks;
-  gint64 jwks_fetched;   /* monotonic, µs */
+  gint64 jwks_fetched;
 };
 
 G_DEFINE_FINAL_TYPE (AgProvider, ag_provider, G_TYPE_OBJECT)
@@ -206,6 +211,14 @@ ag_provider_parse_metadata (AgProvider  *self,
   return TRUE;
 }
 
+/* The monotonic time (µs) at which something fetched at @real_seconds
+ * (wall clock, a file's mtime) was fetched. */
+static gint64
+monotonic_of (gint64 real_seconds)
+{
+  return g_get_monotonic_time () - (g_get_real_time () - real_seconds * G_USEC_PER_SEC);
+}
+
 /* Disk cache: public documents only, with their fetch time as mtime. */
 static char *
 cache_path (AgProvider *self,
@@ -216,7 +229,8 @@ cache_path (AgProvider *self,
 
 static GBytes *
 cache_read (AgProvider *self,
-            const char *name)
+            const char *name,
+            gint64     *fetched)
 {
   g_autofree char *path = cache_path (self, name);
   g_autofree char *contents = NULL;
@@ -230,6 +244,7 @@ cache_read (AgProvider *self,
     return NULL;
   if (!g_file_get_contents (path, &contents, &len, NULL))
     return NULL;
+  *fetched = MIN (monotonic_of (st.st_mtime), g_get_monotonic_time ());
   return g_bytes_new_take (g_steal_pointer (&contents), len);
 }
 
@@ -289,8 +304,27 @@ discovery_fetched (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
+  self->discovery_fetched = g_get_monotonic_time ();
   cache_write (self, "openid-configuration.json", body);
   g_task_return_boolean (task, TRUE);
+}
+
+static void
+discover_from_network (AgProvider *self,
+                       GTask      *task)
+{
+  g_autofree char *url = g_strconcat (self->issuer, "/.well-known/openid-configuration", NULL);
+  SoupMessage *msg = soup_message_new (SOUP_METHOD_GET, url);
+
+  if (msg == NULL)
+    {
+      g_task_return_new_error (task, AG_ERROR, AG_ERROR_CONFIGURATION, _("AUTHGEAR_DOMAIN is not a valid address"));
+      g_object_unref (task);
+      return;
+    }
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "application/json");
+  g_task_set_task_data (task, msg, g_object_unref);
+  ag_http_send_async (self->session, msg, g_task_get_cancellable (task), discovery_fetched, task);
 }
 
 void
@@ -301,8 +335,7 @@ ag_provider_discover_async (AgProvider          *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GBytes) cached = NULL;
-  g_autofree char *url = NULL;
-  SoupMessage *msg;
+  gint64 fetched = 0;
 
   g_return_if_fail (AG_IS_PROVIDER (self));
 
@@ -315,7 +348,7 @@ ag_provider_discover_async (AgProvider          *self,
       return;
     }
 
-  cached = cache_read (self, "openid-configuration.json");
+  cached = cache_read (self, "openid-configuration.json", &fetched);
   if (cached != NULL)
     {
       gsize len;
@@ -324,21 +357,65 @@ ag_provider_discover_async (AgProvider          *self,
       if (ag_provider_parse_metadata (self, data, len, NULL))
         {
           g_debug ("Discovery from cache");
+          self->discovery_fetched = fetched;
           g_task_return_boolean (task, TRUE);
           return;
         }
     }
+  discover_from_network (self, g_steal_pointer (&task));
+}
 
-  url = g_strconcat (self->issuer, "/.well-known/openid-configuration", NULL);
-  msg = soup_message_new (SOUP_METHOD_GET, url);
-  if (msg == NULL)
+static void
+rediscovered (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  AgProvider *self = AG_PROVIDER (object);
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->rediscover_waiters);
+  g_autoptr(GError) error = NULL;
+
+  g_task_propagate_boolean (G_TASK (result), &error);
+  for (guint i = 0; i < waiters->len; i++)
     {
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_CONFIGURATION, _("AUTHGEAR_DOMAIN is not a valid address"));
+      GTask *task = g_ptr_array_index (waiters, i);
+
+      if (error != NULL)
+        g_task_return_error (task, g_error_copy (error));
+      else
+        g_task_return_boolean (task, TRUE);
+    }
+}
+
+void
+ag_provider_rediscover_async (AgProvider          *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (AG_IS_PROVIDER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ag_provider_discover_async);
+  if (self->rediscover_waiters != NULL)
+    {
+      g_ptr_array_add (self->rediscover_waiters, task);
       return;
     }
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "application/json");
-  g_task_set_task_data (task, msg, g_object_unref);
-  ag_http_send_async (self->session, msg, cancellable, discovery_fetched, g_steal_pointer (&task));
+  g_debug ("Discovery again, past the caches");
+  self->rediscover_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (self->rediscover_waiters, task);
+  /* The fetch is the provider's, so that one caller's cancel does not
+   * fail the others (they still see their own when it returns). */
+  discover_from_network (self, g_task_new (self, NULL, rediscovered, NULL));
+}
+
+gint64
+ag_provider_get_discovery_fetched (AgProvider *self)
+{
+  g_return_val_if_fail (AG_IS_PROVIDER (self), 0);
+  return self->discovery_fetched;
 }
 
 gboolean
@@ -350,6 +427,64 @@ ag_provider_discover_finish (AgProvider    *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+typedef struct
+{
+  SoupMessage *msg;
+  gint64 began;            /* monotonic, µs */
+  gboolean rediscovered;   /* the discovery document fetched again once */
+} JwksOp;
+
+static void
+jwks_op_free (JwksOp *op)
+{
+  g_clear_object (&op->msg);
+  g_free (op);
+}
+
+/* Keys for verification, and when they were fetched (monotonic, µs). */
+typedef struct
+{
+  AgJwks *jwks;
+  gint64 fetched;
+} JwksResult;
+
+static void
+jwks_result_free (JwksResult *r)
+{
+  g_clear_pointer (&r->jwks, ag_jwks_unref);
+  g_free (r);
+}
+
+static void
+return_jwks (GTask  *task,
+             AgJwks *jwks,
+             gint64  fetched)
+{
+  JwksResult *r = g_new0 (JwksResult, 1);
+
+  r->jwks = ag_jwks_ref (jwks);
+  r->fetched = fetched;
+  g_task_return_pointer (task, r, (GDestroyNotify) jwks_result_free);
+}
+
+static void fetch_jwks (GTask *task);
+
+static void
+jwks_rediscovered (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!ag_provider_discover_finish (AG_PROVIDER (object), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  fetch_jwks (g_steal_pointer (&task));
+}
+
 static void
 jwks_fetched (GObject      *object,
               GAsyncResult *result,
@@ -357,10 +492,10 @@ jwks_fetched (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   AgProvider *self = g_task_get_source_object (task);
-  SoupMessage *msg = g_task_get_task_data (task);
+  JwksOp *op = g_task_get_task_data (task);
   g_autoptr(GBytes) body = NULL;
+  g_autoptr(AgJwks) jwks = NULL;
   GError *error = NULL;
-  AgJwks *jwks;
   gsize len;
   const char *data;
 
@@ -371,11 +506,22 @@ jwks_fetched (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
-  if (soup_message_get_status (msg) != SOUP_STATUS_OK)
+  if (soup_message_get_status (op->msg) == SOUP_STATUS_NOT_FOUND && !op->rediscovered &&
+      self->discovery_fetched < op->began)
+    {
+      /* The discovery document came from a cache, and may name a jwks_uri
+       * the provider no longer has: read it once more, then the keys. */
+      GCancellable *cancellable = g_task_get_cancellable (task);   /* read before the task is handed on */
+
+      op->rediscovered = TRUE;
+      ag_provider_rediscover_async (self, cancellable, jwks_rediscovered, g_steal_pointer (&task));
+      return;
+    }
+  if (soup_message_get_status (op->msg) != SOUP_STATUS_OK)
     {
       g_task_return_new_error (task, AG_ERROR, AG_ERROR_DISCOVERY,
                                _("The provider’s signing keys could not be fetched (HTTP %u)"),
-                               soup_message_get_status (msg));
+                               soup_message_get_status (op->msg));
       return;
     }
   data = g_bytes_get_data (body, &len);
@@ -389,7 +535,18 @@ jwks_fetched (GObject      *object,
   self->jwks = ag_jwks_ref (jwks);
   self->jwks_fetched = g_get_monotonic_time ();
   cache_write (self, "jwks.json", body);
-  g_task_return_pointer (task, jwks, (GDestroyNotify) ag_jwks_unref);
+  return_jwks (task, jwks, self->jwks_fetched);
+}
+
+static void
+fetch_jwks (GTask *task)
+{
+  AgProvider *self = g_task_get_source_object (task);
+  JwksOp *op = g_task_get_task_data (task);
+
+  g_clear_object (&op->msg);
+  op->msg = soup_message_new (SOUP_METHOD_GET, self->jwks_uri);
+  ag_http_send_async (self->session, op->msg, g_task_get_cancellable (task), jwks_fetched, task);
 }
 
 void
@@ -400,53 +557,65 @@ ag_provider_get_jwks_async (AgProvider          *self,
                             gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  SoupMessage *msg;
+  JwksOp *op;
 
   g_return_if_fail (AG_IS_PROVIDER (self));
   g_return_if_fail (self->discovered);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, ag_provider_get_jwks_async);
+  op = g_new0 (JwksOp, 1);
+  op->began = g_get_monotonic_time ();
+  g_task_set_task_data (task, op, (GDestroyNotify) jwks_op_free);
 
   if (!refresh && self->jwks != NULL &&
       g_get_monotonic_time () - self->jwks_fetched < (gint64) AG_PROVIDER_CACHE_LIFETIME * G_USEC_PER_SEC)
     {
-      g_task_return_pointer (task, ag_jwks_ref (self->jwks), (GDestroyNotify) ag_jwks_unref);
+      return_jwks (task, self->jwks, self->jwks_fetched);
       return;
     }
   if (!refresh && self->jwks == NULL)
     {
-      g_autoptr(GBytes) cached = cache_read (self, "jwks.json");
+      gint64 fetched = 0;
+      g_autoptr(GBytes) cached = cache_read (self, "jwks.json", &fetched);
 
       if (cached != NULL)
         {
           gsize len;
           const char *data = g_bytes_get_data (cached, &len);
-          AgJwks *jwks = ag_jwks_parse (data, len, NULL);
+          g_autoptr(AgJwks) jwks = ag_jwks_parse (data, len, NULL);
 
           if (jwks != NULL)
             {
               g_debug ("Key set from cache");
               self->jwks = ag_jwks_ref (jwks);
-              self->jwks_fetched = g_get_monotonic_time ();
-              g_task_return_pointer (task, jwks, (GDestroyNotify) ag_jwks_unref);
+              self->jwks_fetched = fetched;
+              return_jwks (task, jwks, fetched);
               return;
             }
         }
     }
-
-  msg = soup_message_new (SOUP_METHOD_GET, self->jwks_uri);
-  g_task_set_task_data (task, msg, g_object_unref);
-  ag_http_send_async (self->session, msg, cancellable, jwks_fetched, g_steal_pointer (&task));
+  fetch_jwks (g_steal_pointer (&task));
 }
 
 AgJwks *
 ag_provider_get_jwks_finish (AgProvider    *self,
                              GAsyncResult  *result,
+                             gint64        *fetched,
                              GError       **error)
 {
+  JwksResult *r;
+  AgJwks *jwks;
+
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  r = g_task_propagate_pointer (G_TASK (result), error);
+  if (r == NULL)
+    return NULL;
+  if (fetched != NULL)
+    *fetched = r->fetched;
+  jwks = g_steal_pointer (&r->jwks);
+  jwks_result_free (r);
+  return jwks;
 }
 
 gboolean

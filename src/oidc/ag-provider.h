@@ -43,9 +43,23 @@ void         ag_provider_discover_async     (AgProvider          *self,
 gboolean     ag_provider_discover_finish    (AgProvider          *self,
                                              GAsyncResult        *result,
                                              GError             **error);
+/* Fetches discovery from the network, past both caches: for a failure a
+ * stale document explains (an endpoint that answers 404). Finished with
+ * ag_provider_discover_finish(). */
+void         ag_provider_rediscover_async   (AgProvider          *self,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+/* When the document in use was fetched from the network (monotonic µs; a
+ * copy from the disk cache counts from its file's time). */
+gint64       ag_provider_get_discovery_fetched (AgProvider       *self);
 
 /* The key set: from memory or disk when fresh, else fetched; @refresh
- * forces a fetch (used once on an unknown kid). */
+ * forces a fetch. A jwks_uri that answers 404 while the discovery document
+ * came from a cache reads discovery again once. @fetched (may be %NULL)
+ * says when the set was fetched from the network (monotonic µs; from the
+ * disk cache, its file's time), so a check that fails knows whether the
+ * keys could be stale. */
 void         ag_provider_get_jwks_async     (AgProvider          *self,
                                              gboolean             refresh,
                                              GCancellable        *cancellable,
@@ -53,6 +67,7 @@ void         ag_provider_get_jwks_async     (AgProvider          *self,
                                              gpointer             user_data);
 AgJwks      *ag_provider_get_jwks_finish    (AgProvider          *self,
                                              GAsyncResult        *result,
+                                             gint64              *fetched,
                                              GError             **error);
 
 gboolean     ag_provider_is_discovered      (AgProvider *self);

@@ -1011,7 +1011,7 @@ jwks_prefetched_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   /* A failure here is not the sign-in's: verification fetches again. */
-  jwks = ag_provider_get_jwks_finish (AG_PROVIDER (object), result, &error);
+  jwks = ag_provider_get_jwks_finish (AG_PROVIDER (object), result, NULL, &error);
   if (jwks == NULL && !ag_error_is_cancelled (error))
     g_debug ("Key set not prefetched: %s", error->message);
 }

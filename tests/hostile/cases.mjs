@@ -69,6 +69,15 @@ export const CASES = {
   'rotated-key': { jwks: 'rotate', sign: 'rotated' },
   'unknown-kid': { sign: 'unknown-kid' },
   'jwks-down': { jwks: 'down' },
+  // Stale caches (tests/test-core-hostile.c writes the disk cache that an
+  // earlier run would have left): the provider set up again with a new key
+  // under the same kid; a bad signature against keys from the cache; the
+  // key set and the token endpoint moved since the discovery document was
+  // cached.
+  'key-replaced': { jwks: 'replaced', sign: 'replaced' },
+  'corrupt-signature-cached': { sign: 'corrupt' },
+  'jwks-moved': { moved: 'jwks', discovery: (d, { base }) => ({ ...d, jwks_uri: `${base}/jwks-new` }) },
+  'token-moved': { moved: 'token', discovery: (d, { base }) => ({ ...d, token_endpoint: `${base}/token-new` }) },
 
   // Discovery
   'discovery-issuer-differs': { discovery: (d) => ({ ...d, issuer: 'https://authgear.example' }) },

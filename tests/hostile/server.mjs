@@ -44,6 +44,8 @@ const KEYS = {
   ES256: makeKey('ES256', 'es-1'),
   PS256: makeKey('PS256', 'ps-1'),
   rotated: makeKey('RS256', 'rs-2'),
+  // The provider set up again: a new RSA key under the old kid.
+  replaced: makeKey('RS256', 'rs-1'),
   other: makeKey('RS256', 'rs-other'),
 };
 
@@ -150,6 +152,8 @@ function jwks(c, st) {
     }
     case 'several-no-kid':
       return { keys: [KEYS.other.jwk, key.jwk].map(({ kid, ...jwk }) => jwk) };
+    case 'replaced':
+      return { keys: [KEYS.replaced.jwk] };
     case 'rotate':
       // The first fetch has only the old key; later ones the new key too.
       return { keys: st.counts.jwks > 1 ? [key.jwk, KEYS.rotated.jwk] : [key.jwk] };
@@ -197,6 +201,10 @@ function idToken(issuer, c, st, grant) {
       break;
     case 'no-kid':
       delete header.kid;
+      break;
+    case 'replaced':
+      key = KEYS.replaced;
+      signWith = key;
       break;
     case 'rotated':
       key = KEYS.rotated;
@@ -404,7 +412,11 @@ async function handle(req, res) {
         return send(res, 200, c.discoveryRaw, 'text/html');
       return send(res, 200, metadata(issuer, origin, c));
     case 'jwks':
+    case 'jwks-new':
       count(st, 'jwks');
+      // A case whose keys moved: the old address is gone.
+      if (c.moved === 'jwks' && path === 'jwks')
+        return send(res, 404, { error: 'not found' });
       if (c.jwks === 'down')
         return send(res, 503, 'Service Unavailable', 'text/plain');
       return send(res, 200, jwks(c, st));
@@ -425,6 +437,11 @@ async function handle(req, res) {
       count(st, 'target');
       return send(res, 200, '<h1>You should not see this</h1>', 'text/html');
     case 'token':
+    case 'token-new':
+      if (c.moved === 'token' && path === 'token') {
+        count(st, 'token_not_found');
+        return send(res, 404, { error: 'not found' });
+      }
       return token(req, c, st, issuer, res);
     case 'userinfo':
       return userinfo(req, c, st, res);
