@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The library's examples, run as a developer would run them, against the
 development provider, with tests/provider/browser.mjs as the person's web
-browser: examples/c/sign-in.c (built) and examples/python/sign-in.py
-(PyGObject, through the built typelib). Each must greet the person, print
-the user info, refresh if needed and log out, leave nothing in the keyring
-and print nothing else.
-  test-examples.py C-EXAMPLE LIBDIR   (TAP; inside build-aux/test-session)"""
+browser: examples/c/sign-in.c (built), examples/python/sign-in.py
+(PyGObject) and examples/gjs/sign-in.js (GJS), both through the built
+typelib, and examples/vala/sign-in.vala (built against the generated
+VAPI). Each must greet the person, print the user info, refresh if needed
+and log out, leave nothing in the keyring and print nothing else.
+  test-examples.py C-EXAMPLE LIBDIR [VALA-EXAMPLE]   (TAP; inside build-aux/test-session)"""
+import shutil
 import json
 import os
 import re
@@ -15,6 +17,7 @@ import sys
 import tempfile
 
 EXAMPLE_C, LIBDIR = sys.argv[1], sys.argv[2]
+EXAMPLE_VALA = sys.argv[3] if len(sys.argv) > 3 else ""
 SOURCE = os.environ["AG_SOURCE_ROOT"]
 ISSUER = os.environ.get("AG_TEST_PROVIDER")
 if not ISSUER:
@@ -85,6 +88,26 @@ def run_example(argv):
     assert not library_session_stored(), "the session is still in the keyring after logout"
 
 
+# The README's code block language, and the example it quotes.
+FILES = {"c": ("c", "sign-in.c"), "python": ("python", "sign-in.py"),
+         "js": ("gjs", "sign-in.js"), "vala": ("vala", "sign-in.vala")}
+
+
+def needs(program):
+    assert program, "not built: valac was not found when the build was set up (build-aux/install-deps installs it)"
+    assert shutil.which(program) or os.path.exists(program), f"{program} is not installed"
+
+
+def run_gjs():
+    needs("gjs")
+    run_example(["gjs", "-m", os.path.join(SOURCE, "examples", "gjs", "sign-in.js")])
+
+
+def run_vala():
+    needs(EXAMPLE_VALA)
+    run_example([EXAMPLE_VALA])
+
+
 def readme_snippets():
     """Every line of the README's C and Python snippets is a line of the
     example it names: the README shows what the tests run."""
@@ -92,20 +115,22 @@ def readme_snippets():
         readme = f.read()
     section = readme[readme.index("## Use Authgear from your own program"):]
     section = section[:section.index("### From a script")]
-    blocks = re.findall(r"```(c|python)\n(.*?)```", section, re.S)
-    assert {lang for lang, _ in blocks} == {"c", "python"}, f"snippets found: {[b[0] for b in blocks]}"
+    blocks = re.findall(r"```(c|python|js|vala)\n(.*?)```", section, re.S)
+    assert {lang for lang, _ in blocks} == set(FILES), f"snippets found: {[b[0] for b in blocks]}"
     for lang, code in blocks:
-        path = os.path.join(SOURCE, "examples", lang, "sign-in.c" if lang == "c" else "sign-in.py")
+        path = os.path.join(SOURCE, "examples", *FILES[lang])
         with open(path, encoding="utf-8") as f:
             lines = {line.strip() for line in f}
         missing = [line for line in code.splitlines() if line.strip() and line.strip() not in lines]
         assert not missing, f"README {lang} lines not in {path}: {missing}"
 
 
-print("1..3", flush=True)
+print("1..5", flush=True)
 check("the README's snippets are lines of the examples", readme_snippets)
 check("the C example signs in through the browser, greets, refreshes and logs out",
       lambda: run_example([EXAMPLE_C]))
 check("the Python example does the same through GObject introspection",
       lambda: run_example(["/usr/bin/python3", os.path.join(SOURCE, "examples", "python", "sign-in.py")]))
+check("the GJS example does the same through the typelib, with promises", run_gjs)
+check("the Vala example does the same through the generated VAPI, with async and yield", run_vala)
 sys.exit(1 if failed else 0)
