@@ -14,7 +14,7 @@ check() {
   n=$((n + 1))
   if eval "$2" >"$dest/out" 2>&1; then echo "ok $n - $1"; else failed=1; echo "not ok $n - $1"; sed 's/^/# /' "$dest/out"; fi
 }
-echo "1..18"
+echo "1..19"
 root="$dest$prefix"
 # The installed program must find libauthgear-glib-1.so.0 by itself, as it
 # does from a desktop menu: nothing tells the loader where the prefix is.
@@ -57,8 +57,13 @@ check "authgear-glib-1.pc names the library and the headers" "PKG_CONFIG_PATH='$
 if [ "$introspection" = true ]; then
   check "Authgear-1.0.gir is installed" "test -f '$root/share/gir-1.0/Authgear-1.0.gir'"
   check "the Authgear-1.0 typelib is installed" "test -f '$root/$libdir/girepository-1.0/Authgear-1.0.typelib'"
+  if command -v vapigen >/dev/null; then
+    check "authgear-glib-1.vapi and its .deps (gio-2.0) are installed for Vala" "grep -q 'public async Authgear.UserInfo authenticate ' '$root/share/vala/vapi/authgear-glib-1.vapi' && grep -qx gio-2.0 '$root/share/vala/vapi/authgear-glib-1.deps'"
+  else
+    n=$((n + 1)); echo "ok $n # SKIP vapigen is not installed"
+  fi
 else
   # A sanitizer build makes no GIR (src/oidc/meson.build says why).
-  n=$((n + 2)); echo "ok $((n - 1)) # SKIP no introspection in this build"; echo "ok $n # SKIP no introspection in this build"
+  n=$((n + 3)); for i in 2 1 0; do echo "ok $((n - i)) # SKIP no introspection in this build"; done
 fi
 exit $failed
