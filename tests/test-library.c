@@ -430,6 +430,171 @@ test_newer_sign_in_wins (void)
 
 /* What a user agent of the program's own hands back: only the redirect
  * URI carrying the state of the URL it opened, once. */
+/* Asks the development provider to answer the next request for @path
+ * after @ms milliseconds, as a slow network would. */
+static void
+delay_next (const char *path,
+            guint       ms)
+{
+  g_autoptr(SoupSession) http = soup_session_new ();
+  g_autofree char *uri = g_strdup_printf ("%s/dev/delay?path=%s&ms=%u", g_getenv ("AG_TEST_PROVIDER"), path, ms);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", uri);
+  g_autoptr(GBytes) body = soup_session_send_and_read (http, msg, NULL, NULL);
+
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+}
+
+static gboolean
+quit_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_for (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, quit_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Manage Account works: the settings page reaches the user agent (a person
+ * then closes it) instead of failing before it opens. */
+static void
+assert_settings_open (AuthgearClient *client)
+{
+  g_autoptr(TestUserAgent) page = g_object_new (TEST_TYPE_USER_AGENT, NULL);
+  g_autoptr(AuthgearUserAgent) before = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *r = NULL;
+
+  g_object_get (client, "user-agent", &before, NULL);
+  page->mode = HANG;
+  authgear_client_set_user_agent (client, AUTHGEAR_USER_AGENT (page));
+  authgear_client_open_settings_async (client, NULL, cancellable, store_result, &r);
+  while (page->opened == 0 && r == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  if (r != NULL)
+    {
+      authgear_client_open_settings_finish (client, r, &error);
+      g_assert_no_error (error);
+    }
+  g_assert_cmpuint (page->opened, ==, 1);
+  g_cancellable_cancel (cancellable);
+  g_assert_false (authgear_client_open_settings_finish (client, wait_for (&r), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_object_unref (r);
+  authgear_client_set_user_agent (client, before);
+  g_assert_cmpint (authgear_client_get_session_state (client), ==, AUTHGEAR_SESSION_STATE_AUTHENTICATED);
+}
+
+/* Cancel while the code is exchanged (a slow token endpoint): the session
+ * before the Login stays, and Manage Account and another sign-in work. */
+static void
+test_cancel_during_exchange (void)
+{
+  g_autoptr(AuthgearTokenStorage) storage = authgear_transient_token_storage_new ();
+  g_autoptr(TestUserAgent) agent = g_object_new (TEST_TYPE_USER_AGENT, NULL);
+  Changes changes = { g_array_new (FALSE, FALSE, sizeof (AuthgearSessionStateChangeReason)) };
+  g_autoptr(AuthgearClient) client = new_client (storage, agent, &changes);
+  g_autoptr(AuthgearUserInfo) info = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  GAsyncResult *r = NULL;
+
+  configure (client);
+  info = authenticate (client, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&info);
+  token = g_strdup (authgear_client_get_access_token (client));
+
+  /* The page answers; the token endpoint takes 5 s; Cancel after 0.5 s. */
+  delay_next ("/oauth2/token", 5000);
+  agent->hold = TRUE;
+  authgear_client_authenticate_async (client, NULL, cancellable, store_result, &r);
+  while (agent->held == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  release_answer (agent);
+  run_for (500);
+  g_assert_null (r);
+  g_cancellable_cancel (cancellable);
+  g_assert_null (authgear_client_authenticate_finish (client, wait_for (&r), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_clear_object (&r);
+  g_assert_cmpint (authgear_client_get_session_state (client), ==, AUTHGEAR_SESSION_STATE_AUTHENTICATED);
+  /* never printed, even when it fails */
+  g_assert_true (g_strcmp0 (authgear_client_get_access_token (client), token) == 0);
+
+  assert_settings_open (client);
+  info = authenticate (client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (info);
+  g_assert_cmpint (authgear_client_get_session_state (client), ==, AUTHGEAR_SESSION_STATE_AUTHENTICATED);
+  g_assert_true (g_strcmp0 (authgear_client_get_access_token (client), token) != 0);
+  assert_settings_open (client);
+  g_array_unref (changes.reasons);
+}
+
+/* A sign-in begun while a reauthentication waits for the person: it
+ * completes as a sign-in (not through the reauthentication's path), the
+ * session is signed in, and Manage Account works. */
+static void
+test_sign_in_during_reauthentication (void)
+{
+  g_autoptr(AuthgearTokenStorage) storage = authgear_transient_token_storage_new ();
+  g_autoptr(TestUserAgent) agent = g_object_new (TEST_TYPE_USER_AGENT, NULL);
+  g_autoptr(TestUserAgent) person = g_object_new (TEST_TYPE_USER_AGENT, NULL);
+  Changes changes = { g_array_new (FALSE, FALSE, sizeof (AuthgearSessionStateChangeReason)) };
+  g_autoptr(AuthgearClient) client = new_client (storage, agent, &changes);
+  g_autoptr(AuthgearUserInfo) info = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  GAsyncResult *reauth = NULL;
+
+  configure (client);
+  info = authenticate (client, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&info);
+  token = g_strdup (authgear_client_get_access_token (client));
+
+  /* Authgear asks the person again; they do not finish. */
+  person->mode = HANG;
+  authgear_client_set_user_agent (client, AUTHGEAR_USER_AGENT (person));
+  authgear_client_reauthenticate_async (client, NULL, cancellable, store_result, &reauth);
+  while (person->opened == 0 && reauth == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (reauth);
+
+  /* Meanwhile a sign-in, answered. */
+  authgear_client_set_user_agent (client, AUTHGEAR_USER_AGENT (agent));
+  info = authenticate (client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (info);
+  g_assert_cmpint (authgear_client_get_session_state (client), ==, AUTHGEAR_SESSION_STATE_AUTHENTICATED);
+  g_assert_true (g_strcmp0 (authgear_client_get_access_token (client), token) != 0);
+  assert_settings_open (client);
+
+  /* The reauthentication's page, closed at last, changes nothing. */
+  g_free (token);
+  token = g_strdup (authgear_client_get_access_token (client));
+  g_cancellable_cancel (cancellable);
+  g_assert_null (authgear_client_reauthenticate_finish (client, wait_for (&reauth), &error));
+  g_assert_nonnull (error);
+  g_clear_object (&reauth);
+  g_assert_cmpint (authgear_client_get_session_state (client), ==, AUTHGEAR_SESSION_STATE_AUTHENTICATED);
+  /* never printed, even when it fails */
+  g_assert_true (g_strcmp0 (authgear_client_get_access_token (client), token) == 0);
+  assert_settings_open (client);
+  g_array_unref (changes.reasons);
+}
+
 static void
 test_redirect_is_answer (void)
 {
@@ -627,6 +792,8 @@ main (int   argc,
       g_test_add_func ("/library/session-states", test_session_states);
       g_test_add_func ("/library/failed-sign-in-keeps-session", test_failed_sign_in_keeps_session);
       g_test_add_func ("/library/newer-sign-in-wins", test_newer_sign_in_wins);
+      g_test_add_func ("/library/cancel-during-exchange", test_cancel_during_exchange);
+      g_test_add_func ("/library/sign-in-during-reauthentication", test_sign_in_during_reauthentication);
     }
   status = g_test_run ();
   g_remove (mimeapps);

@@ -452,17 +452,23 @@ token_answered (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
-  if (soup_message_get_status (ex->msg) == SOUP_STATUS_NOT_FOUND && !ex->rediscovered &&
-      ag_provider_get_discovery_fetched (self->provider) < ex->began)
+  if (soup_message_get_status (ex->msg) == SOUP_STATUS_NOT_FOUND && !ex->rediscovered)
     {
-      /* The token endpoint came from a cached discovery document that may
-       * be stale; nothing was granted, so the request can go again. */
+      g_autofree char *asked = g_uri_to_string (soup_message_get_uri (ex->msg));
       GCancellable *cancellable = g_task_get_cancellable (task);
 
-      g_debug ("Token endpoint not found: reading discovery again");
+      /* The token endpoint came from a cached discovery document that may
+       * be stale; nothing was granted, so the request can go again: at the
+       * endpoint another caller's fresh discovery names, or after reading
+       * discovery once more. */
       ex->rediscovered = TRUE;
-      ag_provider_rediscover_async (self->provider, cancellable, token_rediscovered, g_steal_pointer (&task));
-      return;
+      if (g_strcmp0 (asked, ag_provider_get_token_endpoint (self->provider)) != 0 ||
+          ag_provider_get_discovery_fetched (self->provider) < ex->began)
+        {
+          g_debug ("Token endpoint not found: reading discovery again");
+          ag_provider_rediscover_async (self->provider, cancellable, token_rediscovered, g_steal_pointer (&task));
+          return;
+        }
     }
   ex->tokens = parse_token_answer (self, ex->msg, body, &error);
   if (ex->tokens == NULL)

@@ -506,16 +506,26 @@ jwks_fetched (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
-  if (soup_message_get_status (op->msg) == SOUP_STATUS_NOT_FOUND && !op->rediscovered &&
-      self->discovery_fetched < op->began)
+  if (soup_message_get_status (op->msg) == SOUP_STATUS_NOT_FOUND && !op->rediscovered)
     {
-      /* The discovery document came from a cache, and may name a jwks_uri
-       * the provider no longer has: read it once more, then the keys. */
-      GCancellable *cancellable = g_task_get_cancellable (task);   /* read before the task is handed on */
+      g_autofree char *asked = g_uri_to_string (soup_message_get_uri (op->msg));
 
       op->rediscovered = TRUE;
-      ag_provider_rediscover_async (self, cancellable, jwks_rediscovered, g_steal_pointer (&task));
-      return;
+      /* Another caller read discovery again meanwhile: its jwks_uri. */
+      if (g_strcmp0 (asked, self->jwks_uri) != 0)
+        {
+          fetch_jwks (g_steal_pointer (&task));
+          return;
+        }
+      /* The discovery document came from a cache, and may name a jwks_uri
+       * the provider no longer has: read it once more, then the keys. */
+      if (self->discovery_fetched < op->began)
+        {
+          GCancellable *cancellable = g_task_get_cancellable (task);   /* read before the task is handed on */
+
+          ag_provider_rediscover_async (self, cancellable, jwks_rediscovered, g_steal_pointer (&task));
+          return;
+        }
     }
   if (soup_message_get_status (op->msg) != SOUP_STATUS_OK)
     {

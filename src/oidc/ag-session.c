@@ -762,6 +762,19 @@ account_op_run (AgSession      *self,
   g_object_unref (task);
 }
 
+/* Leaves SIGNING_IN for what the session was: signed in with the session
+ * it kept, or without one. */
+static void
+end_signing_in (AgSession *self)
+{
+  g_clear_object (&self->pending);
+  g_clear_pointer (&self->pending_action, g_free);
+  if (self->state != AG_SESSION_STATE_SIGNING_IN)
+    return;
+  set_state (self, self->tokens ? AG_SESSION_STATE_SIGNED_IN : AG_SESSION_STATE_NO_SESSION,
+             AG_SESSION_REASON_SIGN_IN_ENDED, self->tokens);
+}
+
 /* The request of a settings action or a reauthentication (@action), as
  * the pending one: scope openid and full access, no offline_access (no new
  * session is made). Returns its URL to @task. */
@@ -771,8 +784,9 @@ return_account_request (AgSession           *self,
                         const AgAuthOptions *options,
                         const char          *action)
 {
-  g_clear_object (&self->pending);
-  g_free (self->pending_action);
+  /* It replaces whatever request was pending: a sign-in that can no
+   * longer complete is over. */
+  end_signing_in (self);
   self->pending = ag_auth_request_new (ag_provider_get_authorization_endpoint (self->provider),
                                        ag_provider_get_issuer (self->provider),
                                        ag_provider_get_iss_parameter_supported (self->provider),
@@ -1032,26 +1046,16 @@ sign_in_scopes (AgSession *self)
   return g_strjoinv (" ", list);
 }
 
-/* Leaves SIGNING_IN for what the session was: signed in with the session
- * it kept, or without one. */
-static void
-end_signing_in (AgSession *self)
-{
-  g_clear_object (&self->pending);
-  g_clear_pointer (&self->pending_action, g_free);
-  if (self->state != AG_SESSION_STATE_SIGNING_IN)
-    return;
-  set_state (self, self->tokens ? AG_SESSION_STATE_SIGNED_IN : AG_SESSION_STATE_NO_SESSION,
-             AG_SESSION_REASON_SIGN_IN_ENDED, self->tokens);
-}
-
 static void
 begin_after_discovery (AgSession *self,
                        GTask     *task)
 {
   g_autofree char *scopes = sign_in_scopes (self);
 
+  /* It replaces whatever request was pending, a reauthentication's or a
+   * settings action's too: its answer must complete as a sign-in. */
   g_clear_object (&self->pending);
+  g_clear_pointer (&self->pending_action, g_free);
   self->pending = ag_auth_request_new (ag_provider_get_authorization_endpoint (self->provider),
                                        ag_provider_get_issuer (self->provider),
                                        ag_provider_get_iss_parameter_supported (self->provider),
@@ -1133,8 +1137,10 @@ exchanged_cb (GObject      *object,
   tokens = ag_oidc_client_exchange_code_finish (AG_OIDC_CLIENT (object), result, &error);
   if (tokens == NULL)
     {
-      /* The previous session, if any, stays as it was. */
-      if (!ag_error_is_cancelled (error))
+      /* The previous session, if any, stays as it was, and the sign-in is
+       * over, cancelled too (the window's Cancel during the exchange),
+       * unless a newer one began meanwhile: that one is still pending. */
+      if (self->pending == NULL)
         end_signing_in (self);
       g_task_return_error (task, error);
       return;

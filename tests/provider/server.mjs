@@ -660,6 +660,8 @@ const SETTINGS_COOKIE = 'dev_settings';
 const settingsSessions = new Map();
 let lastSettingsOpen = null;
 const broken = new Set();
+// path -> milliseconds: the next request for the path waits that long.
+const delayed = new Map();
 
 function settingsError(res, status, message) {
   return sendHtml(res, status, renderPage('Error', `<h1>Something went wrong</h1>
@@ -973,6 +975,12 @@ const server = http.createServer(async (req, res) => {
         broken.add(url.searchParams.get('path'));
         return sendJson(res, 200, [...broken]);
       }
+      // The next request for `path` is answered after `ms` milliseconds, as
+      // a slow network would (a test of a wait that the person leaves).
+      if (url.pathname === '/dev/delay' && req.method === 'POST') {
+        delayed.set(url.searchParams.get('path'), Number(url.searchParams.get('ms') ?? 0));
+        return sendJson(res, 200, Object.fromEntries(delayed));
+      }
       // For leak checks: every app session token issued (development only).
       if (url.pathname === '/dev/app_session_tokens') return sendJson(res, 200, [...appSessionTokens.keys()]);
       if (url.pathname === '/dev/stats' && statsEnabled) {
@@ -992,6 +1000,11 @@ const server = http.createServer(async (req, res) => {
     if (broken.delete(url.pathname)) {
       req.socket.destroy();
       return undefined;
+    }
+    if (delayed.has(url.pathname)) {
+      const ms = delayed.get(url.pathname);
+      delayed.delete(url.pathname);
+      await new Promise((resolve) => setTimeout(resolve, ms));
     }
     if (url.pathname === '/oauth2/revoke' && req.method === 'POST') return await revoke(req, res);
     if (url.pathname === '/oauth2/app_session_token' && req.method === 'POST') return await appSessionToken(req, res);
