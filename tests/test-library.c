@@ -492,6 +492,19 @@ assert_settings_open (AuthgearClient *client)
   g_assert_cmpint (authgear_client_get_session_state (client), ==, AUTHGEAR_SESSION_STATE_AUTHENTICATED);
 }
 
+/* A configured client, signed in: its access token (a copy). */
+static char *
+signed_in (AuthgearClient *client)
+{
+  g_autoptr(AuthgearUserInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  configure (client);
+  info = authenticate (client, NULL, &error);
+  g_assert_no_error (error);
+  return g_strdup (authgear_client_get_access_token (client));
+}
+
 /* Cancel while the code is exchanged (a slow token endpoint): the session
  * before the Login stays, and Manage Account and another sign-in work. */
 static void
@@ -507,11 +520,7 @@ test_cancel_during_exchange (void)
   g_autofree char *token = NULL;
   GAsyncResult *r = NULL;
 
-  configure (client);
-  info = authenticate (client, NULL, &error);
-  g_assert_no_error (error);
-  g_clear_object (&info);
-  token = g_strdup (authgear_client_get_access_token (client));
+  token = signed_in (client);
 
   /* The page answers; the token endpoint takes 5 s; Cancel after 0.5 s. */
   delay_next ("/oauth2/token", 5000);
@@ -558,11 +567,7 @@ test_sign_in_during_reauthentication (void)
   g_autofree char *token = NULL;
   GAsyncResult *reauth = NULL;
 
-  configure (client);
-  info = authenticate (client, NULL, &error);
-  g_assert_no_error (error);
-  g_clear_object (&info);
-  token = g_strdup (authgear_client_get_access_token (client));
+  token = signed_in (client);
 
   /* Authgear asks the person again; they do not finish. */
   person->mode = HANG;
