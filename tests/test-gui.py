@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import time
+import traceback
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -1427,7 +1428,10 @@ def report():
         else:
             failed += 1
             print(f"not ok {i} - {name}")
-            print(f"# {type(err).__name__}: {err}")
+            # One line, with where it failed: a CI log shows only this.
+            where = traceback.extract_tb(err.__traceback__)[-1] if err.__traceback__ else None
+            text = str(err).replace("\n", " | ")
+            print(f"# {type(err).__name__}: {text}" + (f" (line {where.lineno}: {where.line})" if where else ""))
     sys.exit(1 if failed else 0)
 
 
