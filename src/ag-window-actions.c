@@ -38,7 +38,11 @@ ag_window_actions_update (AgWindow *self)
   gtk_widget_action_set_enabled (widget, "win.reload-profile", signed_in && !signing_in);
   gtk_widget_action_set_enabled (widget, "win.reveal-tokens", signed_in);
   gtk_widget_action_set_enabled (widget, "win.copy-tokens", signed_in);
-  gtk_widget_action_set_enabled (widget, "win.cancel-sign-in", (signing_in && (on_signin || on_browser)) || account);
+  gboolean on_loading = g_strcmp0 (page, "loading") == 0;
+
+  /* Every wait a sign-in makes can be left, the code's exchange too. */
+  gtk_widget_action_set_enabled (widget, "win.cancel-sign-in",
+                                 (self->sign_in != NULL && (on_signin || on_browser || on_loading)) || account);
   gtk_widget_action_set_enabled (widget, "win.back", signing_in && on_signin);
   gboolean browser = signing_in && (on_signin || on_browser) && ag_sign_in_get_browser_allowed (self->sign_in);
 

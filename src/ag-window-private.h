@@ -37,6 +37,8 @@ struct _AgWindow
   GtkLabel *token_json;
   GtkWidget *browser_button;
   GtkSpinner *loading_spinner;
+  GtkLabel *loading_label;
+  GtkWidget *loading_cancel;
   GtkSpinner *browser_spinner;
   AdwStatusPage *browser_page;
   GtkLabel *browser_status;

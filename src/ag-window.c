@@ -70,10 +70,57 @@ update_browser_page (AgWindow *self)
     gtk_widget_remove_css_class (GTK_WIDGET (self->browser_status), "error");
 }
 
+/* The Authgear project's host, as the person knows it. */
+static char *
+project_host (AgWindow *self)
+{
+  g_autofree char *endpoint = NULL;
+  g_autoptr(GUri) uri = NULL;
+
+  if (self->client != NULL)
+    g_object_get (self->client, "endpoint", &endpoint, NULL);
+  uri = endpoint ? g_uri_parse (endpoint, G_URI_FLAGS_NONE, NULL) : NULL;
+  return g_strdup (uri && g_uri_get_host (uri) ? g_uri_get_host (uri) : "Authgear");
+}
+
+/* What the loading page waits for, in the person's words; NULL when it
+ * waits for nothing the person asked for (the window's own start). */
+static char *
+wait_text (AgWindow *self)
+{
+  g_autofree char *host = project_host (self);
+
+  if (self->sign_in == NULL)
+    return self->client != NULL ? g_strdup (_("Opening your session…")) : NULL;
+  if (ag_window_on_account (self))
+    return g_strdup (_("Opening your account…"));
+  switch (ag_sign_in_get_kind (self->sign_in))
+    {
+    case AG_SIGN_IN_REAUTHENTICATE:
+      return g_strdup_printf (_("Asking %s to confirm it is you…"), host);
+    case AG_SIGN_IN_CHANGE_EMAIL:
+    case AG_SIGN_IN_DELETE_ACCOUNT:
+      return g_strdup (_("Saving your change…"));
+    case AG_SIGN_IN_AUTHENTICATE:
+    case AG_SIGN_IN_SETTINGS:
+    default:
+      /* Translators: %s is the Authgear project's host, such as myapp.authgear.cloud. */
+      return g_strdup_printf (_("Signing in to %s…"), host);
+    }
+}
+
 static void
 show_page (AgWindow   *self,
            const char *name)
 {
+  gboolean loading = g_strcmp0 (name, "loading") == 0;
+  g_autofree char *waiting = loading ? wait_text (self) : NULL;
+
+  /* The words go with the page, so that a hidden page says nothing. */
+  gtk_label_set_text (self->loading_label, waiting ? waiting : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->loading_label), waiting != NULL);
+  /* A wait the person started can be left: the button and Escape. */
+  gtk_widget_set_visible (self->loading_cancel, loading && self->sign_in != NULL);
   gboolean signin = g_strcmp0 (name, "signin") == 0;
   gboolean browser = g_strcmp0 (name, "browser") == 0;
 
@@ -548,6 +595,8 @@ ag_window_class_init (AgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgWindow, token_json);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, browser_button);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, loading_label);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, loading_cancel);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, browser_spinner);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, browser_page);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, browser_status);

@@ -695,6 +695,52 @@ def scenario_signup():
         stop_app(proc)
 
 
+def scenario_slow_exchange():
+    # A token endpoint 15 s late (a slow hotel network): after Authgear's
+    # page the window says what it waits for and can be left with Escape;
+    # then nothing is stored, and the next Login and Manage Account work.
+    proc = start_app()
+    try:
+        assert text(lambda t: t == "Welcome Guest") is not None
+        before = http_json("/dev/stats")["token"]
+        delay = 15 * SLOW
+        http_json(f"/dev/delay?path=/oauth2/token&ms={int(delay * 1000)}", "POST")
+        press("Login")
+        sign_in_with_email()
+        answered = time.time() + delay
+        # The words are set when the wait page shows and cleared when it
+        # goes (GTK 4.8 keeps a hidden page's labels in the tree).
+        waiting = text(lambda t: t == "Signing in to 127.0.0.1…", 10 * SLOW)
+        assert waiting is not None, "the wait does not say what it waits for"
+        assert http_json("/dev/stats")["token"] == before + 1, "the code's exchange is not what is waited for"
+        shot("7-signing-in-wait")
+        assert button("Cancel", 10 * SLOW) is not None, "the wait has no Cancel"
+        focus_window()
+        subprocess.run(["xdotool", "key", "Escape"], check=True)
+        assert wait_for(lambda: text(lambda t: t.startswith("Signing in to"), 1) is None, 5), \
+            "Escape did not leave the wait"
+        assert text(lambda t: t == "Welcome Guest") is not None, "not back on the guest page"
+        time.sleep(max(0, answered - time.time()) + 1)  # the late answer comes and must change nothing
+        assert keyring_items() == 0, "a cancelled sign-in was stored"
+        assert text(lambda t: t == "Welcome Alice Liddell!", 2) is None, "the cancelled sign-in went on"
+        # The next Login ends on Welcome, and Manage Account opens.
+        press("Login")
+        sign_in_with_email()
+        assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "the next Login did not end on Welcome"
+        tokens = http_json("/dev/stats")["app_session_token"]
+        press("Manage Account")
+        assert wait_for(lambda: http_json("/dev/stats")["app_session_token"] == tokens + 1, 20), \
+            "Manage Account did not open the account page"
+        assert find(lambda a: a.getRoleName() == "label" and a.name.startswith("127.0.0.1")) is not None
+        press("Done")
+        assert wait_for(lambda: find(lambda a: a.getRoleName() == "label" and a.name.startswith("127.0.0.1"), 1)
+                        is None, 10), "Done did not close the account page"
+        press("Logout")
+        assert wait_for(lambda: keyring_items() == 0), "Logout left the session in the keyring"
+    finally:
+        stop_app(proc)
+
+
 def frame(title, timeout=20):
     return find(lambda a: a.getRoleName() in ("frame", "dialog") and a.name == title, timeout)
 
@@ -1453,6 +1499,8 @@ def main():
           scenario_change_email_and_delete_account)
     check("Cancel returns to Guest; an unreachable provider shows an error", scenario_cancel_and_provider_down)
     check("Sign up opens the provider's Create account page", scenario_signup)
+    check("a token endpoint 15 s late: the wait says so, Escape leaves it, the next Login and Manage Account work",
+          scenario_slow_exchange)
     check("first start opens Preferences; values checked as typed; a client secret in the keyring signs in", scenario_preferences)
     check("10 s access token: refreshed by itself, keyring updated, still Welcome", scenario_token_refresh)
     check("Ctrl+? shows the shortcuts; a second launch presents the first window", scenario_shortcuts_and_single_instance)
