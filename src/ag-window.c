@@ -83,15 +83,15 @@ project_host (AgWindow *self)
   return g_strdup (uri && g_uri_get_host (uri) ? g_uri_get_host (uri) : "Authgear");
 }
 
-/* What the loading page waits for, in the person's words; NULL when it
- * waits for nothing the person asked for (the window's own start). */
+/* What the loading page waits for, in the person's words. */
 static char *
 wait_text (AgWindow *self)
 {
   g_autofree char *host = project_host (self);
 
+  /* The start: the settings, the keyring, the stored session. */
   if (self->sign_in == NULL)
-    return self->client != NULL ? g_strdup (_("Opening your session…")) : NULL;
+    return g_strdup (_("Opening your session…"));
   if (ag_window_on_account (self))
     return g_strdup (_("Opening your account…"));
   switch (ag_sign_in_get_kind (self->sign_in))

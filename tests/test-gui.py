@@ -98,7 +98,9 @@ def shot(name):
 
 def find_app():
     desktop = pyatspi.Registry.getDesktop(0)
-    for app in desktop:
+    # The newest first: one that just went away can stay listed a moment
+    # (a Flatpak's accessibility bus proxy is slower to let it go).
+    for app in reversed(list(desktop)):
         try:
             if app is None or not app.name or "authgear-login" not in app.name or app.childCount == 0:
                 continue
