@@ -318,6 +318,42 @@ test_clear_after_save_in_flight (void)
     }
 }
 
+/* Two stores of one schema (a program's own and authgear-glib's, say)
+ * clearing the same session at once: both say it is gone, and it is.
+ * libsecret 0.20's clear fails, and then returns a second time, when the
+ * other removed the item between its search and its delete. */
+static void
+test_concurrent_clears (void)
+{
+  g_autoptr(AgSession) session = new_session ("authgear-login", NULL, NULL);
+  g_autoptr(AgTokenStore) one = ag_token_store_new (SCHEMA);
+  g_autoptr(AgTokenStore) other = ag_token_store_new (SCHEMA);
+  AgTokenSet *tokens = sign_in (session);
+
+  for (int i = 0; i < 10; i++)
+    {
+      GAsyncResult *saved = NULL, *first = NULL, *second = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(AgTokenSet) left = NULL;
+
+      ag_token_store_save_async (one, tokens, NULL, test_store_result, &saved);
+      g_assert_true (ag_token_store_save_finish (one, test_wait_for (&saved), &error));
+      g_assert_no_error (error);
+      ag_token_store_clear_async (one, issuer, "authgear-login", NULL, test_store_result, &first);
+      ag_token_store_clear_async (other, issuer, "authgear-login", NULL, test_store_result, &second);
+      g_assert_true (ag_token_store_clear_finish (one, test_wait_for (&first), &error));
+      g_assert_no_error (error);
+      g_assert_true (ag_token_store_clear_finish (other, test_wait_for (&second), &error));
+      g_assert_no_error (error);
+      g_clear_object (&saved);
+      g_clear_object (&first);
+      g_clear_object (&second);
+      left = load_stored (other, "authgear-login", &error);
+      g_assert_no_error (error);
+      g_assert_null (left);
+    }
+}
+
 static void
 test_single_flight_refresh (void)
 {
@@ -910,6 +946,7 @@ main (int   argc,
       g_test_add_func ("/store/no-keyring", test_no_keyring);
       g_test_add_func ("/store/damaged-session", test_damaged_stored_session);
       g_test_add_func ("/store/clear-after-save-in-flight", test_clear_after_save_in_flight);
+      g_test_add_func ("/store/concurrent-clears", test_concurrent_clears);
     }
   status = g_test_run ();
   test_rm_rf (cache_dir);

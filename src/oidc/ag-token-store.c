@@ -18,11 +18,15 @@
 #define KIND_SESSION "session"
 
 /*
- * Every keyring operation runs, in the order it was asked for, on one worker
- * thread of the store's own, with libsecret's synchronous calls:
+ * Every keyring operation of the process runs, in the order it was asked
+ * for, on one worker thread, with libsecret's synchronous calls:
  *
  * - in order, so that a Logout's clear always comes after the save of the
  *   sign-in before it, and the session cannot come back after Logout;
+ * - one at a time across every store of the process: libsecret 0.20's clear
+ *   returns twice (an error, then success) when another clear removed the
+ *   item between its search and its delete, and two stores of one schema
+ *   (a program's and authgear-glib's, or a test's) must not race there;
  * - off the main thread, so that the D-Bus round trips never wait for the
  *   window to paint a frame: a stored session is read while GTK draws the
  *   first one.
@@ -32,7 +36,6 @@ struct _AgTokenStore
   GObject parent_instance;
 
   SecretSchema *schema;
-  GThreadPool *worker;
   const char *label;               /* of the keyring items of sessions */
   AuthgearTokenStorage *backend;   /* sessions go there instead, as text */
 };
@@ -139,6 +142,34 @@ run_lookup (AgTokenStore *self,
   secret_password_free (value);
 }
 
+/* A clear that failed, while what it was to remove is gone all the same
+ * (another program removed it between libsecret's search and its delete),
+ * did what was asked. FALSE without error from libsecret: there was
+ * nothing to remove. */
+static gboolean
+run_clear (AgTokenStore  *self,
+           GHashTable    *attributes,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  g_autoptr(GError) again = NULL;
+  char *left;
+
+  if (secret_password_clearv_sync (self->schema, attributes, cancellable, error) || *error == NULL)
+    return TRUE;
+  if (g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return FALSE;
+  left = secret_password_lookupv_sync (self->schema, attributes, cancellable, &again);
+  if (left == NULL && again == NULL)
+    {
+      g_debug ("Keyring: the clear failed, and nothing is left: %s", (*error)->message);
+      g_clear_error (error);
+      return TRUE;
+    }
+  secret_password_free (left);
+  return FALSE;
+}
+
 static void
 worker_cb (gpointer data,
            gpointer user_data)
@@ -163,12 +194,22 @@ worker_cb (gpointer data,
       else
         g_task_return_boolean (task, TRUE);
     }
-  /* FALSE without error: there was nothing to remove. */
-  else if (!secret_password_clearv_sync (self->schema, attributes, cancellable, &error) && error != NULL)
+  else if (!run_clear (self, attributes, cancellable, &error))
     return_keyring_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
   g_object_unref (task);
+}
+
+static GThreadPool *
+keyring_worker (void)
+{
+  static GThreadPool *worker;
+
+  /* One thread, not exclusive: operations run one at a time, in order. */
+  if (g_once_init_enter (&worker))
+    g_once_init_leave (&worker, g_thread_pool_new (worker_cb, NULL, 1, FALSE, NULL));
+  return worker;
 }
 
 static void to_backend (AgTokenStore *self,
@@ -189,7 +230,7 @@ queue (AgTokenStore        *self,
   /* A program's own storage keeps the sessions (the raw text calls are
    * the keyring storage's own, never in backend mode). */
   if (self->backend == NULL)
-    g_thread_pool_push (self->worker, task, NULL);
+    g_thread_pool_push (keyring_worker (), task, NULL);
   else
     to_backend (self, task);
 }
@@ -220,8 +261,6 @@ ag_token_store_finalize (GObject *object)
 {
   AgTokenStore *self = AG_TOKEN_STORE (object);
 
-  /* Every queued operation holds the store: the queue is empty here. */
-  g_thread_pool_free (self->worker, FALSE, FALSE);
   g_clear_pointer (&self->schema, secret_schema_unref);
   g_clear_object (&self->backend);
   G_OBJECT_CLASS (ag_token_store_parent_class)->finalize (object);
@@ -236,8 +275,6 @@ ag_token_store_class_init (AgTokenStoreClass *klass)
 static void
 ag_token_store_init (AgTokenStore *self)
 {
-  /* One thread, not exclusive: operations run one at a time, in order. */
-  self->worker = g_thread_pool_new (worker_cb, NULL, 1, FALSE, NULL);
 }
 
 AgTokenStore *
