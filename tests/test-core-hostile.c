@@ -17,7 +17,9 @@
 #include "ag-token-store.h"
 #include "test-util.h"
 
-#define SCHEMA "io.github.authgearlogin.AuthgearLogin.Test"
+/* Its own schema: core-provider runs beside it on the same keyring, and
+ * clear_store () empties every item of this one. */
+#define SCHEMA "io.github.authgearlogin.AuthgearLogin.Test.Hostile"
 #define CLIENT_ID "authgear-login"
 #define CLIENT_SECRET "hostile-client-secret"
 #define ACCEPT (-1)
