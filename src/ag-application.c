@@ -32,6 +32,7 @@ struct _AgApplication
   GError *config_error;
   AuthgearClient *client;      /* the configured project's (authgear-glib) */
   GCancellable *setup_cancellable;
+  gboolean without_keyring;     /* the person left the keyring's wait */
   int command_status;
   guint command_line_id;        /* the Print method for a second process */
 };
@@ -109,7 +110,10 @@ static void
 start_client (AgApplication *self,
               AgAppConfig   *config)
 {
-  g_autoptr(AuthgearTokenStorage) storage = authgear_keyring_token_storage_new (APP_ID);
+  /* Left the keyring's wait: this run keeps its session in memory, as
+   * without a keyring; the stored session stays for the next start. */
+  g_autoptr(AuthgearTokenStorage) storage = self->without_keyring ? authgear_transient_token_storage_new ()
+                                                                  : authgear_keyring_token_storage_new (APP_ID);
 
   if (config != self->config)
     {
@@ -173,6 +177,34 @@ ag_application_reload_configuration (AgApplication *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
   ag_client_secret_load_async (config->issuer, config->client_id, self->setup_cancellable,
                                client_secret_loaded_cb, g_object_ref (self));
+}
+
+/* The start waits for the keyring (the client secret, the stored session)
+ * and the keyring did not answer: the person goes on without it. Both
+ * reads are cancelled and the client starts again on storage in memory. */
+void
+ag_application_continue_without_keyring (AgApplication *self)
+{
+  g_autoptr(AgAppConfig) config = NULL;
+
+  g_return_if_fail (AG_IS_APPLICATION (self));
+
+  if (self->config == NULL || self->without_keyring)
+    return;
+  config = ag_app_config_ref (self->config);
+  self->without_keyring = TRUE;
+  g_cancellable_cancel (self->setup_cancellable);
+  g_clear_object (&self->setup_cancellable);
+  self->setup_cancellable = g_cancellable_new ();
+  g_clear_object (&self->client);
+  start_client (self, config);
+}
+
+gboolean
+ag_application_get_without_keyring (AgApplication *self)
+{
+  g_return_val_if_fail (AG_IS_APPLICATION (self), FALSE);
+  return self->without_keyring;
 }
 
 GSettings *

@@ -36,6 +36,8 @@ const GError  *ag_application_get_config_error (AgApplication *self);
  * another project's session stays in the keyring. The old session is
  * dropped, with any sign-in of it. */
 void           ag_application_reload_configuration (AgApplication *self);
+void           ag_application_continue_without_keyring (AgApplication *self);
+gboolean       ag_application_get_without_keyring (AgApplication *self);
 
 /* The exit status of this process's own --print-* command. */
 void            ag_application_set_command_status (AgApplication *self,

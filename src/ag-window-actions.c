@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ag-application.h"
 #include "ag-error.h"
 #include "ag-secure.h"
 #include "ag-window-private.h"
@@ -44,6 +45,7 @@ ag_window_actions_update (AgWindow *self)
   gtk_widget_action_set_enabled (widget, "win.cancel-sign-in",
                                  (self->sign_in != NULL && (on_signin || on_browser || on_loading)) || account);
   gtk_widget_action_set_enabled (widget, "win.back", signing_in && on_signin);
+  gtk_widget_action_set_enabled (widget, "win.continue-without-keyring", on_loading && self->start_waited);
   gboolean browser = signing_in && (on_signin || on_browser) && ag_sign_in_get_browser_allowed (self->sign_in);
 
   gtk_widget_action_set_enabled (widget, "win.open-in-browser", browser);
@@ -79,6 +81,20 @@ cancel_activated (GtkWidget  *widget,
     ag_window_close_account (self);
   else if (self->sign_in != NULL)
     ag_sign_in_stop (self->sign_in);
+}
+
+/* The start's keyring wait, left: this run without the keyring. */
+static void
+continue_without_keyring_activated (GtkWidget  *widget,
+                                    const char *action_name,
+                                    GVariant   *param)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (widget));
+
+  if (!AG_IS_APPLICATION (app))
+    return;
+  ag_application_continue_without_keyring (AG_APPLICATION (app));
+  ag_window_toast (AG_WINDOW (widget), _("Not using the keyring this time"));
 }
 
 /* Authgear's settings actions, in the embedded page. */
@@ -295,6 +311,8 @@ ag_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.signup", NULL, signup_activated);
   gtk_widget_class_install_action (widget_class, "win.cancel-sign-in", NULL, cancel_activated);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_activated);
+  gtk_widget_class_install_action (widget_class, "win.continue-without-keyring", NULL,
+                                   continue_without_keyring_activated);
   gtk_widget_class_install_action (widget_class, "win.logout", NULL, logout_activated);
   gtk_widget_class_install_action (widget_class, "win.manage-account", NULL, manage_account_activated);
   gtk_widget_class_install_action (widget_class, "win.change-email", NULL, settings_action_activated);

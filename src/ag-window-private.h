@@ -35,7 +35,9 @@ struct _AgWindow
   GtkToggleButton *reveal_button;
   GtkLabel *profile_json;
   GtkLabel *token_json;
-  GtkWidget *browser_button;
+  GtkWidget *browser_bar;
+  AdwHeaderBar *header_bar;
+  GtkLabel *window_title;
   GtkSpinner *loading_spinner;
   GtkLabel *loading_label;
   GtkWidget *loading_cancel;
@@ -55,6 +57,9 @@ struct _AgWindow
   gboolean reveal;
   gboolean copy_when_ready;      /* Copy Link: copy the browser URL once it is made */
   guint exchange_slow;           /* shows the loading page if the exchange is slow */
+  guint start_slow;              /* the start's keyring wait is long: offers a way on */
+  gboolean start_waited;         /* ... it was */
+  GtkWidget *loading_leave;
   guint preferences_idle;        /* opens Preferences on a first start */
 };
 

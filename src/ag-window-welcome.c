@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ag-application.h"
 #include "ag-error.h"
 #include "ag-secure.h"
 #include "ag-window-private.h"
@@ -69,6 +70,7 @@ update_user_view (AgWindow         *self,
 static void
 update_session_note (AgWindow *self)
 {
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
   const GError *error = authgear_client_get_last_error (self->client);
   gboolean keyring_problem = g_error_matches (error, AG_ERROR, AG_ERROR_KEYRING_UNAVAILABLE);
   gboolean client_rejected = g_error_matches (error, AG_ERROR, AG_ERROR_CLIENT_REJECTED);
@@ -76,6 +78,8 @@ update_session_note (AgWindow *self)
 
   if (client_rejected)
     text = g_strdup (_("Authgear refused this app’s client ID or secret, so the session is no longer refreshed and will end when its access token expires. Check them in Preferences."));
+  else if (AG_IS_APPLICATION (app) && ag_application_get_without_keyring (AG_APPLICATION (app)))
+    text = g_strdup (_("You are signed in for this session only: the keyring did not answer, so this session is not kept."));
   else if (keyring_problem)
     text = g_strdup (_("You are signed in for this session only: the keyring is not available, so you will have to sign in again next time."));
   else if (error != NULL)

@@ -22,6 +22,9 @@ G_DEFINE_FINAL_TYPE (AgWindow, ag_window, ADW_TYPE_APPLICATION_WINDOW)
 /* After this long without an answer, the loading page replaces the frozen
  * sign-in page. */
 #define EXCHANGE_SLOW_MS 250
+/* A keyring that answers takes well under a second; one that asks for its
+ * password, or does not answer, is said to be waited for after this. */
+#define START_SLOW_MS 4000
 
 void
 ag_window_show_error (AgWindow     *self,
@@ -89,7 +92,10 @@ wait_text (AgWindow *self)
 {
   g_autofree char *host = project_host (self);
 
-  /* The start: the settings, the keyring, the stored session. */
+  /* The start: the settings, the keyring, the stored session. The keyring
+   * may be asking for its password, or not answering at all. */
+  if (self->sign_in == NULL && self->start_waited)
+    return g_strdup (_("Still opening your session: the keyring has not answered. If it asks for your password, unlock it."));
   if (self->sign_in == NULL)
     return g_strdup (_("Opening your session…"));
   if (ag_window_on_account (self))
@@ -109,11 +115,75 @@ wait_text (AgWindow *self)
     }
 }
 
+/* The header's title: where the person is. Short, so that it is read whole
+ * beside Back, Cancel and the menu at the narrowest width; the host, with
+ * its lock, is under the header. */
+static const char *
+page_title (AgWindow   *self,
+            const char *name)
+{
+  if (self->sign_in == NULL || !g_strv_contains ((const char *[]) { "signin", "browser", "loading", NULL }, name))
+    return gtk_window_get_title (GTK_WINDOW (self));
+  if (ag_window_on_account (self))
+    return _("Your Account");
+  switch (ag_sign_in_get_kind (self->sign_in))
+    {
+    case AG_SIGN_IN_REAUTHENTICATE:
+      return _("Confirm It’s You");
+    case AG_SIGN_IN_CHANGE_EMAIL:
+    case AG_SIGN_IN_DELETE_ACCOUNT:
+      return _("Your Account");
+    case AG_SIGN_IN_AUTHENTICATE:
+    case AG_SIGN_IN_SETTINGS:
+    default:
+      return _("Sign In");
+    }
+}
+
+static void show_page (AgWindow   *self,
+                       const char *name);
+
+static gboolean
+start_slow_cb (gpointer user_data)
+{
+  AgWindow *self = user_data;
+
+  self->start_slow = 0;
+  self->start_waited = TRUE;
+  show_page (self, "loading");
+  ag_window_actions_update (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The start's wait for the keyring: after a few seconds it says so and
+ * offers to go on without it. Only while a configuration is there to start
+ * (not for a sign-in's waits, which have Cancel). */
+static void
+watch_start (AgWindow   *self,
+             const char *name)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  gboolean starting = g_strcmp0 (name, "loading") == 0 && self->sign_in == NULL &&
+                      AG_IS_APPLICATION (app) && ag_application_get_config (AG_APPLICATION (app)) != NULL &&
+                      !ag_application_get_without_keyring (AG_APPLICATION (app));
+
+  if (!starting)
+    {
+      g_clear_handle_id (&self->start_slow, g_source_remove);
+      self->start_waited = FALSE;
+    }
+  else if (self->start_slow == 0 && !self->start_waited)
+    self->start_slow = g_timeout_add (START_SLOW_MS, start_slow_cb, self);
+}
+
 static void
 show_page (AgWindow   *self,
            const char *name)
 {
   gboolean loading = g_strcmp0 (name, "loading") == 0;
+
+  watch_start (self, name);
+  gtk_widget_set_visible (self->loading_leave, loading && self->start_waited);
   g_autofree char *waiting = loading ? wait_text (self) : NULL;
 
   /* The words go with the page, so that a hidden page says nothing. */
@@ -125,6 +195,7 @@ show_page (AgWindow   *self,
   gboolean browser = g_strcmp0 (name, "browser") == 0;
 
   gtk_stack_set_visible_child_name (self->stack, name);
+  gtk_label_set_text (self->window_title, page_title (self, name));
   /* A spinner on a hidden page still ticks every frame: spin only when seen. */
   gtk_spinner_set_spinning (self->loading_spinner, g_strcmp0 (name, "loading") == 0);
   if (!browser)
@@ -133,7 +204,7 @@ show_page (AgWindow   *self,
 
   gtk_widget_set_visible (self->cancel_button, (signin || browser) && !account);
   gtk_widget_set_visible (self->done_button, signin && account);
-  gtk_widget_set_visible (self->browser_button, signin && !account &&
+  gtk_widget_set_visible (self->browser_bar, signin && !account &&
                           self->sign_in != NULL && ag_sign_in_get_browser_allowed (self->sign_in));
   gtk_widget_set_visible (self->back_button, signin);
   if (g_strcmp0 (name, "guest") == 0)
@@ -530,6 +601,7 @@ ag_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->exchange_slow, g_source_remove);
+  g_clear_handle_id (&self->start_slow, g_source_remove);
   g_clear_handle_id (&self->preferences_idle, g_source_remove);
   /* Quietly: nothing is shown any more. */
   if (self->sign_in_signals != NULL)
@@ -593,7 +665,10 @@ ag_window_class_init (AgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgWindow, reveal_button);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, profile_json);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, token_json);
-  gtk_widget_class_bind_template_child (widget_class, AgWindow, browser_button);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, browser_bar);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, loading_leave);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, loading_label);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, loading_cancel);

@@ -8,6 +8,7 @@ import contextlib
 import hashlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -739,6 +740,50 @@ def scenario_slow_exchange():
                         is None, 10), "Done did not close the account page"
         press("Logout")
         assert wait_for(lambda: keyring_items() == 0), "Logout left the session in the keyring"
+    finally:
+        stop_app(proc)
+
+
+def keyring_pid():
+    # The test session's own gnome-keyring-daemon: the owner of the Secret
+    # Service on this bus, whoever else runs one on the machine.
+    out = subprocess.run(["gdbus", "call", "--session", "--dest", "org.freedesktop.DBus",
+                          "--object-path", "/org/freedesktop/DBus", "--method",
+                          "org.freedesktop.DBus.GetConnectionUnixProcessID", "org.freedesktop.secrets"],
+                         capture_output=True, text=True, check=True).stdout
+    return int(out.split()[1].rstrip(",)"))
+
+
+def scenario_keyring_wait():
+    # The keyring does not answer (its daemon stopped, as a hung one would
+    # be): the start says what it waits for, then offers to go on without
+    # it; the person signs in for this run, nothing is stored, and with the
+    # keyring back the next start reads it at once.
+    pid = keyring_pid()
+    os.kill(pid, signal.SIGSTOP)
+    proc = None
+    try:
+        proc = start_app()
+        waiting = text(lambda t: t.startswith("Still opening your session: the keyring has not answered"), 20 * SLOW)
+        assert waiting is not None, "the start's keyring wait does not say what it waits for"
+        shot("8-keyring-wait")
+        press("Continue Without Keyring")
+        assert wait_for(lambda: text(lambda t: t.startswith("Still opening your session"), 1) is None, 10), \
+            "Continue Without Keyring did not leave the wait"
+        assert text(lambda t: t == "Welcome Guest") is not None, "not on the guest page without the keyring"
+        press("Login")
+        sign_in_with_email()
+        assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "no sign-in without the keyring"
+        assert text(lambda t: "the keyring did not answer" in t) is not None, "Welcome does not say the session is not kept"
+    finally:
+        os.kill(pid, signal.SIGCONT)
+        if proc is not None:
+            stop_app(proc)
+    assert keyring_items() == 0, "a session was stored while the keyring was left"
+    proc = start_app()
+    try:
+        assert text(lambda t: t == "Welcome Guest") is not None, "the next start is not back on the keyring"
+        assert text(lambda t: t.startswith("Still opening your session"), 1) is None
     finally:
         stop_app(proc)
 
@@ -1518,6 +1563,8 @@ def main():
     check("Sign up opens the provider's Create account page", scenario_signup)
     check("a token endpoint 15 s late: the wait says so, Escape leaves it, the next Login and Manage Account work",
           scenario_slow_exchange)
+    check("a keyring that does not answer: the start says so after a few seconds; Continue Without Keyring signs in for this run only",
+          scenario_keyring_wait)
     check("first start opens Preferences; values checked as typed; a client secret in the keyring signs in", scenario_preferences)
     check("10 s access token: refreshed by itself, keyring updated, still Welcome", scenario_token_refresh)
     check("Ctrl+? shows the shortcuts; a second launch presents the first window", scenario_shortcuts_and_single_instance)

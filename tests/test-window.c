@@ -6,7 +6,9 @@
  * build-aux/test-session (Xvfb, private D-Bus, keyring, provider). */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <locale.h>
 
 #include "ag-application.h"
 #include "ag-window-private.h"
@@ -220,6 +222,171 @@ test_window_lifecycle (void)
   g_object_unref (app);
 }
 
+static gboolean
+page_shown (gpointer data)
+{
+  AgWindow *window = data;
+  return window->sign_in != NULL && ag_sign_in_get_phase (window->sign_in) == AG_SIGN_IN_PHASE_WAITING &&
+         g_strcmp0 (gtk_stack_get_visible_child_name (window->stack), "signin") == 0 &&
+         gtk_widget_get_mapped (window->browser_bar);
+}
+
+/* Lets the window take the width it was given, and says what it is. */
+static int
+settled_width (AgWindow *window)
+{
+  int width = -1;
+
+  for (guint same = 0, i = 0; same < 10 && i < 2000; i++)
+    {
+      int now;
+
+      g_main_context_iteration (NULL, FALSE), g_usleep (10000);
+      now = gtk_widget_get_width (GTK_WIDGET (window));
+      same = now == width && now > 0 ? same + 1 : 0;
+      width = now;
+    }
+  return width;
+}
+
+/* Every label shown in @widget (the header bar, the bar under the page):
+ * its whole text is drawn, neither ellipsized nor narrower than it needs,
+ * nor cut by the window's edge. */
+static void
+assert_labels_whole (GtkWidget  *widget,
+                     GtkWidget  *window,
+                     const char *where,
+                     guint      *seen)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (!gtk_widget_get_mapped (child))
+        continue;
+      if (GTK_IS_LABEL (child) && *gtk_label_get_text (GTK_LABEL (child)) != '\0')
+        {
+          GtkLabel *label = GTK_LABEL (child);
+          /* The text's own width in the label's font, with no limit. */
+          g_autoptr(PangoLayout) whole = gtk_widget_create_pango_layout (child, gtk_label_get_text (label));
+          int needed = 0;
+          graphene_rect_t bounds;
+
+          pango_layout_get_pixel_size (whole, &needed, NULL);
+          g_test_message ("%s: \"%s\" %d px of %d", where, gtk_label_get_text (label),
+                          gtk_widget_get_width (child), needed);
+          g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (label)));
+          g_assert_cmpint (gtk_widget_get_width (child), >=, needed);
+          g_assert_true (gtk_widget_compute_bounds (child, window, &bounds));
+          g_assert_cmpfloat (bounds.origin.x, >=, 0);
+          g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (window));
+          (*seen)++;
+        }
+      assert_labels_whole (child, window, where, seen);
+    }
+}
+
+/* The sign-in page's header at the default width and at the narrowest the
+ * window allows, in the language of the environment (the parent test runs
+ * this once for English, German and Traditional Chinese). */
+static void
+test_header_fits_child (void)
+{
+  const char *issuer = g_getenv ("AG_TEST_PROVIDER");
+  g_autoptr(GError) error = NULL;
+  AgApplication *app;
+  AgWindow *window;
+  int asked[2] = { 560, 1 };
+  int narrowest = 0;
+
+  if (g_getenv ("AG_HEADER_CHILD") == NULL || issuer == NULL)
+    {
+      g_test_skip ("run by /window/header-fits");
+      return;
+    }
+  write_dotenv (issuer, "authgear-login", free_port ());
+  app = ag_application_new ();
+  ag_application_set_dotenv_path (app, dotenv_path);
+  g_application_set_application_id (G_APPLICATION (app), NULL);
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  window = ag_window_new (GTK_APPLICATION (app));
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (iterate_until (session_ready, window));
+  ag_window_start_sign_in (window, AG_SIGN_IN_AUTHENTICATE, AUTHGEAR_PAGE_LOGIN);
+  ag_sign_in_start (window->sign_in, AG_SIGN_IN_AGENT_EMBEDDED, FALSE);
+  if (!iterate_until (page_shown, window))
+    g_test_message ("phase %d, page %s, bar %d", window->sign_in ? (int) ag_sign_in_get_phase (window->sign_in) : -1,
+                    gtk_stack_get_visible_child_name (window->stack), gtk_widget_get_mapped (window->browser_bar));
+  g_assert_true (page_shown (window));
+
+  /* The default width (the window's own, from its settings), then the
+   * narrowest it allows: asked for 1 px, it takes its minimum. */
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &narrowest, NULL, NULL, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (asked); i++)
+    {
+      guint seen = 0;
+      int width;
+      g_autofree char *where = NULL;
+
+      /* Shown again at that size: X without a window manager keeps a
+       * mapped window's size. */
+      gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
+      gtk_window_set_default_size (GTK_WINDOW (window), asked[i], 600);
+      gtk_window_present (GTK_WINDOW (window));
+      width = settled_width (window);
+      where = g_strdup_printf ("%d px", width);
+      g_test_message ("asked for %d px: %s (the narrowest is %d px)", asked[i], where, narrowest);
+      if (i == 0)
+        g_assert_cmpint (width, >=, 540);
+      else  /* the measure counts the decoration's edges too */
+        g_assert_cmpint (width, <=, narrowest);
+      assert_labels_whole (GTK_WIDGET (window->header_bar), GTK_WIDGET (window), where, &seen);
+      assert_labels_whole (window->browser_bar, GTK_WIDGET (window), where, &seen);
+      assert_labels_whole (GTK_WIDGET (window->auth_view), GTK_WIDGET (window), where, &seen);
+      /* The title, Cancel, Open in Browser and the host at least. */
+      g_assert_cmpuint (seen, >=, 4);
+    }
+  g_print ("header fits: %s\n", gtk_label_get_text (window->window_title));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_log_set_always_fatal (G_LOG_FATAL_MASK);
+  g_object_run_dispose (G_OBJECT (app));
+  g_object_unref (app);
+}
+
+static void
+test_header_fits (void)
+{
+  const char *languages[][2] = { { "en", "Sign In" }, { "de", "Anmelden" }, { "zh_TW", "登入" } };
+
+  if (g_getenv ("AG_TEST_PROVIDER") == NULL)
+    {
+      g_test_skip ("needs build-aux/test-session");
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
+    {
+      g_autofree char *exe = g_test_build_filename (G_TEST_BUILT, "test-window", NULL);
+      const char *argv[] = { exe, "-p", "/window/header-fits-child", NULL };
+      g_auto(GStrv) env = g_get_environ ();
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      g_autofree char *expected = g_strdup_printf ("header fits: %s\n", languages[i][1]);
+      g_autoptr(GError) error = NULL;
+      int status = 0;
+
+      env = g_environ_setenv (env, "LANGUAGE", languages[i][0], TRUE);
+      env = g_environ_setenv (env, "LANG", "C.UTF-8", TRUE);
+      env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
+      env = g_environ_setenv (env, "AG_HEADER_CHILD", "1", TRUE);
+      g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
+      g_assert_no_error (error);
+      if (!g_spawn_check_wait_status (status, NULL) || strstr (out, expected) == NULL)
+        g_test_message ("%s:\n%s\n%s", languages[i][0], out, err);
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      g_assert_nonnull (strstr (out, expected));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -229,10 +396,20 @@ main (int   argc,
 
   if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
     return test_skip_all ("needs a display: run under build-aux/test-session");
+  setlocale (LC_ALL, "");
   gtk_test_init (&argc, &argv, NULL);
+  /* The program's translations from the build tree, as main () binds them. */
+  if (g_getenv ("AUTHGEAR_LOGIN_LOCALEDIR") != NULL)
+    {
+      bindtextdomain (GETTEXT_PACKAGE, g_getenv ("AUTHGEAR_LOGIN_LOCALEDIR"));
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+    }
   dir = g_dir_make_tmp ("ag-test-window-XXXXXX", NULL);
   dotenv_path = g_build_filename (dir, "settings.env", NULL);
   g_test_add_func ("/window/lifecycle", test_window_lifecycle);
+  g_test_add_func ("/window/header-fits", test_header_fits);
+  g_test_add_func ("/window/header-fits-child", test_header_fits_child);
   status = g_test_run ();
   g_unlink (dotenv_path);
   g_rmdir (dir);

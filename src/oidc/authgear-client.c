@@ -450,8 +450,12 @@ authgear_client_class_init (AuthgearClientClass *klass)
   object_class->get_property = authgear_client_get_property;
   object_class->set_property = authgear_client_set_property;
 
-  /* The library's messages, whoever the program is. */
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* The library's messages, whoever the program is; a program that bound
+   * the domain itself (Authgear Login from its build tree) keeps its own
+   * folder. bindtextdomain (d, NULL) of a domain no one bound is gettext's
+   * default folder. */
+  if (g_strcmp0 (bindtextdomain (GETTEXT_PACKAGE, NULL), bindtextdomain (GETTEXT_PACKAGE "-unbound", NULL)) == 0)
+    bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
 
   /**
