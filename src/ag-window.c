@@ -106,6 +106,10 @@ wait_text (AgWindow *self)
       return g_strdup_printf (_("Asking %s to confirm it is you…"), host);
     case AG_SIGN_IN_CHANGE_EMAIL:
     case AG_SIGN_IN_DELETE_ACCOUNT:
+      /* First Authgear's page is opened (an app session token), then the
+       * change comes back and is saved. */
+      if (ag_sign_in_get_phase (self->sign_in) == AG_SIGN_IN_PHASE_STARTING)
+        return g_strdup (_("Opening your account…"));
       return g_strdup (_("Saving your change…"));
     case AG_SIGN_IN_AUTHENTICATE:
     case AG_SIGN_IN_SETTINGS:
@@ -235,12 +239,10 @@ sign_in_page (AgWindow *self)
   switch (ag_sign_in_get_phase (self->sign_in))
     {
     case AG_SIGN_IN_PHASE_STARTING:
-      return browser ? "browser" : NULL;
+      /* watch_wait (): the page shown stays, or the wait's page. */
+      return browser ? "browser" : self->wait_slow ? "loading" : NULL;
     case AG_SIGN_IN_PHASE_EXCHANGING:
-      /* The page stays as it was while the code is exchanged, which on a
-       * good network takes a few milliseconds; the loading page shows if
-       * it takes longer. */
-      return browser ? "browser" : self->exchange_slow == 0 ? "loading" : "signin";
+      return browser ? "browser" : self->wait_slow ? "loading" : "signin";
     case AG_SIGN_IN_PHASE_WAITING:
     case AG_SIGN_IN_PHASE_DONE:
     default:
@@ -334,8 +336,22 @@ exchange_slow_cb (gpointer user_data)
   AgWindow *self = user_data;
 
   self->exchange_slow = 0;
+  self->wait_slow = TRUE;
   ag_window_sync (self);
   return G_SOURCE_REMOVE;
+}
+
+/* A wait of the sign-in under way (its start's requests: discovery, the
+ * reauthentication's ID-token grant, an app session token; or the code's
+ * exchange): the page stays as it was for a good network's few
+ * milliseconds, and the loading page, with its words and Cancel, shows if
+ * it takes longer. */
+static void
+watch_wait (AgWindow *self)
+{
+  g_clear_handle_id (&self->exchange_slow, g_source_remove);
+  self->wait_slow = FALSE;
+  self->exchange_slow = g_timeout_add (EXCHANGE_SLOW_MS, exchange_slow_cb, self);
 }
 
 static void
@@ -352,8 +368,7 @@ sign_in_phase_cb (AgWindow *self)
     {
       /* The page takes no input while the code is exchanged. */
       ag_auth_view_freeze (self->auth_view);
-      g_clear_handle_id (&self->exchange_slow, g_source_remove);
-      self->exchange_slow = g_timeout_add (EXCHANGE_SLOW_MS, exchange_slow_cb, self);
+      watch_wait (self);
     }
   else if (phase == AG_SIGN_IN_PHASE_STARTING && !embedded)
     {
@@ -375,6 +390,8 @@ account_closed (AgWindow     *self,
 {
   g_signal_group_set_target (self->sign_in_signals, NULL);
   g_clear_object (&self->sign_in);
+  g_clear_handle_id (&self->exchange_slow, g_source_remove);
+  self->wait_slow = FALSE;
   /* Torn down: the page's cookies go with the ephemeral view. */
   ag_auth_view_stop (self->auth_view);
   ag_window_sync (self);
@@ -411,6 +428,7 @@ sign_in_finished_cb (AgSignIn     *sign_in,
   g_signal_group_set_target (self->sign_in_signals, NULL);
   g_clear_object (&self->sign_in);
   g_clear_handle_id (&self->exchange_slow, g_source_remove);
+  self->wait_slow = FALSE;
   self->copy_when_ready = FALSE;
   gtk_editable_set_text (GTK_EDITABLE (self->paste_row), "");
   /* Back from the browser: this window has the news. */
@@ -452,6 +470,8 @@ ag_window_start_sign_in (AgWindow     *self,
   self->sign_in = ag_sign_in_new (client, kind, page, options);
   g_signal_group_set_target (self->sign_in_signals, self->sign_in);
   ag_sign_in_start (self->sign_in, AG_SIGN_IN_AGENT_EMBEDDED, FALSE);
+  if (self->sign_in != NULL && ag_sign_in_get_phase (self->sign_in) == AG_SIGN_IN_PHASE_STARTING)
+    watch_wait (self);
   ag_window_actions_update (self);
 }
 

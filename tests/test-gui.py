@@ -744,6 +744,49 @@ def scenario_slow_exchange():
         stop_app(proc)
 
 
+def scenario_slow_reauthentication():
+    # Reveal's confirmation begins with an ID-token grant; 15 s late, the
+    # window says what it waits for instead of sitting on Welcome, and its
+    # Cancel leaves: the tokens stay hidden, the session stays, and the late
+    # answer changes nothing.
+    proc = start_app({"AG_REAUTHENTICATE_AFTER_SECONDS": "0"})
+    try:
+        assert text(lambda t: t == "Welcome Guest") is not None
+        press("Login")
+        sign_in_with_email()
+        assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "not signed in"
+        access = json.loads(stored_session())["response"]["access_token"]
+        details = find(lambda a: (a.name or "").replace("_", "") == "Details")
+        assert details is not None, "no Details"
+        details.queryAction().doAction(0)
+        requests = http_json("/dev/stats")["token"]
+        delay = 15 * SLOW
+        http_json(f"/dev/delay?path=/oauth2/token&ms={int(delay * 1000)}", "POST")
+        press("Reveal")
+        answered = time.time() + delay
+        waiting = text(lambda t: t == "Asking 127.0.0.1 to confirm it is you…", 10 * SLOW)
+        assert waiting is not None, "the confirmation's wait does not say what it waits for"
+        # The token endpoint's count is taken as the request comes; the
+        # grant's own, when it is answered.
+        assert wait_for(lambda: http_json("/dev/stats")["token"] == requests + 1, 5), \
+            "the ID-token grant is not what is waited for"
+        shot("7-confirm-wait")
+        press("Cancel")
+        assert wait_for(lambda: text(lambda t: t.startswith("Asking 127.0.0.1"), 1) is None, 5), \
+            "Cancel did not leave the confirmation's wait"
+        assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "not back on Welcome"
+        time.sleep(max(0, answered - time.time()) + 1)
+        assert find(lambda a: a.getRoleName() == "label" and access in (a.name or ""), 2) is None, \
+            "the tokens showed after a cancelled confirmation"
+        assert find(lambda a: a.getRoleName() == "label" and a.name.startswith("127.0.0.1"), 1) is None, \
+            "the late answer opened Authgear's page"
+        assert keyring_items() == 1, "the session did not stay"
+        press("Logout")
+        assert wait_for(lambda: keyring_items() == 0), "Logout left the session in the keyring"
+    finally:
+        stop_app(proc)
+
+
 def keyring_pid():
     # The test session's own gnome-keyring-daemon: the owner of the Secret
     # Service on this bus, whoever else runs one on the machine.
@@ -1563,6 +1606,8 @@ def main():
     check("Sign up opens the provider's Create account page", scenario_signup)
     check("a token endpoint 15 s late: the wait says so, Escape leaves it, the next Login and Manage Account work",
           scenario_slow_exchange)
+    check("Reveal's confirmation with its ID-token grant 15 s late: the wait says so, Cancel leaves it, the tokens stay hidden",
+          scenario_slow_reauthentication)
     check("a keyring that does not answer: the start says so after a few seconds; Continue Without Keyring signs in for this run only",
           scenario_keyring_wait)
     check("first start opens Preferences; values checked as typed; a client secret in the keyring signs in", scenario_preferences)
