@@ -36,14 +36,16 @@ ag_window_actions_update (AgWindow *self)
   gtk_widget_action_set_enabled (widget, "win.manage-account", manage);
   gtk_widget_action_set_enabled (widget, "win.change-email", manage);
   gtk_widget_action_set_enabled (widget, "win.delete-account", manage);
-  gtk_widget_action_set_enabled (widget, "win.reload-profile", signed_in && !signing_in);
+  gtk_widget_action_set_enabled (widget, "win.reload-profile",
+                                 signed_in && !signing_in && self->profile_cancellable == NULL);
   gtk_widget_action_set_enabled (widget, "win.reveal-tokens", signed_in);
   gtk_widget_action_set_enabled (widget, "win.copy-tokens", signed_in);
   gboolean on_loading = g_strcmp0 (page, "loading") == 0;
 
   /* Every wait a sign-in makes can be left, the code's exchange too. */
   gtk_widget_action_set_enabled (widget, "win.cancel-sign-in",
-                                 (self->sign_in != NULL && (on_signin || on_browser || on_loading)) || account);
+                                 (self->sign_in != NULL && (on_signin || on_browser || on_loading)) || account ||
+                                 self->profile_cancellable != NULL);
   gtk_widget_action_set_enabled (widget, "win.back", signing_in && on_signin);
   gtk_widget_action_set_enabled (widget, "win.continue-without-keyring", on_loading && self->start_waited);
   gboolean browser = signing_in && (on_signin || on_browser) && ag_sign_in_get_browser_allowed (self->sign_in);
@@ -76,8 +78,11 @@ cancel_activated (GtkWidget  *widget,
 {
   AgWindow *self = AG_WINDOW (widget);
 
+  /* The profile read again, on Welcome. */
+  if (self->profile_cancellable != NULL)
+    g_cancellable_cancel (self->profile_cancellable);
   /* Done, on Authgear's settings page. */
-  if (ag_window_on_account (self))
+  else if (ag_window_on_account (self))
     ag_window_close_account (self);
   else if (self->sign_in != NULL)
     ag_sign_in_stop (self->sign_in);
@@ -273,6 +278,18 @@ copy_activated (GtkWidget  *widget,
   ag_window_toast (self, self->reveal ? _("Token response copied, with the tokens") : _("Token response copied, tokens hidden"));
 }
 
+/* The profile's reading ended: its words go. */
+static void
+profile_wait_end (AgWindow *self)
+{
+  g_clear_handle_id (&self->profile_slow, g_source_remove);
+  g_clear_object (&self->profile_cancellable);
+  gtk_widget_set_visible (self->profile_wait, FALSE);
+  gtk_label_set_text (self->profile_wait_label, "");
+  gtk_spinner_set_spinning (self->profile_spinner, FALSE);
+  ag_window_actions_update (self);
+}
+
 static void
 profile_reloaded_cb (GObject      *object,
                      GAsyncResult *result,
@@ -283,6 +300,10 @@ profile_reloaded_cb (GObject      *object,
 
   g_autoptr(AuthgearUserInfo) info = authgear_client_fetch_user_info_finish (AUTHGEAR_CLIENT (object), result, &error);
 
+  /* A window closed meanwhile has nothing to say. */
+  if (self->profile_cancellable == NULL)
+    return;
+  profile_wait_end (self);
   if (info != NULL)
     ag_window_toast (self, _("Profile reloaded"));
   else if (!ag_error_is_cancelled (error) && !g_error_matches (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_STALE))
@@ -292,6 +313,23 @@ profile_reloaded_cb (GObject      *object,
     }
 }
 
+/* A good network answers in milliseconds: the words show after that. */
+static gboolean
+profile_slow_cb (gpointer user_data)
+{
+  AgWindow *self = user_data;
+  g_autofree char *host = ag_window_project_host (self);
+  g_autofree char *text = NULL;
+
+  self->profile_slow = 0;
+  /* Translators: %s is the Authgear project's host, such as myapp.authgear.cloud. */
+  text = g_strdup_printf (_("Reading your profile from %s…"), host);
+  gtk_label_set_text (self->profile_wait_label, text);
+  gtk_widget_set_visible (self->profile_wait, TRUE);
+  gtk_spinner_set_spinning (self->profile_spinner, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 reload_profile_activated (GtkWidget  *widget,
                           const char *action_name,
@@ -299,9 +337,13 @@ reload_profile_activated (GtkWidget  *widget,
 {
   AgWindow *self = AG_WINDOW (widget);
 
-  if (self->client == NULL || authgear_client_get_session_state (self->client) != AUTHGEAR_SESSION_STATE_AUTHENTICATED)
+  if (self->client == NULL || authgear_client_get_session_state (self->client) != AUTHGEAR_SESSION_STATE_AUTHENTICATED ||
+      self->profile_cancellable != NULL)
     return;
-  authgear_client_fetch_user_info_async (self->client, self->cancellable, profile_reloaded_cb, g_object_ref (self));
+  self->profile_cancellable = g_cancellable_new ();
+  self->profile_slow = g_timeout_add (250, profile_slow_cb, self);
+  authgear_client_fetch_user_info_async (self->client, self->profile_cancellable, profile_reloaded_cb, g_object_ref (self));
+  ag_window_actions_update (self);
 }
 
 void

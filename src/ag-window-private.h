@@ -61,6 +61,11 @@ struct _AgWindow
   guint start_slow;              /* the start's keyring wait is long: offers a way on */
   gboolean start_waited;         /* ... it was */
   GtkWidget *loading_leave;
+  GCancellable *profile_cancellable; /* the profile is being read again */
+  guint profile_slow;
+  GtkWidget *profile_wait;
+  GtkLabel *profile_wait_label;
+  GtkSpinner *profile_spinner;
   guint preferences_idle;        /* opens Preferences on a first start */
 };
 
@@ -72,6 +77,7 @@ ag_window_on_account (AgWindow *self)
 }
 
 /* ag-window.c */
+char *ag_window_project_host (AgWindow *self);
 void ag_window_sync               (AgWindow    *self);
 void ag_window_toast              (AgWindow    *self,
                                    const char  *text);

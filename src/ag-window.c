@@ -74,8 +74,8 @@ update_browser_page (AgWindow *self)
 }
 
 /* The Authgear project's host, as the person knows it. */
-static char *
-project_host (AgWindow *self)
+char *
+ag_window_project_host (AgWindow *self)
 {
   g_autofree char *endpoint = NULL;
   g_autoptr(GUri) uri = NULL;
@@ -90,7 +90,7 @@ project_host (AgWindow *self)
 static char *
 wait_text (AgWindow *self)
 {
-  g_autofree char *host = project_host (self);
+  g_autofree char *host = ag_window_project_host (self);
 
   /* The start: the settings, the keyring, the stored session. The keyring
    * may be asking for its password, or not answering at all. */
@@ -622,6 +622,9 @@ ag_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->exchange_slow, g_source_remove);
   g_clear_handle_id (&self->start_slow, g_source_remove);
+  g_clear_handle_id (&self->profile_slow, g_source_remove);
+  g_cancellable_cancel (self->profile_cancellable);
+  g_clear_object (&self->profile_cancellable);
   g_clear_handle_id (&self->preferences_idle, g_source_remove);
   /* Quietly: nothing is shown any more. */
   if (self->sign_in_signals != NULL)
@@ -689,6 +692,9 @@ ag_window_class_init (AgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, loading_leave);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, profile_wait);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, profile_wait_label);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, profile_spinner);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, loading_label);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, loading_cancel);

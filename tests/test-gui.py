@@ -781,6 +781,24 @@ def scenario_slow_reauthentication():
         assert find(lambda a: a.getRoleName() == "label" and a.name.startswith("127.0.0.1"), 1) is None, \
             "the late answer opened Authgear's page"
         assert keyring_items() == 1, "the session did not stay"
+        # Reading the profile again (Ctrl+R), 15 s late: said on Welcome,
+        # left with Escape; the late answer says nothing.
+        requests = http_json("/dev/stats")["userinfo"]
+        http_json(f"/dev/delay?path=/oauth2/userinfo&ms={int(delay * 1000)}", "POST")
+        focus_window()
+        subprocess.run(["xdotool", "key", "ctrl+r"], check=True)
+        answered = time.time() + delay
+        assert text(lambda t: t == "Reading your profile from 127.0.0.1…", 10 * SLOW) is not None, \
+            "reading the profile does not say so"
+        assert button("Stop", 5) is not None, "reading the profile cannot be stopped"
+        shot("7-profile-wait")
+        subprocess.run(["xdotool", "key", "Escape"], check=True)
+        assert wait_for(lambda: text(lambda t: t.startswith("Reading your profile"), 1) is None, 5), \
+            "Escape did not stop reading the profile"
+        assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "not on Welcome after the stop"
+        time.sleep(max(0, answered - time.time()) + 1)
+        assert http_json("/dev/stats")["userinfo"] >= requests + 1, "the profile was not asked for"
+        assert text(lambda t: t == "Profile reloaded", 1) is None, "a stopped reading still said Profile reloaded"
         press("Logout")
         assert wait_for(lambda: keyring_items() == 0), "Logout left the session in the keyring"
     finally:
@@ -1606,7 +1624,7 @@ def main():
     check("Sign up opens the provider's Create account page", scenario_signup)
     check("a token endpoint 15 s late: the wait says so, Escape leaves it, the next Login and Manage Account work",
           scenario_slow_exchange)
-    check("Reveal's confirmation with its ID-token grant 15 s late: the wait says so, Cancel leaves it, the tokens stay hidden",
+    check("Reveal's confirmation with its ID-token grant 15 s late, and the profile read again 15 s late: each wait says so and is left",
           scenario_slow_reauthentication)
     check("a keyring that does not answer: the start says so after a few seconds; Continue Without Keyring signs in for this run only",
           scenario_keyring_wait)
