@@ -37,12 +37,12 @@ ag_dotenv_parse (const char  *text,
     length = strlen (text);
   if (length > 0 && memchr (text, '\0', length) != NULL)
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION, _("The .env file is not a text file"));
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION, _("The .env file is not a text file"));
       return NULL;
     }
   if (length > 0 && !g_utf8_validate (text, length, NULL))
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION, _("The .env file is not valid UTF-8"));
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION, _("The .env file is not valid UTF-8"));
       return NULL;
     }
 
@@ -67,7 +67,7 @@ ag_dotenv_parse (const char  *text,
       eq = strchr (line, '=');
       if (eq == NULL)
         {
-          g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION,
+          g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
                        _("Line %u of the .env file is not of the form NAME=value"), i + 1);
           ag_secure_strv_free (g_steal_pointer (&lines));
           return NULL;
@@ -78,7 +78,7 @@ ag_dotenv_parse (const char  *text,
 
       if (*key == '\0' || !(g_ascii_isalpha (*key) || *key == '_'))
         {
-          g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION,
+          g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
                        _("Line %u of the .env file has no valid name"), i + 1);
           ag_secure_strv_free (g_steal_pointer (&lines));
           return NULL;
@@ -86,7 +86,7 @@ ag_dotenv_parse (const char  *text,
       for (const char *p = key; *p; p++)
         if (!(g_ascii_isalnum (*p) || *p == '_'))
           {
-            g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION,
+            g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
                          _("Line %u of the .env file has no valid name"), i + 1);
             ag_secure_strv_free (g_steal_pointer (&lines));
             return NULL;
@@ -100,7 +100,7 @@ ag_dotenv_parse (const char  *text,
 
           if (end == NULL)
             {
-              g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION,
+              g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
                            _("Line %u of the .env file has an unterminated quote"), i + 1);
               ag_secure_strv_free (g_steal_pointer (&lines));
               return NULL;
@@ -114,7 +114,7 @@ ag_dotenv_parse (const char  *text,
               rest++;
             if (*rest != '\0' && *rest != '#')
               {
-                g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION,
+                g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
                              _("Line %u of the .env file has text after the closing quote"), i + 1);
                 ag_secure_strv_free (g_steal_pointer (&lines));
                 return NULL;
@@ -177,22 +177,22 @@ read_dotenv (const char  *path,
       if (saved == ENOENT)
         return FALSE;
       if (saved == ELOOP)
-        g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION,
+        g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
                      _("The .env file %s is a symbolic link, which is not read"), path);
       else
-        g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION,
+        g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
                      _("The .env file %s could not be opened: %s"), path, g_strerror (saved));
       return FALSE;
     }
   if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION, _("The .env file %s is not a regular file"), path);
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION, _("The .env file %s is not a regular file"), path);
       close (fd);
       return FALSE;
     }
   if (st.st_size > AG_DOTENV_MAX_SIZE)
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION, _("The .env file %s is larger than %d KiB"),
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION, _("The .env file %s is larger than %d KiB"),
                    path, AG_DOTENV_MAX_SIZE / 1024);
       close (fd);
       return FALSE;
@@ -206,7 +206,7 @@ read_dotenv (const char  *path,
   if (n < 0 || *length > AG_DOTENV_MAX_SIZE)
     {
       ag_secure_wipe (buffer, *length);
-      g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION, _("The .env file %s could not be read"), path);
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION, _("The .env file %s could not be read"), path);
       return FALSE;
     }
   *contents = g_steal_pointer (&buffer);

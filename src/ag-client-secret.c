@@ -50,7 +50,7 @@ keyring_error (GError *error)
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return error;
-  said = g_error_new (AUTHGEAR_ERROR, AUTHGEAR_ERROR_KEYRING_UNAVAILABLE,
+  said = g_error_new (AUTHGEAR_ERROR, AUTHGEAR_ERROR_STORAGE_UNAVAILABLE,
                       _("The keyring is not available: %s"), error->message);
   g_error_free (error);
   return said;

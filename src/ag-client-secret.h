@@ -7,7 +7,7 @@ G_BEGIN_DECLS
 
 /* The client secret stored for @issuer and @client_id (free it with
  * ag_secure_free()), %NULL without error when there is none.
- * AUTHGEAR_ERROR_KEYRING_UNAVAILABLE when the keyring cannot be used. */
+ * AUTHGEAR_ERROR_STORAGE_UNAVAILABLE when the keyring cannot be used. */
 void      ag_client_secret_load_async  (const char          *issuer,
                                         const char          *client_id,
                                         GCancellable        *cancellable,

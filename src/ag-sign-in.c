@@ -500,7 +500,7 @@ begin_agent (AgSignIn      *self,
              AgSignInAgent  agent,
              gboolean       launch)
 {
-  g_autoptr(AuthgearUserAgent) previous = NULL;
+  g_autoptr(AuthgearAuthenticateOptions) options = NULL;
 
   stop_agent (self);
   self->cancellable = g_cancellable_new ();
@@ -516,20 +516,20 @@ begin_agent (AgSignIn      *self,
   /* This call's user agent is this object; the client's own stays for
    * its other calls. A fresh request each time: a new agent never reuses
    * the old state. */
-  previous = g_object_ref (authgear_client_get_user_agent (self->client));
-  authgear_client_set_user_agent (self->client, AUTHGEAR_USER_AGENT (self));
+  options = authgear_authenticate_options_copy (self->options);
+  authgear_authenticate_options_set_user_agent (options, AUTHGEAR_USER_AGENT (self));
   switch (self->kind)
     {
     case AG_SIGN_IN_AUTHENTICATE:
-      authgear_client_authenticate_async (self->client, self->options, self->cancellable,
+      authgear_client_authenticate_async (self->client, options, self->cancellable,
                                           done_cb, g_object_ref (self));
       break;
     case AG_SIGN_IN_REAUTHENTICATE:
-      authgear_client_reauthenticate_async (self->client, self->options, self->cancellable,
+      authgear_client_reauthenticate_async (self->client, options, self->cancellable,
                                             done_cb, g_object_ref (self));
       break;
     case AG_SIGN_IN_SETTINGS:
-      authgear_client_open_settings_async (self->client, self->options, self->cancellable,
+      authgear_client_open_settings_async (self->client, options, self->cancellable,
                                            done_cb, g_object_ref (self));
       break;
     case AG_SIGN_IN_CHANGE_EMAIL:
@@ -539,10 +539,9 @@ begin_agent (AgSignIn      *self,
                                              self->kind == AG_SIGN_IN_DELETE_ACCOUNT
                                                ? AUTHGEAR_SETTINGS_ACTION_DELETE_ACCOUNT
                                                : AUTHGEAR_SETTINGS_ACTION_CHANGE_EMAIL,
-                                             self->options, self->cancellable, done_cb, g_object_ref (self));
+                                             options, self->cancellable, done_cb, g_object_ref (self));
       break;
     }
-  authgear_client_set_user_agent (self->client, previous);
 }
 
 void

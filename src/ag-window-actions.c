@@ -224,7 +224,7 @@ logout_activated (GtkWidget  *widget,
 static gboolean
 can_reauthenticate (AgWindow *self)
 {
-  g_autoptr(AuthgearUserInfo) info = self->client ? authgear_client_get_user_info (self->client) : NULL;
+  AuthgearUserInfo *info = self->client ? authgear_client_get_user_info (self->client) : NULL;
 
   return info != NULL && authgear_client_get_full_access (self->client) &&
          authgear_user_info_get_can_reauthenticate (info);

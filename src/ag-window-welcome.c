@@ -72,8 +72,8 @@ update_session_note (AgWindow *self)
 {
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
   const GError *error = authgear_client_get_last_error (self->client);
-  gboolean keyring_problem = g_error_matches (error, AG_ERROR, AG_ERROR_KEYRING_UNAVAILABLE);
-  gboolean client_rejected = g_error_matches (error, AG_ERROR, AG_ERROR_CLIENT_REJECTED);
+  gboolean keyring_problem = g_error_matches (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_STORAGE_UNAVAILABLE);
+  gboolean client_rejected = g_error_matches (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CLIENT_REJECTED);
   g_autofree char *text = NULL;
 
   if (client_rejected)
@@ -95,7 +95,7 @@ void
 ag_window_update_welcome (AgWindow *self)
 {
   /* Read once: it is built from the session's claims. */
-  g_autoptr(AuthgearUserInfo) info = authgear_client_get_user_info (self->client);
+  AuthgearUserInfo *info = authgear_client_get_user_info (self->client);
 
   update_user_view (self, info);
   update_session_note (self);
@@ -130,7 +130,7 @@ ag_window_settings_action_done (AgWindow     *self,
                            ? _("Your account was deleted. Its session is gone from this computer.")
                            : _("Your email address was changed"));
   /* Cancelled on Authgear's page, or here: nothing changed. */
-  else if (ag_error_is_cancelled (error) || g_error_matches (error, AG_ERROR, AG_ERROR_ACCESS_DENIED))
+  else if (ag_error_is_cancelled (error) || g_error_matches (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_ACCESS_DENIED))
     ag_window_toast (self, _("Nothing was changed"));
   else
     {
@@ -143,7 +143,7 @@ void
 ag_window_set_reveal (AgWindow *self,
                       gboolean  reveal)
 {
-  g_autoptr(AuthgearUserInfo) info = self->client ? authgear_client_get_user_info (self->client) : NULL;
+  AuthgearUserInfo *info = self->client ? authgear_client_get_user_info (self->client) : NULL;
 
   self->reveal = reveal;
   gtk_toggle_button_set_active (self->reveal_button, reveal);

@@ -36,9 +36,9 @@ ag_window_show_error (AgWindow     *self,
     return;
   gtk_label_set_text (self->error_label, error->message);
   gtk_widget_set_visible (self->preferences_button,
-                          error->domain == AG_ERROR &&
-                          (error->code == AG_ERROR_CONFIGURATION || error->code == AG_ERROR_DISCOVERY ||
-                           error->code == AG_ERROR_ISSUER_MISMATCH || error->code == AG_ERROR_CLIENT_REJECTED));
+                          error->domain == AUTHGEAR_ERROR &&
+                          (error->code == AUTHGEAR_ERROR_CONFIGURATION || error->code == AUTHGEAR_ERROR_DISCOVERY ||
+                           error->code == AUTHGEAR_ERROR_ISSUER_MISMATCH || error->code == AUTHGEAR_ERROR_CLIENT_REJECTED));
 }
 
 void
@@ -507,7 +507,7 @@ auth_view_load_failed_cb (AgAuthView *view,
                           const char *message,
                           AgWindow   *self)
 {
-  g_autoptr(GError) error = g_error_new (AG_ERROR, AG_ERROR_NETWORK, _("The sign-in page could not be opened: %s"), message);
+  g_autoptr(GError) error = g_error_new (AUTHGEAR_ERROR, AUTHGEAR_ERROR_NETWORK, _("The sign-in page could not be opened: %s"), message);
 
   if (ag_window_on_account (self))
     {

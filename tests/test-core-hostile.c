@@ -2,7 +2,7 @@
 /* The OIDC core against a hostile provider (tests/hostile/server.mjs, started
  * here on a free loopback port): one full sign-in per case through the real
  * AgSession, the real HTTP stack and the test session's gnome-keyring. A
- * rejection must carry the right AG_ERROR code, leave nothing in the keyring
+ * rejection must carry the right AUTHGEAR_ERROR code, leave nothing in the keyring
  * and, after a bad ID token, make no userinfo request. The matrix (case,
  * expected, got) is printed at the end and written to the build directory. */
 #include "config.h"
@@ -36,25 +36,25 @@ static const char *
 code_name (int code)
 {
   static const char * const names[] = {
-    [AG_ERROR_STALE] = "STALE",
-    [AG_ERROR_NETWORK] = "NETWORK",
-    [AG_ERROR_TIMEOUT] = "TIMEOUT",
-    [AG_ERROR_CONFIGURATION] = "CONFIGURATION",
-    [AG_ERROR_DISCOVERY] = "DISCOVERY",
-    [AG_ERROR_PROVIDER] = "PROVIDER",
-    [AG_ERROR_ACCESS_DENIED] = "ACCESS_DENIED",
-    [AG_ERROR_STATE_MISMATCH] = "STATE_MISMATCH",
-    [AG_ERROR_ISSUER_MISMATCH] = "ISSUER_MISMATCH",
-    [AG_ERROR_INVALID_RESPONSE] = "INVALID_RESPONSE",
-    [AG_ERROR_INVALID_ID_TOKEN] = "INVALID_ID_TOKEN",
-    [AG_ERROR_USERINFO_MISMATCH] = "USERINFO_MISMATCH",
-    [AG_ERROR_INVALID_GRANT] = "INVALID_GRANT",
-    [AG_ERROR_KEYRING_UNAVAILABLE] = "KEYRING_UNAVAILABLE",
-    [AG_ERROR_NOT_REDIRECT] = "NOT_REDIRECT",
-    [AG_ERROR_NO_PENDING_SIGN_IN] = "NO_PENDING_SIGN_IN",
-    [AG_ERROR_UNAUTHORIZED] = "UNAUTHORIZED",
-    [AG_ERROR_CLIENT_REJECTED] = "CLIENT_REJECTED",
-    [AG_ERROR_CLOCK_SKEW] = "CLOCK_SKEW",
+    [AUTHGEAR_ERROR_STALE] = "STALE",
+    [AUTHGEAR_ERROR_NETWORK] = "NETWORK",
+    [AUTHGEAR_ERROR_TIMEOUT] = "TIMEOUT",
+    [AUTHGEAR_ERROR_CONFIGURATION] = "CONFIGURATION",
+    [AUTHGEAR_ERROR_DISCOVERY] = "DISCOVERY",
+    [AUTHGEAR_ERROR_PROVIDER] = "PROVIDER",
+    [AUTHGEAR_ERROR_ACCESS_DENIED] = "ACCESS_DENIED",
+    [AUTHGEAR_ERROR_STATE_MISMATCH] = "STATE_MISMATCH",
+    [AUTHGEAR_ERROR_ISSUER_MISMATCH] = "ISSUER_MISMATCH",
+    [AUTHGEAR_ERROR_INVALID_RESPONSE] = "INVALID_RESPONSE",
+    [AUTHGEAR_ERROR_INVALID_ID_TOKEN] = "INVALID_ID_TOKEN",
+    [AUTHGEAR_ERROR_USERINFO_MISMATCH] = "USERINFO_MISMATCH",
+    [AUTHGEAR_ERROR_INVALID_GRANT] = "INVALID_GRANT",
+    [AUTHGEAR_ERROR_STORAGE_UNAVAILABLE] = "STORAGE_UNAVAILABLE",
+    [AUTHGEAR_ERROR_NOT_REDIRECT] = "NOT_REDIRECT",
+    [AUTHGEAR_ERROR_NO_PENDING_SIGN_IN] = "NO_PENDING_SIGN_IN",
+    [AUTHGEAR_ERROR_UNAUTHORIZED] = "UNAUTHORIZED",
+    [AUTHGEAR_ERROR_CLIENT_REJECTED] = "CLIENT_REJECTED",
+    [AUTHGEAR_ERROR_CLOCK_SKEW] = "CLOCK_SKEW",
   };
 
   if (code == ACCEPT)
@@ -71,12 +71,12 @@ record (const char   *name,
         const GError *got)
 {
   g_autofree char *got_text = NULL;
-  int got_code = got == NULL ? ACCEPT : got->domain == AG_ERROR ? got->code : -2;
+  int got_code = got == NULL ? ACCEPT : got->domain == AUTHGEAR_ERROR ? got->code : -2;
   gboolean ok = got_code == expected;
 
   if (got == NULL)
     got_text = g_strdup ("no error");
-  else if (got->domain == AG_ERROR)
+  else if (got->domain == AUTHGEAR_ERROR)
     got_text = g_strdup_printf ("%s: %s", code_name (got->code), got->message);
   else
     got_text = g_strdup_printf ("%s %d: %s", g_quark_to_string (got->domain), got->code, got->message);
@@ -225,7 +225,7 @@ assert_outcome (AgSession    *session,
       g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_SIGNED_IN);
       return;
     }
-  g_assert_error ((GError *) error, AG_ERROR, expected);
+  g_assert_error ((GError *) error, AUTHGEAR_ERROR, expected);
   /* Refused: the sign-in is over (or never began), and nobody is signed in. */
   g_assert_cmpint (ag_session_get_state (session), !=, AG_SESSION_STATE_SIGNED_IN);
   g_assert_cmpint (ag_session_get_state (session), !=, AG_SESSION_STATE_SIGNING_IN);
@@ -254,71 +254,71 @@ static const Case sign_in_cases[] = {
   { "valid-rs256", "RS256 ID token", ACCEPT, 0 },
   { "valid-es256", "ES256 ID token", ACCEPT, 0 },
   { "valid-ps256", "PS256 ID token", ACCEPT, 0 },
-  { "corrupt-signature", "one bit of the signature flipped", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
-  { "alg-none", "alg none, empty signature", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
-  { "hs256-client-secret", "HS256 keyed with the client secret", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN | CONFIDENTIAL },
-  { "hs256-public-key", "HS256 keyed with the RSA public key", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
-  { "wrong-iss", "iss of another issuer", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
-  { "wrong-aud", "aud another client", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
-  { "missing-aud", "no aud", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
-  { "several-aud-no-azp", "two audiences, no azp", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
-  { "azp-not-client", "two audiences, azp another client", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "corrupt-signature", "one bit of the signature flipped", AUTHGEAR_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "alg-none", "alg none, empty signature", AUTHGEAR_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "hs256-client-secret", "HS256 keyed with the client secret", AUTHGEAR_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN | CONFIDENTIAL },
+  { "hs256-public-key", "HS256 keyed with the RSA public key", AUTHGEAR_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "wrong-iss", "iss of another issuer", AUTHGEAR_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "wrong-aud", "aud another client", AUTHGEAR_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "missing-aud", "no aud", AUTHGEAR_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "several-aud-no-azp", "two audiences, no azp", AUTHGEAR_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "azp-not-client", "two audiences, azp another client", AUTHGEAR_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
   { "several-aud-with-azp", "two audiences, azp this client", ACCEPT, 0 },
-  { "missing-sub", "no sub", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
-  { "missing-iat", "no iat", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
-  { "iat-future", "iat an hour ahead", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
-  { "exp-past", "exp 5 minutes ago", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "missing-sub", "no sub", AUTHGEAR_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "missing-iat", "no iat", AUTHGEAR_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "iat-future", "iat an hour ahead", AUTHGEAR_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "exp-past", "exp 5 minutes ago", AUTHGEAR_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
   { "exp-within-skew", "exp 20 s ago (inside the 60 s skew)", ACCEPT, 0 },
-  { "wrong-nonce", "nonce of another request", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
-  { "missing-nonce", "no nonce", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
-  { "no-id-token", "token response without id_token", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "wrong-nonce", "nonce of another request", AUTHGEAR_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "missing-nonce", "no nonce", AUTHGEAR_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "no-id-token", "token response without id_token", AUTHGEAR_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
   /* The real Authgear's shape */
   { "authgear-shape", "Authgear: aud [client], exp = iat + 5 min, no iss in the redirect, not announced", ACCEPT, 0 },
   { "aud-array", "aud a one-element array", ACCEPT, 0 },
   /* Clocks (Date header and tokens on the provider's clock) */
   { "clock-ahead-5min", "provider clock 5 minutes ahead of this machine's", ACCEPT, 0 },
   { "clock-behind-5min", "provider clock 5 minutes behind this machine's", ACCEPT, 0 },
-  { "clock-ahead-20min", "provider clock 20 minutes ahead: said, not signed in", AG_ERROR_CLOCK_SKEW, BAD_ID_TOKEN },
-  { "expired-by-provider-clock", "ID token expired by the provider's clock, not by ours", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "clock-ahead-20min", "provider clock 20 minutes ahead: said, not signed in", AUTHGEAR_ERROR_CLOCK_SKEW, BAD_ID_TOKEN },
+  { "expired-by-provider-clock", "ID token expired by the provider's clock, not by ours", AUTHGEAR_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
   /* Client authentication */
   { "basic-refused", "no client_secret_basic listed, Basic refused (Authgear before 2026-07-30.0)", ACCEPT, CONFIDENTIAL },
   { "basic-listed", "client_secret_basic listed", ACCEPT, CONFIDENTIAL },
   /* Keys */
   { "one-key-no-kid", "one key, no kid anywhere", ACCEPT, 0 },
-  { "several-keys-no-kid", "two keys, no kid", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "several-keys-no-kid", "two keys, no kid", AUTHGEAR_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
   { "rotated-key", "signed with a key the cached JWKS lacks", ACCEPT, 0 },
-  { "unknown-kid", "kid that stays unknown", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
-  { "jwks-down", "JWKS endpoint answers 503", AG_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "unknown-kid", "kid that stays unknown", AUTHGEAR_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
+  { "jwks-down", "JWKS endpoint answers 503", AUTHGEAR_ERROR_INVALID_ID_TOKEN, BAD_ID_TOKEN },
   /* Discovery */
-  { "discovery-issuer-differs", "issuer differs from the domain", AG_ERROR_ISSUER_MISMATCH, BAD_RESPONSE },
-  { "discovery-http-endpoint", "token endpoint on plain http, not loopback", AG_ERROR_DISCOVERY, BAD_RESPONSE },
-  { "discovery-no-jwks-uri", "no jwks_uri", AG_ERROR_DISCOVERY, BAD_RESPONSE },
-  { "discovery-not-json", "HTML instead of JSON", AG_ERROR_DISCOVERY, BAD_RESPONSE },
+  { "discovery-issuer-differs", "issuer differs from the domain", AUTHGEAR_ERROR_ISSUER_MISMATCH, BAD_RESPONSE },
+  { "discovery-http-endpoint", "token endpoint on plain http, not loopback", AUTHGEAR_ERROR_DISCOVERY, BAD_RESPONSE },
+  { "discovery-no-jwks-uri", "no jwks_uri", AUTHGEAR_ERROR_DISCOVERY, BAD_RESPONSE },
+  { "discovery-not-json", "HTML instead of JSON", AUTHGEAR_ERROR_DISCOVERY, BAD_RESPONSE },
   /* Authorization response */
-  { "wrong-state", "state of another request", AG_ERROR_STATE_MISMATCH, BAD_RESPONSE },
-  { "missing-state", "no state", AG_ERROR_STATE_MISMATCH, BAD_RESPONSE },
-  { "duplicate-code", "code twice", AG_ERROR_INVALID_RESPONSE, BAD_RESPONSE },
-  { "duplicate-state", "state twice", AG_ERROR_INVALID_RESPONSE, BAD_RESPONSE },
-  { "access-denied", "error=access_denied", AG_ERROR_ACCESS_DENIED, BAD_RESPONSE },
-  { "server-error", "error=server_error with a description", AG_ERROR_PROVIDER, BAD_RESPONSE },
-  { "wrong-iss-param", "iss parameter of another issuer", AG_ERROR_ISSUER_MISMATCH, BAD_RESPONSE },
-  { "missing-iss-param", "no iss though advertised", AG_ERROR_ISSUER_MISMATCH, BAD_RESPONSE },
+  { "wrong-state", "state of another request", AUTHGEAR_ERROR_STATE_MISMATCH, BAD_RESPONSE },
+  { "missing-state", "no state", AUTHGEAR_ERROR_STATE_MISMATCH, BAD_RESPONSE },
+  { "duplicate-code", "code twice", AUTHGEAR_ERROR_INVALID_RESPONSE, BAD_RESPONSE },
+  { "duplicate-state", "state twice", AUTHGEAR_ERROR_INVALID_RESPONSE, BAD_RESPONSE },
+  { "access-denied", "error=access_denied", AUTHGEAR_ERROR_ACCESS_DENIED, BAD_RESPONSE },
+  { "server-error", "error=server_error with a description", AUTHGEAR_ERROR_PROVIDER, BAD_RESPONSE },
+  { "wrong-iss-param", "iss parameter of another issuer", AUTHGEAR_ERROR_ISSUER_MISMATCH, BAD_RESPONSE },
+  { "missing-iss-param", "no iss though advertised", AUTHGEAR_ERROR_ISSUER_MISMATCH, BAD_RESPONSE },
   /* Token endpoint */
-  { "token-invalid-grant", "400 invalid_grant", AG_ERROR_INVALID_GRANT, BAD_ID_TOKEN },
-  { "token-html", "200 with HTML", AG_ERROR_INVALID_RESPONSE, BAD_ID_TOKEN },
-  { "token-500", "500 with text", AG_ERROR_PROVIDER, BAD_ID_TOKEN },
-  { "token-no-access-token", "no access_token", AG_ERROR_INVALID_RESPONSE, BAD_ID_TOKEN },
-  { "token-type-mac", "token_type MAC", AG_ERROR_INVALID_RESPONSE, BAD_ID_TOKEN },
+  { "token-invalid-grant", "400 invalid_grant", AUTHGEAR_ERROR_INVALID_GRANT, BAD_ID_TOKEN },
+  { "token-html", "200 with HTML", AUTHGEAR_ERROR_INVALID_RESPONSE, BAD_ID_TOKEN },
+  { "token-500", "500 with text", AUTHGEAR_ERROR_PROVIDER, BAD_ID_TOKEN },
+  { "token-no-access-token", "no access_token", AUTHGEAR_ERROR_INVALID_RESPONSE, BAD_ID_TOKEN },
+  { "token-type-mac", "token_type MAC", AUTHGEAR_ERROR_INVALID_RESPONSE, BAD_ID_TOKEN },
   { "token-type-lowercase", "token_type bearer (any case is Bearer)", ACCEPT, 0 },
-  { "token-not-object", "a JSON array", AG_ERROR_INVALID_RESPONSE, BAD_ID_TOKEN },
-  { "token-oversize", "a 2 MiB body", AG_ERROR_INVALID_RESPONSE, BAD_ID_TOKEN },
-  { "token-endless", "a body that never ends", AG_ERROR_TIMEOUT, BAD_ID_TOKEN },
-  { "token-hangs", "no answer at all", AG_ERROR_TIMEOUT, BAD_ID_TOKEN },
-  { "token-redirects", "307 to another address: not followed", AG_ERROR_PROVIDER, BAD_ID_TOKEN },
+  { "token-not-object", "a JSON array", AUTHGEAR_ERROR_INVALID_RESPONSE, BAD_ID_TOKEN },
+  { "token-oversize", "a 2 MiB body", AUTHGEAR_ERROR_INVALID_RESPONSE, BAD_ID_TOKEN },
+  { "token-endless", "a body that never ends", AUTHGEAR_ERROR_TIMEOUT, BAD_ID_TOKEN },
+  { "token-hangs", "no answer at all", AUTHGEAR_ERROR_TIMEOUT, BAD_ID_TOKEN },
+  { "token-redirects", "307 to another address: not followed", AUTHGEAR_ERROR_PROVIDER, BAD_ID_TOKEN },
   /* Userinfo */
-  { "userinfo-other-sub", "profile of another sub", AG_ERROR_USERINFO_MISMATCH, 0 },
-  { "userinfo-401", "401 for the new access token", AG_ERROR_UNAUTHORIZED, 0 },
-  { "userinfo-not-json", "HTML instead of JSON", AG_ERROR_INVALID_RESPONSE, 0 },
+  { "userinfo-other-sub", "profile of another sub", AUTHGEAR_ERROR_USERINFO_MISMATCH, 0 },
+  { "userinfo-401", "401 for the new access token", AUTHGEAR_ERROR_UNAUTHORIZED, 0 },
+  { "userinfo-not-json", "HTML instead of JSON", AUTHGEAR_ERROR_INVALID_RESPONSE, 0 },
 };
 
 static void
@@ -402,7 +402,7 @@ typedef struct
 
 static const StaleCase stale_cases[] = {
   { "key-replaced", "a new key under the cached kid (the provider set up again): keys fetched once more", ACCEPT, "jwks", 1 },
-  { "corrupt-signature-cached", "a bad signature against cached keys: fetched once more, still refused", AG_ERROR_INVALID_ID_TOKEN, "jwks", 1 },
+  { "corrupt-signature-cached", "a bad signature against cached keys: fetched once more, still refused", AUTHGEAR_ERROR_INVALID_ID_TOKEN, "jwks", 1 },
   { "jwks-moved", "the cached discovery names a jwks_uri that answers 404: discovery read again", ACCEPT, "discovery", 1 },
   { "token-moved", "the cached discovery names a token endpoint that answers 404: discovery read again", ACCEPT, "discovery", 1 },
 };
@@ -474,8 +474,8 @@ test_replay_and_unsolicited (void)
   ag_session_complete_sign_in_async (session, redirect, NULL, test_store_result, &result);
   g_assert_false (ag_session_complete_sign_in_finish (session, test_wait_for (&result), &error));
   g_clear_object (&result);
-  record ("replayed-callback", "the same callback URL again after success", AG_ERROR_NO_PENDING_SIGN_IN, error);
-  g_assert_error (error, AG_ERROR, AG_ERROR_NO_PENDING_SIGN_IN);
+  record ("replayed-callback", "the same callback URL again after success", AUTHGEAR_ERROR_NO_PENDING_SIGN_IN, error);
+  g_assert_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_NO_PENDING_SIGN_IN);
   g_clear_error (&error);
   /* The good session is untouched. */
   g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_SIGNED_IN);
@@ -486,8 +486,8 @@ test_replay_and_unsolicited (void)
   ag_session_complete_sign_in_async (fresh, redirect, NULL, test_store_result, &result);
   g_assert_false (ag_session_complete_sign_in_finish (fresh, test_wait_for (&result), &error));
   g_clear_object (&result);
-  record ("unsolicited-callback", "a callback with no sign-in pending", AG_ERROR_NO_PENDING_SIGN_IN, error);
-  g_assert_error (error, AG_ERROR, AG_ERROR_NO_PENDING_SIGN_IN);
+  record ("unsolicited-callback", "a callback with no sign-in pending", AUTHGEAR_ERROR_NO_PENDING_SIGN_IN, error);
+  g_assert_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_NO_PENDING_SIGN_IN);
   g_assert_cmpint (ag_session_get_state (fresh), !=, AG_SESSION_STATE_SIGNED_IN);
 }
 
@@ -644,8 +644,8 @@ test_refresh_client_rejected_stops (void)
   ag_session_set_refresh_retry_first_ms (session, 50);
   g_assert_true (sign_in (session, NULL, &error));
   refresh (session, &error);
-  g_assert_error (error, AG_ERROR, AG_ERROR_CLIENT_REJECTED);
-  g_assert_error ((GError *) ag_session_get_last_error (session), AG_ERROR, AG_ERROR_CLIENT_REJECTED);
+  g_assert_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CLIENT_REJECTED);
+  g_assert_error ((GError *) ag_session_get_last_error (session), AUTHGEAR_ERROR, AUTHGEAR_ERROR_CLIENT_REJECTED);
   spin (600);
   g_assert_cmpint (count_of ("refresh-invalid-client", "refresh"), ==, 1);
   g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_SIGNED_IN);
@@ -669,7 +669,7 @@ test_refresh_backoff (void)
   ag_session_set_refresh_retry_first_ms (session, 100);
   g_assert_true (sign_in (session, NULL, &error));
   refresh (session, &error);
-  g_assert_error (error, AG_ERROR, AG_ERROR_PROVIDER);
+  g_assert_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_PROVIDER);
   /* Tries at about 0, 0.1, 0.3, 0.7 and 1.5 s (plus up to a quarter). */
   spin (2100);
   g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_SIGNED_IN);
@@ -710,8 +710,8 @@ test_refresh_invalid_grant (void)
   g_autoptr(AgSession) session = signed_in_then_refresh ("refresh-invalid-grant", &before, &error);
   g_autoptr(AgTokenSet) stored = NULL;
 
-  record ("refresh-invalid-grant", "refresh answered invalid_grant: session over", AG_ERROR_INVALID_GRANT, error);
-  g_assert_error (error, AG_ERROR, AG_ERROR_INVALID_GRANT);
+  record ("refresh-invalid-grant", "refresh answered invalid_grant: session over", AUTHGEAR_ERROR_INVALID_GRANT, error);
+  g_assert_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_GRANT);
   g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_NO_SESSION);
   g_assert_cmpint (ag_session_get_reason (session), ==, AG_SESSION_REASON_INVALID);
   /* The keyring is cleared in the background. */
@@ -737,7 +737,7 @@ test_refresh_kept (gconstpointer data)
   g_autoptr(AgTokenSet) stored = stored_tokens (c->name);
 
   record (c->name, c->does, c->expected, error);
-  g_assert_error (error, AG_ERROR, c->expected);
+  g_assert_error (error, AUTHGEAR_ERROR, c->expected);
   g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_SIGNED_IN);
   g_assert_cmpstr (ag_token_set_get_refresh_token (ag_session_get_tokens (session)), ==, before);
   g_assert_cmpstr (ag_token_set_get_subject (ag_session_get_tokens (session)), ==, "user-1");
@@ -746,10 +746,10 @@ test_refresh_kept (gconstpointer data)
 }
 
 static const Case refresh_kept_cases[] = {
-  { "refresh-network-down", "connection dropped during refresh: session kept", AG_ERROR_NETWORK, 0 },
-  { "refresh-invalid-client", "refresh answered invalid_client: session kept, no automatic retry", AG_ERROR_CLIENT_REJECTED, 0 },
-  { "refresh-other-iss", "refreshed ID token of another iss: rejected, old kept", AG_ERROR_INVALID_ID_TOKEN, 0 },
-  { "refresh-other-sub", "refreshed ID token of another sub: rejected, old kept", AG_ERROR_INVALID_ID_TOKEN, 0 },
+  { "refresh-network-down", "connection dropped during refresh: session kept", AUTHGEAR_ERROR_NETWORK, 0 },
+  { "refresh-invalid-client", "refresh answered invalid_client: session kept, no automatic retry", AUTHGEAR_ERROR_CLIENT_REJECTED, 0 },
+  { "refresh-other-iss", "refreshed ID token of another iss: rejected, old kept", AUTHGEAR_ERROR_INVALID_ID_TOKEN, 0 },
+  { "refresh-other-sub", "refreshed ID token of another sub: rejected, old kept", AUTHGEAR_ERROR_INVALID_ID_TOKEN, 0 },
 };
 
 static void
@@ -792,8 +792,8 @@ test_revocation_down (void)
   ag_session_logout_async (session, NULL, test_store_result, &result);
   ag_session_logout_finish (session, test_wait_for (&result), &error);
   g_clear_object (&result);
-  record (name, "revocation endpoint 503: local session cleared anyway", AG_ERROR_PROVIDER, error);
-  g_assert_error (error, AG_ERROR, AG_ERROR_PROVIDER);
+  record (name, "revocation endpoint 503: local session cleared anyway", AUTHGEAR_ERROR_PROVIDER, error);
+  g_assert_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_PROVIDER);
   g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_NO_SESSION);
   stored = stored_tokens (name);
   g_assert_null (stored);

@@ -151,7 +151,7 @@ test_public_client_flow (void)
     ag_session_complete_sign_in_async (session, "http://localhost:3000/callback?code=x&state=y", NULL, test_store_result, &result);
     g_assert_false (ag_session_complete_sign_in_finish (session, test_wait_for (&result), &e));
     g_clear_object (&result);
-    g_assert_error (e, AG_ERROR, AG_ERROR_NO_PENDING_SIGN_IN);
+    g_assert_error (e, AUTHGEAR_ERROR, AUTHGEAR_ERROR_NO_PENDING_SIGN_IN);
     g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_SIGNED_IN);
   }
 
@@ -211,7 +211,7 @@ test_public_client_flow (void)
       refreshed = ag_oidc_client_refresh_finish (client, test_wait_for (&result), &e);
       g_clear_object (&result);
       g_assert_null (refreshed);
-      g_assert_error (e, AG_ERROR, AG_ERROR_INVALID_GRANT);
+      g_assert_error (e, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_GRANT);
     }
   }
 }
@@ -235,7 +235,7 @@ test_confidential_client (void)
   g_assert_cmpint (stat_of ("token_basic") - basic_before, ==, profile_flag ("legacy_client_auth") ? 0 : 2);
   /* No keyring given: signed in for this run only. */
   g_assert_false (ag_session_get_persistent (session));
-  g_assert_error ((GError *) ag_session_get_last_error (session), AG_ERROR, AG_ERROR_KEYRING_UNAVAILABLE);
+  g_assert_error ((GError *) ag_session_get_last_error (session), AUTHGEAR_ERROR, AUTHGEAR_ERROR_STORAGE_UNAVAILABLE);
 }
 
 static void
@@ -481,7 +481,7 @@ test_app_session_token (void)
   token = ag_session_app_session_token_finish (session, test_wait_for (&result), &error);
   g_clear_object (&result);
   g_assert_null (token);
-  g_assert_error (error, AG_ERROR, AG_ERROR_INVALID_GRANT);
+  g_assert_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_GRANT);
   g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_NO_SESSION);
   g_assert_cmpint (ag_session_get_reason (session), ==, AG_SESSION_REASON_INVALID);
 }
@@ -508,7 +508,7 @@ test_no_full_access (void)
   ag_session_complete_sign_in_async (session, redirect, NULL, test_store_result, &result);
   g_assert_false (ag_session_complete_sign_in_finish (session, test_wait_for (&result), &error));
   g_clear_object (&result);
-  g_assert_error (error, AG_ERROR, AG_ERROR_INVALID_SCOPE);
+  g_assert_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_SCOPE);
   g_clear_error (&error);
   g_assert_true (ag_session_get_full_access_refused (session));
   g_assert_cmpint (ag_session_get_state (session), !=, AG_SESSION_STATE_SIGNING_IN);
@@ -519,7 +519,7 @@ test_no_full_access (void)
   settings = ag_session_open_settings_finish (session, test_wait_for (&result), &error);
   g_clear_object (&result);
   g_assert_null (settings);
-  g_assert_error (error, AG_ERROR, AG_ERROR_INVALID_SCOPE);
+  g_assert_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_SCOPE);
   g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_SIGNED_IN);
 }
 
@@ -545,7 +545,7 @@ test_wrong_issuer_config (void)
   ag_provider_discover_async (provider, NULL, test_store_result, &r);
   g_assert_false (ag_provider_discover_finish (provider, test_wait_for (&r), &error));
   g_clear_object (&r);
-  g_assert_error (error, AG_ERROR, AG_ERROR_ISSUER_MISMATCH);
+  g_assert_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_ISSUER_MISMATCH);
 }
 
 /* A damaged item in the keyring is no session: it is removed, and the
@@ -613,7 +613,7 @@ test_no_keyring_child (void)
   store = ag_token_store_new (SCHEMA);
   tokens = load_stored (store, "authgear-login", &error);
   g_assert_null (tokens);
-  g_assert_error (error, AG_ERROR, AG_ERROR_KEYRING_UNAVAILABLE);
+  g_assert_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_STORAGE_UNAVAILABLE);
   g_print ("keyring error ok\n");
 }
 

@@ -118,7 +118,7 @@ test_redirect_without_iss (void)
   }
   refused = ag_auth_request_parse_redirect (announced, back_announced, &error);
   g_assert_null (refused);
-  g_assert_error (error, AG_ERROR, AG_ERROR_ISSUER_MISMATCH);
+  g_assert_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_ISSUER_MISMATCH);
 }
 
 static void
@@ -177,7 +177,7 @@ assert_parse_error (AgAuthRequest *request,
 
   if (got != NULL)
     g_error ("accepted %s", query_format);
-  g_assert_error (error, AG_ERROR, code);
+  g_assert_error (error, AUTHGEAR_ERROR, code);
 }
 
 static void
@@ -192,23 +192,23 @@ test_redirect_parsing (void)
   g_assert_no_error (error);
   g_assert_cmpstr (code, ==, "abc+d");
 
-  assert_parse_error (r, "code=a&state=wrong%.0s&iss=https://p.example", AG_ERROR_STATE_MISMATCH);
-  assert_parse_error (r, "code=a%.0s&iss=https://p.example", AG_ERROR_STATE_MISMATCH);
-  assert_parse_error (r, "code=a&state=%s&iss=https://evil.example", AG_ERROR_ISSUER_MISMATCH);
-  assert_parse_error (r, "code=a&state=%s", AG_ERROR_ISSUER_MISMATCH);
-  assert_parse_error (r, "code=a&code=b&state=%s&iss=https://p.example", AG_ERROR_INVALID_RESPONSE);
-  assert_parse_error (r, "code=a&state=%s&state=x&iss=https://p.example", AG_ERROR_INVALID_RESPONSE);
-  assert_parse_error (r, "error=access_denied&state=%s&iss=https://p.example", AG_ERROR_ACCESS_DENIED);
-  assert_parse_error (r, "error=server_error&error_description=boom&state=%s&iss=https://p.example", AG_ERROR_PROVIDER);
-  assert_parse_error (r, "state=%s&iss=https://p.example", AG_ERROR_INVALID_RESPONSE);
+  assert_parse_error (r, "code=a&state=wrong%.0s&iss=https://p.example", AUTHGEAR_ERROR_STATE_MISMATCH);
+  assert_parse_error (r, "code=a%.0s&iss=https://p.example", AUTHGEAR_ERROR_STATE_MISMATCH);
+  assert_parse_error (r, "code=a&state=%s&iss=https://evil.example", AUTHGEAR_ERROR_ISSUER_MISMATCH);
+  assert_parse_error (r, "code=a&state=%s", AUTHGEAR_ERROR_ISSUER_MISMATCH);
+  assert_parse_error (r, "code=a&code=b&state=%s&iss=https://p.example", AUTHGEAR_ERROR_INVALID_RESPONSE);
+  assert_parse_error (r, "code=a&state=%s&state=x&iss=https://p.example", AUTHGEAR_ERROR_INVALID_RESPONSE);
+  assert_parse_error (r, "error=access_denied&state=%s&iss=https://p.example", AUTHGEAR_ERROR_ACCESS_DENIED);
+  assert_parse_error (r, "error=server_error&error_description=boom&state=%s&iss=https://p.example", AUTHGEAR_ERROR_PROVIDER);
+  assert_parse_error (r, "state=%s&iss=https://p.example", AUTHGEAR_ERROR_INVALID_RESPONSE);
   /* An error for another sign-in is a state mismatch, not a denial. */
-  assert_parse_error (r, "error=access_denied&state=other%.0s", AG_ERROR_STATE_MISMATCH);
+  assert_parse_error (r, "error=access_denied&state=other%.0s", AUTHGEAR_ERROR_STATE_MISMATCH);
 
   {
     g_autoptr(GError) e = NULL;
     g_autofree char *c = ag_auth_request_parse_redirect (r, "http://localhost:3000/callbackX?code=a", &e);
     g_assert_null (c);
-    g_assert_error (e, AG_ERROR, AG_ERROR_NOT_REDIRECT);
+    g_assert_error (e, AUTHGEAR_ERROR, AUTHGEAR_ERROR_NOT_REDIRECT);
   }
 }
 
@@ -223,7 +223,7 @@ assert_config_error (const char *domain,
   g_autoptr(AgConfig) config = ag_config_new (domain, client_id, NULL, redirect, scopes, &error);
 
   g_assert_null (config);
-  g_assert_error (error, AG_ERROR, AG_ERROR_CONFIGURATION);
+  g_assert_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION);
   if (names != NULL && strstr (error->message, names) == NULL)
     g_error ("message “%s” does not name %s", error->message, names);
 }
@@ -300,14 +300,14 @@ test_dotenv (void)
       g_autoptr(GError) e = NULL;
       g_autoptr(GHashTable) t = ag_dotenv_parse (bad[i], -1, &e);
       g_assert_null (t);
-      g_assert_error (e, AG_ERROR, AG_ERROR_CONFIGURATION);
+      g_assert_error (e, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION);
       g_assert_nonnull (strstr (e->message, "Line 1"));
     }
   {
     g_autoptr(GError) e = NULL;
     g_autoptr(GHashTable) t = ag_dotenv_parse ("A=\xff\xfe\n", -1, &e);
     g_assert_null (t);
-    g_assert_error (e, AG_ERROR, AG_ERROR_CONFIGURATION);
+    g_assert_error (e, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION);
   }
 }
 
@@ -347,7 +347,7 @@ test_dotenv_files (void)
 
       config = ag_app_config_load (NULL, refused[i].path, &e);
       g_assert_null (config);
-      g_assert_error (e, AG_ERROR, AG_ERROR_CONFIGURATION);
+      g_assert_error (e, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION);
       g_assert_nonnull (strstr (e->message, refused[i].says));
       g_assert_nonnull (strstr (e->message, refused[i].path));
       g_assert_cmpint (g_get_monotonic_time () - started, <, 5 * G_USEC_PER_SEC);
@@ -361,7 +361,7 @@ test_dotenv_files (void)
   /* A missing file is no error, and no value came from it. */
   none = ag_app_config_load (NULL, missing, &error);
   g_assert_null (none);
-  g_assert_error (error, AG_ERROR, AG_ERROR_CONFIGURATION);   /* nothing configured at all */
+  g_assert_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION);   /* nothing configured at all */
   g_assert_null (strstr (error->message, missing));
   test_rm_rf (dir);
 }
@@ -401,7 +401,7 @@ test_config_check_setting (void)
       g_assert_cmpstr (result, ==, cases[i].result);
       if (cases[i].result == NULL)
         {
-          g_assert_error (error, AG_ERROR, AG_ERROR_CONFIGURATION);
+          g_assert_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION);
           /* The message names what to fix. */
           if (!g_str_equal (cases[i].variable, "AUTHGEAR_REDIRECT_URI"))
             g_assert_nonnull (strstr (error->message, cases[i].variable));
@@ -638,7 +638,7 @@ expect_invalid (const char *label,
 
   if (verify (token, jwks, NULL, &error))
     g_error ("accepted: %s", label);
-  g_assert_error (error, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN);
+  g_assert_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_ID_TOKEN);
   if (message_part && strstr (error->message, message_part) == NULL)
     g_error ("%s: message “%s” lacks “%s”", label, error->message, message_part);
 }
@@ -688,7 +688,7 @@ test_jwt_bad_signatures (void)
     g_autofree char *unknown_kid = sign ("RS256", "rotated", claims, NULL, 0);
     g_assert_false (verify (unknown_kid, keys.jwks, &unknown, &error));
     g_assert_true (unknown);
-    g_assert_error (error, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN);
+    g_assert_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_ID_TOKEN);
   }
   {
     /* ES256 signature with an RSA kid: algorithm and key must agree. */
@@ -703,7 +703,7 @@ test_jwt_bad_signatures (void)
     g_autoptr(GError) error = NULL;
     /* Not announced by the provider: refused. */
     g_assert_false (ag_jwt_verify_signature (jwt, jwks, only_rs, NULL, &error));
-    g_assert_error (error, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN);
+    g_assert_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_ID_TOKEN);
   }
 }
 
@@ -772,13 +772,13 @@ test_jwt_malformed (void)
       g_autoptr(AgJwt) jwt = ag_jwt_parse (bad[i], &error);
       if (jwt != NULL)
         g_error ("parsed %s", bad[i]);
-      g_assert_error (error, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN);
+      g_assert_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_ID_TOKEN);
     }
   {
     g_autoptr(GError) error = NULL;
     g_autoptr(AgJwks) jwks = ag_jwks_parse ("{\"keys\":[{\"kty\":\"oct\",\"k\":\"AAAA\"}]}", -1, &error);
     g_assert_null (jwks);
-    g_assert_error (error, AG_ERROR, AG_ERROR_DISCOVERY);
+    g_assert_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_DISCOVERY);
   }
 }
 
@@ -829,13 +829,13 @@ test_token_set (void)
       g_assert_true (json_parser_load_from_data (parser, bad[i], -1, NULL));
       t = ag_token_set_new_from_response (json_node_get_object (json_parser_get_root (parser)), ISS, CID, 0, &e);
       g_assert_null (t);
-      g_assert_error (e, AG_ERROR, AG_ERROR_INVALID_RESPONSE);
+      g_assert_error (e, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_RESPONSE);
     }
   {
     g_autoptr(GError) e = NULL;
     g_autoptr(AgTokenSet) t = ag_token_set_deserialize ("{\"version\":1}", &e);
     g_assert_null (t);
-    g_assert_error (e, AG_ERROR, AG_ERROR_INVALID_RESPONSE);
+    g_assert_error (e, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_RESPONSE);
   }
 }
 

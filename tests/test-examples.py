@@ -125,7 +125,16 @@ def readme_snippets():
         assert not missing, f"README {lang} lines not in {path}: {missing}"
 
 
-print("1..5", flush=True)
+def typelib_api():
+    with tempfile.TemporaryDirectory() as tmp:
+        env = environment(tmp)
+        r = subprocess.run(["/usr/bin/python3", os.path.join(SOURCE, "tests", "typelib", "api.py")],
+                           env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and r.stdout == "api ok\n", f"exit {r.returncode}: {r.stderr.strip()[-800:]}"
+    assert not re.search(r"CRITICAL|WARNING", r.stderr), f"GLib complained: {r.stderr.strip()[-500:]}"
+
+
+print("1..6", flush=True)
 check("the README's snippets are lines of the examples", readme_snippets)
 check("the C example signs in through the browser, greets, refreshes and logs out",
       lambda: run_example([EXAMPLE_C]))
@@ -133,4 +142,6 @@ check("the Python example does the same through GObject introspection",
       lambda: run_example(["/usr/bin/python3", os.path.join(SOURCE, "examples", "python", "sign-in.py")]))
 check("the GJS example does the same through the typelib, with promises", run_gjs)
 check("the Vala example does the same through the generated VAPI, with async and yield", run_vala)
+check("through the typelib: FAILED is 0, bad user info is an Authgear error, the runtime version, "
+      "a per-call user agent, get_user_info the same object", typelib_api)
 sys.exit(1 if failed else 0)

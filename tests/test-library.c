@@ -654,13 +654,79 @@ test_user_info_json (void)
   g_assert_no_error (error);
   g_assert_cmpstr (authgear_user_info_get_email (info), ==, "a@example.com");
 
+  /* Bad JSON is said in the library's own domain, never json-glib's. */
   bad = authgear_user_info_new_from_json ("{\"email\":\"a@example.com\"}", &error);
   g_assert_null (bad);
-  g_assert_nonnull (error);
+  g_assert_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_RESPONSE);
   g_clear_error (&error);
   bad = authgear_user_info_new_from_json ("[1]", &error);
   g_assert_null (bad);
-  g_assert_nonnull (error);
+  g_assert_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_RESPONSE);
+  g_clear_error (&error);
+  bad = authgear_user_info_new_from_json ("{\"sub\":", &error);
+  g_assert_null (bad);
+  g_assert_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_RESPONSE);
+}
+
+/* What 1.0 promises a caller, through the public API alone. */
+static void
+test_api_basics (void)
+{
+  char *secret = g_strdup ("not-a-real-token");
+
+  /* As in GLib's domains, code 0 is the failure no other code names. */
+  g_assert_cmpint (AUTHGEAR_ERROR_FAILED, ==, 0);
+  g_assert_cmpint (AUTHGEAR_ERROR_STORAGE_UNAVAILABLE, !=, 0);
+  /* The version the program runs with, beside the one it was built with. */
+  g_assert_cmpuint (authgear_get_major_version (), ==, AUTHGEAR_MAJOR_VERSION);
+  g_assert_cmpuint (authgear_get_minor_version (), ==, AUTHGEAR_MINOR_VERSION);
+  g_assert_cmpuint (authgear_get_micro_version (), ==, AUTHGEAR_MICRO_VERSION);
+  g_assert_null (authgear_check_version (AUTHGEAR_MAJOR_VERSION, 0, 0));
+  g_assert_null (authgear_check_version (AUTHGEAR_MAJOR_VERSION, AUTHGEAR_MINOR_VERSION, AUTHGEAR_MICRO_VERSION));
+  g_assert_nonnull (authgear_check_version (AUTHGEAR_MAJOR_VERSION + 1, 0, 0));
+  g_assert_nonnull (authgear_check_version (AUTHGEAR_MAJOR_VERSION, AUTHGEAR_MINOR_VERSION + 1, 0));
+  /* A secret the library handed out is wiped and freed in one call. */
+  authgear_secret_free (secret);
+  authgear_secret_free (NULL);
+}
+
+/* One call's user agent is an option of that call: the client's own is
+ * never asked, and stays the client's. */
+static void
+test_user_agent_per_call (void)
+{
+  g_autoptr(AuthgearTokenStorage) storage = authgear_transient_token_storage_new ();
+  g_autoptr(TestUserAgent) own = g_object_new (TEST_TYPE_USER_AGENT, NULL);
+  g_autoptr(TestUserAgent) for_call = g_object_new (TEST_TYPE_USER_AGENT, NULL);
+  g_autoptr(AuthgearAuthenticateOptions) options = authgear_authenticate_options_new ();
+  Changes changes = { g_array_new (FALSE, FALSE, sizeof (AuthgearSessionStateChangeReason)) };
+  g_autoptr(AuthgearClient) client = new_client (storage, own, &changes);
+  g_autoptr(AuthgearUserInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *r = NULL;
+  AuthgearUserInfo *first, *second;
+
+  configure (client);
+  authgear_authenticate_options_set_user_agent (options, AUTHGEAR_USER_AGENT (for_call));
+  authgear_client_authenticate_async (client, options, NULL, store_result, &r);
+  info = authgear_client_authenticate_finish (client, wait_for (&r), &error);
+  g_clear_object (&r);
+  g_assert_no_error (error);
+  g_assert_nonnull (info);
+  g_assert_cmpuint (for_call->opened, ==, 1);
+  g_assert_cmpuint (own->opened, ==, 0);
+  g_assert_true (authgear_client_get_user_agent (client) == AUTHGEAR_USER_AGENT (own));
+
+  /* get_user_info: the same object, owned by the client, until the
+   * tokens change. */
+  first = authgear_client_get_user_info (client);
+  second = authgear_client_get_user_info (client);
+  g_assert_nonnull (first);
+  g_assert_true (first == second);
+  g_assert_cmpstr (authgear_user_info_get_sub (first), ==, authgear_user_info_get_sub (info));
+  logout (client);
+  g_assert_null (authgear_client_get_user_info (client));
+  g_array_unref (changes.reasons);
 }
 
 /* The browser user agent: a taken port, a wrong answer, the time limit. */
@@ -788,6 +854,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/library/user-info-json", test_user_info_json);
+  g_test_add_func ("/library/api-basics", test_api_basics);
   g_test_add_func ("/library/redirect-is-answer", test_redirect_is_answer);
   g_test_add_func ("/library/browser/port-taken", test_browser_port_taken);
   g_test_add_func ("/library/browser/waits-for-its-state", test_browser_waits_for_its_state);
@@ -795,6 +862,7 @@ main (int   argc,
   if (g_getenv ("AG_TEST_PROVIDER") != NULL)
     {
       g_test_add_func ("/library/session-states", test_session_states);
+      g_test_add_func ("/library/user-agent-per-call", test_user_agent_per_call);
       g_test_add_func ("/library/failed-sign-in-keeps-session", test_failed_sign_in_keeps_session);
       g_test_add_func ("/library/newer-sign-in-wins", test_newer_sign_in_wins);
       g_test_add_func ("/library/cancel-during-exchange", test_cancel_during_exchange);

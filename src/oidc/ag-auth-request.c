@@ -257,14 +257,14 @@ parse_query (const char  *query,
         {
           ag_secure_free (value);
           ag_secure_strv_free (g_steal_pointer (&pairs));
-          g_set_error (error, AG_ERROR, AG_ERROR_INVALID_RESPONSE, _("The sign-in response is not well formed"));
+          g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_RESPONSE, _("The sign-in response is not well formed"));
           return NULL;
         }
       if (g_hash_table_contains (table, name))
         {
           ag_secure_free (value);
           ag_secure_strv_free (g_steal_pointer (&pairs));
-          g_set_error (error, AG_ERROR, AG_ERROR_INVALID_RESPONSE,
+          g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_RESPONSE,
                        _("The sign-in response repeats the parameter “%s”"), name);
           return NULL;
         }
@@ -320,13 +320,13 @@ ag_auth_request_parse_redirect (AgAuthRequest  *self,
 
   if (!ag_redirect_uri_matches (self->redirect_uri, uri))
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_NOT_REDIRECT, _("The address is not the redirect address"));
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_NOT_REDIRECT, _("The address is not the redirect address"));
       return NULL;
     }
   parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED, NULL);
   if (g_uri_get_fragment (parsed) != NULL)
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_RESPONSE, _("The sign-in response is not well formed"));
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_RESPONSE, _("The sign-in response is not well formed"));
       return NULL;
     }
   params = parse_query (g_uri_get_query (parsed), error);
@@ -337,7 +337,7 @@ ag_auth_request_parse_redirect (AgAuthRequest  *self,
   value = g_hash_table_lookup (params, "state");
   if (!ag_secure_equal (value, self->state))
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_STATE_MISMATCH,
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_STATE_MISMATCH,
                    value ? _("The sign-in response does not belong to this sign-in (state)")
                          : _("The sign-in response has no state"));
       return NULL;
@@ -347,7 +347,7 @@ ag_auth_request_parse_redirect (AgAuthRequest  *self,
   if ((value != NULL && g_strcmp0 (value, self->issuer) != 0) ||
       (value == NULL && self->require_iss))
     {
-      g_set_error_literal (error, AG_ERROR, AG_ERROR_ISSUER_MISMATCH,
+      g_set_error_literal (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_ISSUER_MISMATCH,
                            value != NULL ? _("The sign-in response names another issuer (iss)")
                                          : _("The sign-in response does not name its issuer (iss), though Authgear announces it"));
       return NULL;
@@ -368,13 +368,13 @@ ag_auth_request_parse_redirect (AgAuthRequest  *self,
               *p = ' ';
         }
       if (strcmp (value, "access_denied") == 0)
-        g_set_error (error, AG_ERROR, AG_ERROR_ACCESS_DENIED, "%s%s%s",
+        g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_ACCESS_DENIED, "%s%s%s",
                      _("Access was denied"), safe ? ": " : "", safe ? safe : "");
       else if (strcmp (value, "invalid_scope") == 0)
-        g_set_error (error, AG_ERROR, AG_ERROR_INVALID_SCOPE, "%s%s%s",
+        g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_SCOPE, "%s%s%s",
                      _("Authgear does not allow this app the access it asked for"), safe ? ": " : "", safe ? safe : "");
       else
-        g_set_error (error, AG_ERROR, AG_ERROR_PROVIDER, _("Authgear reported “%s”%s%s"),
+        g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_PROVIDER, _("Authgear reported “%s”%s%s"),
                      g_utf8_validate (value, -1, NULL) && strlen (value) < 64 ? value : "error",
                      safe ? ": " : "", safe ? safe : "");
       return NULL;
@@ -383,7 +383,7 @@ ag_auth_request_parse_redirect (AgAuthRequest  *self,
   value = g_hash_table_lookup (params, "code");
   if (value == NULL || *value == '\0')
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_RESPONSE, _("The sign-in response has no authorization code"));
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_RESPONSE, _("The sign-in response has no authorization code"));
       return NULL;
     }
   return g_strdup (value);

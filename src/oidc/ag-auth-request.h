@@ -93,9 +93,9 @@ gboolean       ag_auth_request_is_answer      (AgAuthRequest *self,
  * ag_auth_request_parse_redirect:
  * Checks a redirect that ag_redirect_uri_matches() accepted and returns the
  * authorization code. Errors: duplicated parameters, missing or wrong
- * state (%AG_ERROR_STATE_MISMATCH), wrong or missing iss
- * (%AG_ERROR_ISSUER_MISMATCH), error=access_denied (%AG_ERROR_ACCESS_DENIED),
- * other error= (%AG_ERROR_PROVIDER), no code (%AG_ERROR_INVALID_RESPONSE).
+ * state (%AUTHGEAR_ERROR_STATE_MISMATCH), wrong or missing iss
+ * (%AUTHGEAR_ERROR_ISSUER_MISMATCH), error=access_denied (%AUTHGEAR_ERROR_ACCESS_DENIED),
+ * other error= (%AUTHGEAR_ERROR_PROVIDER), no code (%AUTHGEAR_ERROR_INVALID_RESPONSE).
  */
 char          *ag_auth_request_parse_redirect (AgAuthRequest *self,
                                                const char    *uri,

@@ -14,7 +14,7 @@ G_DECLARE_FINAL_TYPE (AgConfig, ag_config, AG, CONFIG, GObject)
 /**
  * ag_config_new:
  * Validates the settings and returns a configuration, or %NULL with an
- * %AG_ERROR_CONFIGURATION error naming the setting and why. @domain without a
+ * %AUTHGEAR_ERROR_CONFIGURATION error naming the setting and why. @domain without a
  * scheme means https://; plain http is accepted for loopback hosts only.
  * @client_secret, @redirect_uri and @scopes may be %NULL (defaults apply).
  */

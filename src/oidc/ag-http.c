@@ -82,18 +82,18 @@ return_error (GTask  *task,
   if (data->timed_out)
     {
       g_clear_error (&error);
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_TIMEOUT, _("Authgear did not answer in time"));
+      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_TIMEOUT, _("Authgear did not answer in time"));
     }
-  else if (error->domain == AG_ERROR || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  else if (error->domain == AUTHGEAR_ERROR || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_task_return_error (task, error);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     {
       g_clear_error (&error);
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_TIMEOUT, _("Authgear did not answer in time"));
+      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_TIMEOUT, _("Authgear did not answer in time"));
     }
   else
     {
-      GError *wrapped = g_error_new (AG_ERROR, AG_ERROR_NETWORK, _("Authgear could not be reached: %s"), error->message);
+      GError *wrapped = g_error_new (AUTHGEAR_ERROR, AUTHGEAR_ERROR_NETWORK, _("Authgear could not be reached: %s"), error->message);
       g_clear_error (&error);
       g_task_return_error (task, wrapped);
     }
@@ -125,7 +125,7 @@ read_cb (GObject      *object,
     }
   if (data->body->len + g_bytes_get_size (chunk) > AG_HTTP_MAX_BODY)
     {
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_RESPONSE,
+      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_RESPONSE,
                                _("Authgear’s answer is larger than %d bytes"), AG_HTTP_MAX_BODY);
       return;
     }
@@ -165,7 +165,7 @@ send_cb (GObject      *object,
    * redirect would be followed: none is. */
   if (SOUP_STATUS_IS_REDIRECTION (soup_message_get_status (data->msg)))
     {
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_PROVIDER,
+      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_PROVIDER,
                                _("Authgear answered with a redirect (HTTP %u), which is not followed"),
                                soup_message_get_status (data->msg));
       return;
@@ -253,7 +253,7 @@ ag_http_parse_json_object (GBytes      *body,
       (root = json_parser_get_root (parser)) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (root))
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_RESPONSE,
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_RESPONSE,
                    _("Authgear’s %s is not a JSON object"), what);
       return NULL;
     }

@@ -19,7 +19,7 @@ SoupSession *ag_http_session_new      (void);
  * ag_http_send_async:
  * Sends @msg and reads at most %AG_HTTP_MAX_BODY bytes of the answer within
  * the deadline. A larger body, a network failure or the deadline give
- * %AG_ERROR_INVALID_RESPONSE, %AG_ERROR_NETWORK or %AG_ERROR_TIMEOUT.
+ * %AUTHGEAR_ERROR_INVALID_RESPONSE, %AUTHGEAR_ERROR_NETWORK or %AUTHGEAR_ERROR_TIMEOUT.
  */
 void         ag_http_send_async       (SoupSession          *session,
                                        SoupMessage          *msg,
@@ -32,7 +32,7 @@ GBytes      *ag_http_send_finish      (SoupSession          *session,
 
 /**
  * ag_http_parse_json_object:
- * Parses @body as one JSON object, or sets %AG_ERROR_INVALID_RESPONSE with
+ * Parses @body as one JSON object, or sets %AUTHGEAR_ERROR_INVALID_RESPONSE with
  * @what (a translated noun such as "token response") in the message.
  */
 JsonObject  *ag_http_parse_json_object (GBytes              *body,

@@ -184,13 +184,13 @@ ag_jwks_parse (const char  *json,
   root = parse_object (json, length);
   if (root == NULL)
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_DISCOVERY, _("The provider’s key set is not a JSON object"));
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_DISCOVERY, _("The provider’s key set is not a JSON object"));
       return NULL;
     }
   keys_node = json_object_get_member (root, "keys");
   if (keys_node == NULL || !JSON_NODE_HOLDS_ARRAY (keys_node))
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_DISCOVERY, _("The provider’s key set has no “keys” list"));
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_DISCOVERY, _("The provider’s key set has no “keys” list"));
       return NULL;
     }
   keys = json_node_get_array (keys_node);
@@ -214,7 +214,7 @@ ag_jwks_parse (const char  *json,
   if (jwks->keys->len == 0)
     {
       ag_jwks_unref (jwks);
-      g_set_error (error, AG_ERROR, AG_ERROR_DISCOVERY, _("The provider’s key set has no usable signing key"));
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_DISCOVERY, _("The provider’s key set has no usable signing key"));
       return NULL;
     }
   return jwks;
@@ -313,14 +313,14 @@ ag_jwt_parse (const char  *compact,
   len = compact ? strnlen (compact, MAX_JWT_LENGTH + 1) : 0;
   if (len == 0 || len > MAX_JWT_LENGTH)
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN, _("The identity token is missing or too long"));
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_ID_TOKEN, _("The identity token is missing or too long"));
       return NULL;
     }
   dot1 = strchr (compact, '.');
   dot2 = dot1 ? strchr (dot1 + 1, '.') : NULL;
   if (dot1 == NULL || dot2 == NULL || strchr (dot2 + 1, '.') != NULL)
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN, _("The identity token is not a signed JWT"));
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_ID_TOKEN, _("The identity token is not a signed JWT"));
       return NULL;
     }
 
@@ -329,24 +329,24 @@ ag_jwt_parse (const char  *compact,
   jwt->claims = decode_part (dot1 + 1, dot2 - dot1 - 1);
   if (jwt->header == NULL || jwt->claims == NULL)
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN, _("The identity token’s header or claims are not JSON objects"));
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_ID_TOKEN, _("The identity token’s header or claims are not JSON objects"));
       return NULL;
     }
   if (string_member (jwt->header, "alg") == NULL)
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN, _("The identity token names no algorithm"));
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_ID_TOKEN, _("The identity token names no algorithm"));
       return NULL;
     }
   if (json_object_has_member (jwt->header, "crit"))
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN, _("The identity token uses extensions this program does not know"));
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_ID_TOKEN, _("The identity token uses extensions this program does not know"));
       return NULL;
     }
   jwt->signature = ag_base64url_decode (dot2 + 1, strlen (dot2 + 1), &jwt->signature_len);
   if (jwt->signature == NULL || jwt->signature_len == 0)
     {
       g_clear_pointer (&jwt->signature, g_free);
-      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN, _("The identity token has no signature"));
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_ID_TOKEN, _("The identity token has no signature"));
       return NULL;
     }
   jwt->signing_input = g_strndup (compact, dot2 - compact);
@@ -408,13 +408,13 @@ ag_jwt_verify_signature (AgJwt               *jwt,
   else
     {
       /* none, HS256 (keyed with the secret or a public key) and the rest. */
-      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN,
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_ID_TOKEN,
                    _("The identity token uses the algorithm “%s”, which is not accepted"), alg);
       return FALSE;
     }
   if (!g_strv_contains (allowed_algs, alg))
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN,
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_ID_TOKEN,
                    _("The identity token uses the algorithm “%s”, which the provider does not announce"), alg);
       return FALSE;
     }
@@ -424,14 +424,14 @@ ag_jwt_verify_signature (AgJwt               *jwt,
     {
       if (unknown_kid)
         *unknown_kid = TRUE;
-      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN,
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_ID_TOKEN,
                    kid ? _("The identity token is signed with a key the provider does not publish")
                        : _("The identity token does not say which of the provider’s keys signed it"));
       return FALSE;
     }
   if (jwk->is_ec != want_ec || (jwk->alg != NULL && strcmp (jwk->alg, alg) != 0))
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN,
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_ID_TOKEN,
                    _("The identity token’s algorithm does not match its key"));
       return FALSE;
     }
@@ -446,7 +446,7 @@ ag_jwt_verify_signature (AgJwt               *jwt,
       /* JWS carries ECDSA as R || S; GnuTLS wants DER. */
       if (jwt->signature_len != 64)
         {
-          g_set_error (error, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN, _("The identity token’s signature is not valid"));
+          g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_ID_TOKEN, _("The identity token’s signature is not valid"));
           return FALSE;
         }
       r.data = jwt->signature;
@@ -455,7 +455,7 @@ ag_jwt_verify_signature (AgJwt               *jwt,
       s.size = 32;
       if (gnutls_encode_rs_value (&out, &r, &s) != 0)
         {
-          g_set_error (error, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN, _("The identity token’s signature is not valid"));
+          g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_ID_TOKEN, _("The identity token’s signature is not valid"));
           return FALSE;
         }
       der = g_memdup2 (out.data, out.size);
@@ -473,7 +473,7 @@ ag_jwt_verify_signature (AgJwt               *jwt,
   if (rc < 0)
     {
       g_debug ("Signature check failed: %s", gnutls_strerror (rc));
-      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN, _("The identity token’s signature is not valid"));
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_ID_TOKEN, _("The identity token’s signature is not valid"));
       return FALSE;
     }
   return TRUE;
@@ -501,7 +501,7 @@ ag_jwt_check_id_token (AgJwt       *jwt,
 
   if (g_strcmp0 (string_member (claims, "iss"), issuer) != 0)
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN,
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_ID_TOKEN,
                    _("The identity token was issued by another issuer (iss)"));
       return FALSE;
     }
@@ -527,7 +527,7 @@ ag_jwt_check_id_token (AgJwt       *jwt,
     }
   if (!aud_ok)
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN,
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_ID_TOKEN,
                    _("The identity token is not meant for this application (aud)"));
       return FALSE;
     }
@@ -536,20 +536,20 @@ ag_jwt_check_id_token (AgJwt       *jwt,
   if ((n_aud > 1 && azp == NULL) ||
       (json_object_has_member (claims, "azp") && g_strcmp0 (azp, client_id) != 0))
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN,
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_ID_TOKEN,
                    _("The identity token was issued to another party (azp)"));
       return FALSE;
     }
 
   if (!ag_json_get_int (claims, "exp", &exp) || exp + AG_JWT_CLOCK_SKEW <= now)
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN,
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_ID_TOKEN,
                    _("The identity token has expired (exp)"));
       return FALSE;
     }
   if (!ag_json_get_int (claims, "iat", &iat) || iat > now + AG_JWT_CLOCK_SKEW)
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN,
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_ID_TOKEN,
                    _("The identity token has no valid issue time (iat)"));
       return FALSE;
     }
@@ -558,7 +558,7 @@ ag_jwt_check_id_token (AgJwt       *jwt,
     const char *sub = string_member (claims, "sub");
     if (sub == NULL || *sub == '\0')
       {
-        g_set_error (error, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN,
+        g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_ID_TOKEN,
                      _("The identity token names no subject (sub)"));
         return FALSE;
       }
@@ -566,7 +566,7 @@ ag_jwt_check_id_token (AgJwt       *jwt,
 
   if (nonce != NULL && g_strcmp0 (string_member (claims, "nonce"), nonce) != 0)
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN,
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_ID_TOKEN,
                    _("The identity token does not belong to this sign-in (nonce)"));
       return FALSE;
     }

@@ -44,7 +44,7 @@ JsonObject  *ag_jwt_get_claims            (AgJwt         *jwt);
  * `kid` (or the only key when there is no `kid`). @allowed_algs is the
  * provider's `id_token_signing_alg_values_supported` (%NULL: RS256); `none`
  * and HMAC algorithms are never accepted. An unknown `kid` gives
- * %AG_ERROR_INVALID_ID_TOKEN with @unknown_kid set, so the caller can fetch
+ * %AUTHGEAR_ERROR_INVALID_ID_TOKEN with @unknown_kid set, so the caller can fetch
  * the JWKS again once.
  */
 gboolean     ag_jwt_verify_signature      (AgJwt               *jwt,

@@ -184,7 +184,7 @@ new_token_message (AgOidcClient *self,
   return msg;
 }
 
-/* Maps a token endpoint answer to a token set or an AG_ERROR. */
+/* Maps a token endpoint answer to a token set or an AUTHGEAR_ERROR. */
 static AgTokenSet *
 parse_token_answer (AgOidcClient  *self,
                     SoupMessage   *msg,
@@ -202,17 +202,17 @@ parse_token_answer (AgOidcClient  *self,
       const char *oauth_error = ag_json_get_string (object, "error");
 
       if (g_strcmp0 (oauth_error, "invalid_grant") == 0)
-        g_set_error (error, AG_ERROR, AG_ERROR_INVALID_GRANT,
+        g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_GRANT,
                      _("Authgear no longer accepts this sign-in (invalid_grant)"));
       else if (g_strcmp0 (oauth_error, "invalid_client") == 0 || g_strcmp0 (oauth_error, "unauthorized_client") == 0)
-        g_set_error (error, AG_ERROR, AG_ERROR_CLIENT_REJECTED,
+        g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CLIENT_REJECTED,
                      _("Authgear refused this app’s client ID or secret (%s). Check them in Preferences."),
                      oauth_error);
       else if (oauth_error != NULL && g_utf8_validate (oauth_error, -1, NULL) && strlen (oauth_error) < 64)
-        g_set_error (error, AG_ERROR, AG_ERROR_PROVIDER,
+        g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_PROVIDER,
                      _("Authgear refused the token request (%s)"), oauth_error);
       else
-        g_set_error (error, AG_ERROR, AG_ERROR_PROVIDER,
+        g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_PROVIDER,
                      _("Authgear answered the token request with HTTP %u"), status);
       return NULL;
     }
@@ -343,12 +343,12 @@ jwks_ready (GObject      *object,
       /* Without keys the token cannot be checked: never accept it. A
        * second fetch that failed on the way says so, not "not valid". */
       if (ag_error_is_cancelled (error) ||
-          (ex->refetched && error->domain == AG_ERROR &&
-           (error->code == AG_ERROR_NETWORK || error->code == AG_ERROR_TIMEOUT)))
+          (ex->refetched && error->domain == AUTHGEAR_ERROR &&
+           (error->code == AUTHGEAR_ERROR_NETWORK || error->code == AUTHGEAR_ERROR_TIMEOUT)))
         g_task_return_error (task, error);
       else
         {
-          g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN, "%s", error->message);
+          g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_ID_TOKEN, "%s", error->message);
           g_error_free (error);
         }
       return;
@@ -392,7 +392,7 @@ jwks_ready (GObject      *object,
   sub = ag_json_get_string (ag_jwt_get_claims (ex->jwt), "sub");
   if (ex->expected_sub != NULL && g_strcmp0 (sub, ex->expected_sub) != 0)
     {
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN,
+      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_ID_TOKEN,
                                _("The refreshed identity token names another user (sub)"));
       return;
     }
@@ -484,7 +484,7 @@ token_answered (GObject      *object,
       /* A plain %d: xgettext cannot read a format built from macros. */
       int minutes = (int) MIN ((ABS (ex->clock_offset) + 30) / 60, 999999);
 
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_CLOCK_SKEW,
+      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CLOCK_SKEW,
                                ex->clock_offset > 0
                                ? g_dngettext (GETTEXT_PACKAGE,
                                               "This computer’s clock is %d minute behind Authgear’s. Set the date and time, then try again.",
@@ -503,7 +503,7 @@ token_answered (GObject      *object,
     {
       if (ex->nonce != NULL)
         {
-          g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN,
+          g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_ID_TOKEN,
                                    _("Authgear sent no identity token"));
           return;
         }
@@ -596,9 +596,9 @@ fresh_id_token_answered (GObject      *object,
   if (soup_message_get_status (msg) != SOUP_STATUS_OK || id_token == NULL)
     {
       if (g_strcmp0 (ag_json_get_string (answer, "error"), "invalid_grant") == 0)
-        g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_GRANT, _("Authgear no longer knows this session"));
+        g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_GRANT, _("Authgear no longer knows this session"));
       else
-        g_task_return_new_error (task, AG_ERROR, AG_ERROR_PROVIDER,
+        g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_PROVIDER,
                                  _("Authgear did not give a new ID token (HTTP %u)"), soup_message_get_status (msg));
       return;
     }
@@ -670,10 +670,10 @@ settings_action_answered (GObject      *object,
     }
   answer = ag_http_parse_json_object (body, _("settings action response"), NULL);
   if (g_strcmp0 (answer ? ag_json_get_string (answer, "error") : NULL, "invalid_grant") == 0)
-    g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_GRANT,
+    g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_GRANT,
                              _("Authgear no longer accepts this change (invalid_grant)"));
   else
-    g_task_return_new_error (task, AG_ERROR, AG_ERROR_PROVIDER,
+    g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_PROVIDER,
                              _("Authgear answered the change with HTTP %u"), soup_message_get_status (msg));
 }
 
@@ -773,13 +773,13 @@ ag_oidc_client_refresh_async (AgOidcClient        *self,
 
   if (ag_token_set_get_refresh_token (current) == NULL)
     {
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_GRANT,
+      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_GRANT,
                                _("The session has no refresh token: sign in again"));
       return;
     }
   if (!ag_provider_is_discovered (self->provider))
     {
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_DISCOVERY, _("The provider’s configuration is not loaded"));
+      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_DISCOVERY, _("The provider’s configuration is not loaded"));
       return;
     }
 
@@ -841,13 +841,13 @@ userinfo_answered (GObject      *object,
   status = soup_message_get_status (msg);
   if (status == SOUP_STATUS_UNAUTHORIZED)
     {
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_UNAUTHORIZED,
+      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_UNAUTHORIZED,
                                _("Authgear did not accept the access token for the profile (HTTP 401)"));
       return;
     }
   if (status != SOUP_STATUS_OK)
     {
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_PROVIDER,
+      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_PROVIDER,
                                _("Authgear answered the profile request with HTTP %u"), status);
       return;
     }
@@ -859,7 +859,7 @@ userinfo_answered (GObject      *object,
     }
   if (g_strcmp0 (ag_json_get_string (object_, "sub"), expected_sub) != 0)
     {
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_USERINFO_MISMATCH,
+      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_USERINFO_MISMATCH,
                                _("The profile Authgear sent belongs to another user"));
       return;
     }
@@ -886,7 +886,7 @@ ag_oidc_client_fetch_userinfo_async (AgOidcClient        *self,
   endpoint = ag_provider_get_userinfo_endpoint (self->provider);
   if (endpoint == NULL)
     {
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_DISCOVERY, _("The provider has no userinfo endpoint"));
+      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_DISCOVERY, _("The provider has no userinfo endpoint"));
       return;
     }
   g_object_set_data_full (G_OBJECT (task), "sub", g_strdup (ag_token_set_get_subject (tokens)), g_free);
@@ -926,7 +926,7 @@ revoke_answered (GObject      *object,
     }
   if (soup_message_get_status (msg) != SOUP_STATUS_OK)
     {
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_PROVIDER,
+      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_PROVIDER,
                                _("Authgear answered the revocation with HTTP %u"), soup_message_get_status (msg));
       return;
     }
@@ -1007,10 +1007,10 @@ app_session_token_answered (GObject      *object,
 
       /* A refresh token Authgear no longer knows: the session is over. */
       if (g_strcmp0 (reason, "InvalidGrant") == 0)
-        g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_GRANT,
+        g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_GRANT,
                                  _("Authgear no longer knows this session"));
       else
-        g_task_return_new_error (task, AG_ERROR, AG_ERROR_PROVIDER,
+        g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_PROVIDER,
                                  _("Authgear refused the app session token (HTTP %u, %s)"),
                                  soup_message_get_status (msg), reason ? reason : "-");
       return;
@@ -1020,7 +1020,7 @@ app_session_token_answered (GObject      *object,
   token = part ? ag_json_get_string (part, "app_session_token") : NULL;
   if (token == NULL || *token == '\0')
     {
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_RESPONSE,
+      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_RESPONSE,
                                _("Authgear sent an app session token response without a token"));
       return;
     }
@@ -1052,7 +1052,7 @@ ag_oidc_client_app_session_token_async (AgOidcClient        *self,
   g_task_set_source_tag (task, ag_oidc_client_app_session_token_async);
   if (ag_token_set_get_refresh_token (tokens) == NULL)
     {
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_GRANT,
+      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_GRANT,
                                _("This session has no refresh token (scope offline_access)"));
       return;
     }
@@ -1174,7 +1174,7 @@ end_session_answered (GObject      *object,
   else if (error != NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_new_error (task, AG_ERROR, AG_ERROR_PROVIDER,
+    g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_PROVIDER,
                              _("Authgear answered the end of the session with HTTP %u"), status);
 }
 

@@ -10,7 +10,7 @@ G_BEGIN_DECLS
 
 /* The largest difference between this computer's clock and Authgear's (in
  * seconds, read from the token answer's Date header) that a sign-in accepts;
- * AppAuth allows as much for iat. Beyond it: %AG_ERROR_CLOCK_SKEW. */
+ * AppAuth allows as much for iat. Beyond it: %AUTHGEAR_ERROR_CLOCK_SKEW. */
 #define AG_OIDC_MAX_CLOCK_OFFSET (10 * 60)
 
 #define AG_TYPE_OIDC_CLIENT (ag_oidc_client_get_type ())
@@ -42,7 +42,7 @@ AgTokenSet   *ag_oidc_client_exchange_code_finish (AgOidcClient       *self,
  * ag_oidc_client_refresh_async:
  * Uses @current's refresh token. Single-flight: while one refresh runs,
  * further calls wait for it and share its result. A refreshed ID token must
- * keep `iss` and `sub`. %AG_ERROR_INVALID_GRANT means the session is over.
+ * keep `iss` and `sub`. %AUTHGEAR_ERROR_INVALID_GRANT means the session is over.
  */
 void          ag_oidc_client_refresh_async       (AgOidcClient        *self,
                                                   AgTokenSet          *current,
@@ -79,7 +79,7 @@ gboolean      ag_oidc_client_revoke_finish       (AgOidcClient        *self,
  * Asks Authgear for an app session token for @tokens' refresh token (POST
  * {origin}/oauth2/app_session_token): a one-time credential, valid for 5
  * minutes, that opens Authgear's pages (settings) signed in. A refresh
- * token Authgear no longer knows gives %AG_ERROR_INVALID_GRANT. Free the
+ * token Authgear no longer knows gives %AUTHGEAR_ERROR_INVALID_GRANT. Free the
  * token with ag_secure_free().
  */
 void          ag_oidc_client_app_session_token_async (AgOidcClient    *self,

@@ -117,7 +117,7 @@ take_endpoint (JsonObject  *object,
     {
       if (required)
         {
-          g_set_error (error, AG_ERROR, AG_ERROR_DISCOVERY,
+          g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_DISCOVERY,
                        _("The provider’s configuration has no %s"), name);
           return FALSE;
         }
@@ -125,7 +125,7 @@ take_endpoint (JsonObject  *object,
     }
   if (!ag_url_is_secure (value))
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_DISCOVERY,
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_DISCOVERY,
                    _("The provider’s %s is not an https:// address"), name);
       return FALSE;
     }
@@ -173,13 +173,13 @@ ag_provider_parse_metadata (AgProvider  *self,
   object = ag_http_parse_json_object (bytes, _("configuration document"), &local_error);
   if (object == NULL)
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_DISCOVERY, "%s", local_error->message);
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_DISCOVERY, "%s", local_error->message);
       return FALSE;
     }
 
   if (g_strcmp0 (ag_json_get_string (object, "issuer"), self->issuer) != 0)
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_ISSUER_MISMATCH,
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_ISSUER_MISMATCH,
                    _("The provider says its issuer is not %s: check AUTHGEAR_DOMAIN"), self->issuer);
       return FALSE;
     }
@@ -282,18 +282,18 @@ discovery_fetched (GObject      *object,
   if (body == NULL)
     {
       if (ag_error_is_cancelled (error) ||
-          (error->domain == AG_ERROR && (error->code == AG_ERROR_NETWORK || error->code == AG_ERROR_TIMEOUT)))
+          (error->domain == AUTHGEAR_ERROR && (error->code == AUTHGEAR_ERROR_NETWORK || error->code == AUTHGEAR_ERROR_TIMEOUT)))
         g_task_return_error (task, error);
       else
         {
-          g_task_return_new_error (task, AG_ERROR, AG_ERROR_DISCOVERY, "%s", error->message);
+          g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_DISCOVERY, "%s", error->message);
           g_error_free (error);
         }
       return;
     }
   if (soup_message_get_status (msg) != SOUP_STATUS_OK)
     {
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_DISCOVERY,
+      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_DISCOVERY,
                                _("The provider’s configuration could not be read (HTTP %u): check AUTHGEAR_DOMAIN"),
                                soup_message_get_status (msg));
       return;
@@ -318,7 +318,7 @@ discover_from_network (AgProvider *self,
 
   if (msg == NULL)
     {
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_CONFIGURATION, _("AUTHGEAR_DOMAIN is not a valid address"));
+      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION, _("AUTHGEAR_DOMAIN is not a valid address"));
       g_object_unref (task);
       return;
     }
@@ -529,7 +529,7 @@ jwks_fetched (GObject      *object,
     }
   if (soup_message_get_status (op->msg) != SOUP_STATUS_OK)
     {
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_DISCOVERY,
+      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_DISCOVERY,
                                _("The provider’s signing keys could not be fetched (HTTP %u)"),
                                soup_message_get_status (op->msg));
       return;

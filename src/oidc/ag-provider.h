@@ -27,8 +27,8 @@ AgProvider  *ag_provider_new                (SoupSession  *session,
  * ag_provider_parse_metadata:
  * Validates a discovery document for @issuer: the issuer equal, the
  * authorization, token and JWKS endpoints present, every endpoint https (or
- * loopback http). Returns %FALSE with %AG_ERROR_DISCOVERY or
- * %AG_ERROR_ISSUER_MISMATCH.
+ * loopback http). Returns %FALSE with %AUTHGEAR_ERROR_DISCOVERY or
+ * %AUTHGEAR_ERROR_ISSUER_MISMATCH.
  */
 gboolean     ag_provider_parse_metadata     (AgProvider   *self,
                                              const char   *json,

@@ -330,7 +330,7 @@ save_tokens (AgSession *self,
 {
   if (self->store == NULL)
     {
-      g_autoptr(GError) error = g_error_new (AG_ERROR, AG_ERROR_KEYRING_UNAVAILABLE, _("The keyring is not available"));
+      g_autoptr(GError) error = g_error_new (AUTHGEAR_ERROR, AUTHGEAR_ERROR_STORAGE_UNAVAILABLE, _("The keyring is not available"));
       set_persistent (self, FALSE);
       set_last_error (self, error);
       g_task_return_boolean (task, TRUE);
@@ -415,7 +415,7 @@ with_discovery (AgSession      *self,
 }
 
 /* Starts @next (after discovery) for an operation that needs a signed-in
- * session; without one the task fails with %AG_ERROR_INVALID_GRANT. */
+ * session; without one the task fails with %AUTHGEAR_ERROR_INVALID_GRANT. */
 static void
 run_signed_in (AgSession           *self,
                GCancellable        *cancellable,
@@ -431,7 +431,7 @@ run_signed_in (AgSession           *self,
   if (self->tokens == NULL ||
       (self->state != AG_SESSION_STATE_SIGNED_IN && self->state != AG_SESSION_STATE_SIGNING_IN))
     {
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_GRANT, _("Nobody is signed in"));
+      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_GRANT, _("Nobody is signed in"));
       g_object_unref (task);
       return;
     }
@@ -471,16 +471,16 @@ refreshed_cb (GObject      *object,
     {
       /* Logged out or signed in anew meanwhile: this result is stale. */
       g_clear_error (&error);
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_STALE, _("The session changed during the refresh"));
+      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_STALE, _("The session changed during the refresh"));
       g_object_unref (task);
       return;
     }
   if (tokens == NULL)
     {
       set_last_error (self, error);
-      if (g_error_matches (error, AG_ERROR, AG_ERROR_INVALID_GRANT))
+      if (g_error_matches (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_GRANT))
         ended_by_provider (self);
-      else if (g_error_matches (error, AG_ERROR, AG_ERROR_CLIENT_REJECTED))
+      else if (g_error_matches (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CLIENT_REJECTED))
         {
           /* Asking again with the same credentials cannot help: no more
            * automatic refresh; the window says so and offers Preferences.
@@ -660,7 +660,7 @@ profile_fetched_cb (GObject      *object,
   GError *error = NULL;
 
   userinfo = ag_oidc_client_fetch_userinfo_finish (AG_OIDC_CLIENT (object), result, &error);
-  if (userinfo == NULL && g_error_matches (error, AG_ERROR, AG_ERROR_UNAUTHORIZED) &&
+  if (userinfo == NULL && g_error_matches (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_UNAUTHORIZED) &&
       !op_of (task)->refreshed)
     {
       /* The access token was refused before its time: refresh once. */
@@ -678,7 +678,7 @@ profile_fetched_cb (GObject      *object,
     }
   if (generation != self->generation)
     {
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_STALE, _("The session changed while the profile was read"));
+      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_STALE, _("The session changed while the profile was read"));
       g_object_unref (task);
       return;
     }
@@ -733,7 +733,7 @@ account_op_failed (AgSession *self,
                    GTask     *task,
                    GError    *error)
 {
-  if (g_error_matches (error, AG_ERROR, AG_ERROR_INVALID_GRANT) && op_of (task)->generation == self->generation)
+  if (g_error_matches (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_GRANT) && op_of (task)->generation == self->generation)
     {
       set_last_error (self, error);
       ended_by_provider (self);
@@ -751,9 +751,9 @@ account_op_run (AgSession      *self,
                 AfterDiscovery  next)
 {
   if (self->tokens == NULL || self->state != AG_SESSION_STATE_SIGNED_IN)
-    g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_GRANT, _("Nobody is signed in"));
+    g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_GRANT, _("Nobody is signed in"));
   else if (!allowed)
-    g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_SCOPE, "%s", refusal);
+    g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_SCOPE, "%s", refusal);
   else
     {
       with_discovery (self, task, next);
@@ -1189,14 +1189,14 @@ reauthenticated_cb (GObject      *object,
     }
   if (self->tokens == NULL || g_strcmp0 (ag_token_set_get_subject (fresh), ag_token_set_get_subject (self->tokens)) != 0)
     {
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_USERINFO_MISMATCH,
+      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_USERINFO_MISMATCH,
                                _("Another account confirmed: the session here is not theirs"));
       g_object_unref (task);
       return;
     }
   if (auth_time_of (fresh) < now - REAUTHENTICATION_MAX_AGE - AG_JWT_CLOCK_SKEW)
     {
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_INVALID_ID_TOKEN,
+      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_ID_TOKEN,
                                _("Authgear did not ask you again (the sign-in time is old)"));
       g_object_unref (task);
       return;
@@ -1333,7 +1333,7 @@ ag_session_complete_sign_in_async (AgSession           *self,
   action = g_steal_pointer (&self->pending_action);
   if (request == NULL)
     {
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_NO_PENDING_SIGN_IN, _("No sign-in is in progress"));
+      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_NO_PENDING_SIGN_IN, _("No sign-in is in progress"));
       g_object_unref (task);
       return;
     }
@@ -1342,7 +1342,7 @@ ag_session_complete_sign_in_async (AgSession           *self,
     {
       /* Authgear does not give this client full access: the next sign-in
        * asks for the guide's scopes only, and account management is off. */
-      if (g_error_matches (error, AG_ERROR, AG_ERROR_INVALID_SCOPE) &&
+      if (g_error_matches (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_SCOPE) &&
           strstr (ag_auth_request_get_scopes (request), AG_FULL_ACCESS_SCOPE) != NULL)
         {
           g_debug ("Full access refused: signing in without it");

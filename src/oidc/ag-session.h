@@ -129,7 +129,7 @@ gboolean        ag_session_reload_profile_finish (AgSession           *self,
 /* An app session token for this session (free it with ag_secure_free()):
  * a one-time credential, valid 5 minutes, that opens Authgear's pages
  * (settings) signed in. When Authgear no longer knows the session
- * (%AG_ERROR_INVALID_GRANT) the session ends here too. */
+ * (%AUTHGEAR_ERROR_INVALID_GRANT) the session ends here too. */
 void            ag_session_app_session_token_async  (AgSession        *self,
                                                   GCancellable        *cancellable,
                                                   GAsyncReadyCallback  callback,
@@ -140,8 +140,8 @@ char           *ag_session_app_session_token_finish (AgSession        *self,
 
 /* The URL of Authgear's settings page for this session, opened signed in
  * with a fresh app session token (free it with ag_secure_free(): it holds
- * the token). Needs full access (%AG_ERROR_INVALID_SCOPE without it);
- * %AG_ERROR_INVALID_GRANT ends the session as above. @options gives the
+ * the token). Needs full access (%AUTHGEAR_ERROR_INVALID_SCOPE without it);
+ * %AUTHGEAR_ERROR_INVALID_GRANT ends the session as above. @options gives the
  * page's languages and colour scheme. */
 void            ag_session_open_settings_async   (AgSession           *self,
                                                   const AgAuthOptions *options,

@@ -108,18 +108,18 @@ ag_token_set_new_from_response (JsonObject  *response,
 
   if (access_token == NULL || *access_token == '\0')
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_RESPONSE, _("Authgear’s token response has no access token"));
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_RESPONSE, _("Authgear’s token response has no access token"));
       return NULL;
     }
   if (token_type == NULL || g_ascii_strcasecmp (token_type, "Bearer") != 0)
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_RESPONSE, _("Authgear’s token response is not of type Bearer"));
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_RESPONSE, _("Authgear’s token response is not of type Bearer"));
       return NULL;
     }
   if (json_object_has_member (response, "expires_in") &&
       (!ag_json_get_int (response, "expires_in", &expires_in) || expires_in < 0))
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_RESPONSE, _("Authgear’s token response has an invalid expiry"));
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_RESPONSE, _("Authgear’s token response has an invalid expiry"));
       return NULL;
     }
   expires_in = MIN (expires_in, (gint64) 366 * 24 * 3600);
@@ -216,7 +216,7 @@ ag_token_set_deserialize (const char  *text,
       ag_json_get_string (object, "access_token") == NULL)
     {
       wipe_object_tokens (object);
-      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_RESPONSE, _("The stored session is not valid"));
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_RESPONSE, _("The stored session is not valid"));
       return NULL;
     }
 
@@ -229,7 +229,7 @@ ag_token_set_deserialize (const char  *text,
   if (!ag_json_get_int (object, "issued_at", &self->issued_at) || !ag_json_get_int (object, "expires_at", &self->expires_at))
     {
       wipe_object_tokens (object);
-      g_set_error (error, AG_ERROR, AG_ERROR_INVALID_RESPONSE, _("The stored session is not valid"));
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_RESPONSE, _("The stored session is not valid"));
       return NULL;
     }
   self->response = copy_object (response);

@@ -14,7 +14,7 @@ G_DECLARE_FINAL_TYPE (AgTokenSet, ag_token_set, AG, TOKEN_SET, GObject)
  * Validates a token endpoint response: a JSON object with a non-empty
  * `access_token` and `token_type` Bearer (any case). @now is seconds since the
  * epoch; `expires_in` becomes an absolute expiry. Errors are
- * %AG_ERROR_INVALID_RESPONSE.
+ * %AUTHGEAR_ERROR_INVALID_RESPONSE.
  */
 AgTokenSet  *ag_token_set_new_from_response (JsonObject  *response,
                                              const char  *issuer,

@@ -94,7 +94,7 @@ return_keyring_error (GTask  *task,
       return;
     }
   g_debug ("Keyring: %s", error->message);
-  g_task_return_new_error (task, AG_ERROR, AG_ERROR_KEYRING_UNAVAILABLE,
+  g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_STORAGE_UNAVAILABLE,
                            _("The keyring is not available: %s"), error->message);
   g_error_free (error);
 }

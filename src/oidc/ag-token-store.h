@@ -18,7 +18,7 @@ G_DECLARE_FINAL_TYPE (AgTokenStore, ag_token_store, AG, TOKEN_STORE, GObject)
  * A store in the Secret Service under the schema named @schema_name (the
  * application ID). Every item has the attributes issuer and client_id; the
  * session item holds the whole token set as JSON. Any failure to reach the
- * Secret Service is %AG_ERROR_KEYRING_UNAVAILABLE.
+ * Secret Service is %AUTHGEAR_ERROR_STORAGE_UNAVAILABLE.
  */
 AgTokenStore *ag_token_store_new             (const char          *schema_name);
 

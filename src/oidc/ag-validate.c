@@ -73,13 +73,13 @@ validate_domain (const char  *domain,
 
   if (domain == NULL || *domain == '\0')
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION,
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
                    _("AUTHGEAR_DOMAIN is not set: give your Authgear project’s endpoint, for example https://myapp.authgear.cloud"));
       return NULL;
     }
   if (has_bad_chars (domain))
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION,
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
                    _("AUTHGEAR_DOMAIN contains spaces or control characters"));
       return NULL;
     }
@@ -92,26 +92,26 @@ validate_domain (const char  *domain,
   uri = g_uri_parse (with_scheme, G_URI_FLAGS_NONE, &local_error);
   if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION,
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
                    _("AUTHGEAR_DOMAIN “%s” is not a valid address"), domain);
       return NULL;
     }
   if (g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL || g_uri_get_userinfo (uri) != NULL)
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION,
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
                    _("AUTHGEAR_DOMAIN must not contain a user name, a query or a fragment"));
       return NULL;
     }
   if (g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") != 0 &&
       g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") != 0)
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION,
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
                    _("AUTHGEAR_DOMAIN must be an https:// address"));
       return NULL;
     }
   if (!ag_url_is_secure (with_scheme))
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION,
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
                    _("AUTHGEAR_DOMAIN must use https://; plain http:// is allowed only for this computer (localhost, 127.0.0.1, ::1)"));
       return NULL;
     }
@@ -135,19 +135,19 @@ validate_redirect_uri (const char  *redirect_uri,
   if (uri == NULL || has_bad_chars (redirect_uri) ||
       g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION,
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
                    _("The redirect URI “%s” is not a valid address"), redirect_uri);
       return FALSE;
     }
   if (g_uri_get_fragment (uri) != NULL)
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION,
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
                    _("The redirect URI must not contain a fragment"));
       return FALSE;
     }
   if (!ag_url_is_secure (redirect_uri))
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION,
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
                    _("The redirect URI must be https://, or http:// on this computer (localhost)"));
       return FALSE;
     }
@@ -160,13 +160,13 @@ validate_client_id (const char  *client_id,
 {
   if (client_id == NULL || *client_id == '\0')
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION,
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
                    _("AUTHGEAR_CLIENT_ID is not set: copy it from your application in the Authgear portal"));
       return FALSE;
     }
   if (has_bad_chars (client_id) || strlen (client_id) > 256)
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION,
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
                    _("AUTHGEAR_CLIENT_ID contains spaces or control characters"));
       return FALSE;
     }
@@ -179,7 +179,7 @@ validate_client_secret (const char  *client_secret,
 {
   if (client_secret != NULL && *client_secret != '\0' && has_bad_chars (client_secret))
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION,
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
                    _("AUTHGEAR_CLIENT_SECRET contains spaces or control characters"));
       return FALSE;
     }
@@ -194,14 +194,14 @@ validate_scopes (const char  *scopes,
 
   if (!g_strv_contains ((const char * const *) scope_list, "openid"))
     {
-      g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION,
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
                    _("AUTHGEAR_SCOPES must include “openid”"));
       return FALSE;
     }
   for (const char *p = scopes; *p; p++)
     if (g_ascii_iscntrl (*p) || *p == '"' || *p == '\\')
       {
-        g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION,
+        g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
                      _("AUTHGEAR_SCOPES contains characters that are not allowed"));
         return FALSE;
       }
@@ -233,6 +233,6 @@ ag_config_check_setting (const char  *variable,
         value = AG_DEFAULT_REDIRECT_URI;
       return validate_redirect_uri (value, error) ? g_strdup (value) : NULL;
     }
-  g_set_error (error, AG_ERROR, AG_ERROR_CONFIGURATION, _("%s is not a setting of Authgear Login"), variable);
+  g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION, _("%s is not a setting of Authgear Login"), variable);
   return NULL;
 }

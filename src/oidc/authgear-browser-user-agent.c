@@ -169,7 +169,7 @@ timeout_cb (gpointer user_data)
   Wait *wait = g_task_get_task_data (task);
 
   wait->timeout_id = 0;
-  finish (task, NULL, g_error_new_literal (AG_ERROR, AG_ERROR_TIMEOUT,
+  finish (task, NULL, g_error_new_literal (AUTHGEAR_ERROR, AUTHGEAR_ERROR_TIMEOUT,
                                            _("The browser did not come back in time")));
   return G_SOURCE_REMOVE;
 }
@@ -211,8 +211,8 @@ launched_cb (GObject      *object,
           finish (task, NULL, error);
           return;
         }
-      failed = g_error_new (AG_ERROR, AG_ERROR_CONFIGURATION,
-                                    _("No web browser could be opened: %s"), error->message);
+      failed = g_error_new (AUTHGEAR_ERROR, AUTHGEAR_ERROR_BROWSER_UNAVAILABLE,
+                            _("No web browser could be opened: %s"), error->message);
 
       g_error_free (error);
       finish (task, NULL, failed);
@@ -243,7 +243,7 @@ open_async (AuthgearUserAgent   *agent,
 
       if (!ag_loopback_supports (redirect_uri))
         {
-          g_task_return_new_error (task, AG_ERROR, AG_ERROR_CONFIGURATION,
+          g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
                                    _("The browser can only come back to an http address on this computer with a port, such as http://localhost:3000/callback, not %s"),
                                    redirect_uri);
           return;
@@ -260,7 +260,7 @@ open_async (AuthgearUserAgent   *agent,
                                      _("Another program is using port %d. The browser’s return would reach that program, so the browser was not opened. Close that program and try again."),
                                      g_uri_get_port (parsed));
           else
-            g_task_return_new_error (task, AG_ERROR, AG_ERROR_CONFIGURATION,
+            g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_BROWSER_UNAVAILABLE,
                                      _("Cannot wait for the browser on %s: %s"), redirect_uri, error->message);
           return;
         }

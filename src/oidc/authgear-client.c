@@ -28,6 +28,7 @@ struct _AuthgearAuthenticateOptions
   AuthgearColorScheme color_scheme;
   char *prompt;
   gboolean sso_enabled;
+  AuthgearUserAgent *user_agent;   /* NULL: the client's */
 };
 
 G_DEFINE_BOXED_TYPE (AuthgearAuthenticateOptions, authgear_authenticate_options,
@@ -60,6 +61,8 @@ authgear_authenticate_options_copy (AuthgearAuthenticateOptions *self)
   copy = g_memdup2 (self, sizeof *self);
   copy->ui_locales = g_strdup (self->ui_locales);
   copy->prompt = g_strdup (self->prompt);
+  if (self->user_agent != NULL)
+    g_object_ref (copy->user_agent);
   return copy;
 }
 
@@ -76,7 +79,28 @@ authgear_authenticate_options_free (AuthgearAuthenticateOptions *self)
     return;
   g_free (self->ui_locales);
   g_free (self->prompt);
+  g_clear_object (&self->user_agent);
   g_free (self);
+}
+
+/**
+ * authgear_authenticate_options_set_user_agent:
+ * @self: options
+ * @user_agent: (nullable): what shows Authgear's pages for this call, or
+ *   %NULL for the client's #AuthgearClient:user-agent
+ *
+ * Shows this call's pages with @user_agent: an embedded web view for one
+ * sign-in, say, while the client's own user agent (the browser) stays for
+ * its other calls.
+ */
+void
+authgear_authenticate_options_set_user_agent (AuthgearAuthenticateOptions *self,
+                                              AuthgearUserAgent           *user_agent)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (user_agent == NULL || AUTHGEAR_IS_USER_AGENT (user_agent));
+
+  g_set_object (&self->user_agent, user_agent);
 }
 
 /**
@@ -193,6 +217,7 @@ struct _AuthgearClient
 
   AgSession *session;
   AuthgearSessionState state;
+  AuthgearUserInfo *user_info;   /* built from the tokens at the first get */
 };
 
 enum
@@ -287,6 +312,7 @@ session_state_cb (AgSession      *session,
 static void
 session_tokens_cb (AuthgearClient *self)
 {
+  g_clear_object (&self->user_info);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER_INFO]);
 }
 
@@ -320,7 +346,7 @@ ensure_session (AuthgearClient  *self,
     return self->session;
   if (self->endpoint == NULL || self->client_id == NULL)
     {
-      g_set_error_literal (error, AG_ERROR, AG_ERROR_CONFIGURATION,
+      g_set_error_literal (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
                            _("The Authgear endpoint and client ID are required"));
       return NULL;
     }
@@ -343,6 +369,7 @@ authgear_client_dispose (GObject *object)
   AuthgearClient *self = AUTHGEAR_CLIENT (object);
 
   g_clear_object (&self->session);
+  g_clear_object (&self->user_info);
   g_clear_object (&self->token_storage);
   g_clear_object (&self->user_agent);
   G_OBJECT_CLASS (authgear_client_parent_class)->dispose (object);
@@ -390,7 +417,7 @@ authgear_client_get_property (GObject    *object,
       g_value_set_object (value, authgear_client_get_user_agent (self));
       break;
     case PROP_USER_INFO:
-      g_value_take_object (value, authgear_client_get_user_info (self));
+      g_value_set_object (value, authgear_client_get_user_info (self));
       break;
     case PROP_LAST_ERROR:
       g_value_set_boxed (value, authgear_client_get_last_error (self));
@@ -857,7 +884,7 @@ flow_completed_cb (GObject      *object,
   GError *error = NULL;
 
   if (!ag_session_complete_sign_in_finish (AG_SESSION (object), result, &error) &&
-      g_error_matches (error, AG_ERROR, AG_ERROR_INVALID_SCOPE) && !flow->scope_retried &&
+      g_error_matches (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_SCOPE) && !flow->scope_retried &&
       ag_session_get_full_access_refused (AG_SESSION (object)))
     {
       /* Authgear does not give this client full access: once, the same
@@ -904,7 +931,7 @@ flow_opened_cb (GObject      *object,
   if (uri == NULL)
     {
       ag_session_cancel_sign_in (self->session, flow->serial);
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_NOT_REDIRECT,
+      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_NOT_REDIRECT,
                                _("The user agent did not come back to the redirect URI"));
       return;
     }
@@ -914,7 +941,7 @@ flow_opened_cb (GObject      *object,
   if (serial != 0 && serial != flow->serial)
     {
       ag_secure_free (uri);
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_NO_PENDING_SIGN_IN,
+      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_NO_PENDING_SIGN_IN,
                                _("Another sign-in began after this one"));
       return;
     }
@@ -990,7 +1017,8 @@ flow_start (AuthgearClient              *self,
   flow->ag.color_scheme = flow->options->color_scheme == AUTHGEAR_COLOR_SCHEME_LIGHT ? "light"
                         : flow->options->color_scheme == AUTHGEAR_COLOR_SCHEME_DARK ? "dark" : NULL;
   flow->ag.sso_enabled = flow->options->sso_enabled;
-  flow->user_agent = g_object_ref (authgear_client_get_user_agent (self));
+  flow->user_agent = g_object_ref (flow->options->user_agent ? flow->options->user_agent
+                                                             : authgear_client_get_user_agent (self));
 
   if (session != NULL)
     flow_begin (g_steal_pointer (&task));
@@ -1287,16 +1315,20 @@ authgear_client_get_access_token (AuthgearClient *self)
  * authgear_client_get_user_info:
  * @self: a #AuthgearClient
  *
- * The user info last read, without the network.
+ * The user info last read, without the network. The same object until the
+ * session's tokens change (#AuthgearClient:user-info is notified then):
+ * take a reference to keep it longer.
  *
- * Returns: (transfer full) (nullable): the user info, or %NULL when nobody
+ * Returns: (transfer none) (nullable): the user info, or %NULL when nobody
  *   is signed in
  */
 AuthgearUserInfo *
 authgear_client_get_user_info (AuthgearClient *self)
 {
   g_return_val_if_fail (AUTHGEAR_IS_CLIENT (self), NULL);
-  return self->session ? user_info_of (self->session) : NULL;
+  if (self->user_info == NULL && self->session != NULL)
+    self->user_info = user_info_of (self->session);
+  return self->user_info;
 }
 
 /**
@@ -1305,7 +1337,7 @@ authgear_client_get_user_info (AuthgearClient *self)
  *
  * Why the work the client does by itself last failed: a refresh in the
  * background (the network, or %AUTHGEAR_ERROR_CLIENT_REJECTED), the token
- * storage (%AUTHGEAR_ERROR_KEYRING_UNAVAILABLE: the session is then kept
+ * storage (%AUTHGEAR_ERROR_STORAGE_UNAVAILABLE: the session is then kept
  * for this run only), or the session Authgear ended
  * (%AUTHGEAR_SESSION_STATE_CHANGE_REASON_INVALID). Cleared when that work
  * succeeds again.
@@ -1406,7 +1438,7 @@ profile_reloaded_cb (GObject      *object,
     }
   info = user_info_of (AG_SESSION (object));
   if (info == NULL)
-    g_task_return_new_error (task, AG_ERROR, AG_ERROR_UNAUTHORIZED, _("Nobody is signed in"));
+    g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_UNAUTHORIZED, _("Nobody is signed in"));
   else
     g_task_return_pointer (task, info, g_object_unref);
 }
@@ -1437,7 +1469,7 @@ authgear_client_fetch_user_info_async (AuthgearClient      *self,
     return;
   if (ag_session_get_tokens (session) == NULL)
     {
-      g_task_return_new_error (task, AG_ERROR, AG_ERROR_UNAUTHORIZED, _("Nobody is signed in"));
+      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_UNAUTHORIZED, _("Nobody is signed in"));
       return;
     }
   ag_session_reload_profile_async (session, cancellable, profile_reloaded_cb, g_steal_pointer (&task));

@@ -123,6 +123,9 @@ void                         authgear_authenticate_options_set_prompt       (Aut
 AUTHGEAR_AVAILABLE_IN_ALL
 void                         authgear_authenticate_options_set_sso_enabled  (AuthgearAuthenticateOptions *self,
                                                                              gboolean                     sso_enabled);
+AUTHGEAR_AVAILABLE_IN_ALL
+void                         authgear_authenticate_options_set_user_agent   (AuthgearAuthenticateOptions *self,
+                                                                             AuthgearUserAgent           *user_agent);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AuthgearAuthenticateOptions, authgear_authenticate_options_free)
 

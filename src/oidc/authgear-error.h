@@ -21,6 +21,7 @@ G_BEGIN_DECLS
 
 /**
  * AuthgearError:
+ * @AUTHGEAR_ERROR_FAILED: a failure none of the other codes names.
  * @AUTHGEAR_ERROR_STALE: the result no longer applies: the session was
  *   signed out or signed in anew while the operation ran.
  * @AUTHGEAR_ERROR_NETWORK: Authgear could not be reached.
@@ -40,7 +41,8 @@ G_BEGIN_DECLS
  * @AUTHGEAR_ERROR_USERINFO_MISMATCH: the user info names another subject.
  * @AUTHGEAR_ERROR_INVALID_GRANT: Authgear no longer knows the session: the
  *   person has to sign in again.
- * @AUTHGEAR_ERROR_KEYRING_UNAVAILABLE: the token storage cannot be used.
+ * @AUTHGEAR_ERROR_STORAGE_UNAVAILABLE: the #AuthgearTokenStorage cannot be
+ *   used (for the keyring storage: no Secret Service, or it refused).
  * @AUTHGEAR_ERROR_NOT_REDIRECT: an address is not the redirect URI.
  * @AUTHGEAR_ERROR_NO_PENDING_SIGN_IN: no sign-in is waiting for an answer.
  * @AUTHGEAR_ERROR_UNAUTHORIZED: there is no session, or it does not allow
@@ -51,11 +53,14 @@ G_BEGIN_DECLS
  *   Authgear's.
  * @AUTHGEAR_ERROR_INVALID_SCOPE: Authgear does not allow this client a
  *   scope it asked for.
+ * @AUTHGEAR_ERROR_BROWSER_UNAVAILABLE: the person's web browser could not be
+ *   opened, or the redirect URI cannot take the browser's return.
  *
  * The ways an operation can fail that a caller can act on.
  */
 typedef enum
 {
+  AUTHGEAR_ERROR_FAILED,
   AUTHGEAR_ERROR_STALE,
   AUTHGEAR_ERROR_NETWORK,
   AUTHGEAR_ERROR_TIMEOUT,
@@ -69,13 +74,14 @@ typedef enum
   AUTHGEAR_ERROR_INVALID_ID_TOKEN,
   AUTHGEAR_ERROR_USERINFO_MISMATCH,
   AUTHGEAR_ERROR_INVALID_GRANT,
-  AUTHGEAR_ERROR_KEYRING_UNAVAILABLE,
+  AUTHGEAR_ERROR_STORAGE_UNAVAILABLE,
   AUTHGEAR_ERROR_NOT_REDIRECT,
   AUTHGEAR_ERROR_NO_PENDING_SIGN_IN,
   AUTHGEAR_ERROR_UNAUTHORIZED,
   AUTHGEAR_ERROR_CLIENT_REJECTED,
   AUTHGEAR_ERROR_CLOCK_SKEW,
   AUTHGEAR_ERROR_INVALID_SCOPE,
+  AUTHGEAR_ERROR_BROWSER_UNAVAILABLE,
 } AuthgearError;
 
 AUTHGEAR_AVAILABLE_IN_ALL

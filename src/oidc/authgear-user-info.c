@@ -2,6 +2,8 @@
 /* AuthgearUserInfo: who is signed in, as Authgear's SDKs describe a user. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <json-glib/json-glib.h>
 
 #include "authgear-user-info-private.h"
@@ -220,34 +222,42 @@ _authgear_user_info_new (JsonObject *userinfo,
  * Reads user info from JSON, such as what authgear_user_info_to_json()
  * gave earlier.
  *
- * Returns: (transfer full): the user info, or %NULL when @json is not a
- *   JSON object with a string `sub`
+ * Returns: (transfer full): the user info, or %NULL with
+ *   %AUTHGEAR_ERROR_INVALID_RESPONSE when @json is not a JSON object with a
+ *   string `sub`
  */
 AuthgearUserInfo *
 authgear_user_info_new_from_json (const char  *json,
                                   GError     **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) parse_error = NULL;
   AuthgearUserInfo *self;
   JsonNode *root;
 
   g_return_val_if_fail (json != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!json_parser_load_from_data (parser, json, -1, error))
-    return NULL;
+  /* json-glib is the library's own business: its errors are said in the
+   * library's domain. */
+  if (!json_parser_load_from_data (parser, json, -1, &parse_error))
+    {
+      g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_RESPONSE,
+                   _("User info is not valid JSON: %s"), parse_error->message);
+      return NULL;
+    }
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
-      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
-                           "User info is not a JSON object");
+      g_set_error_literal (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_RESPONSE,
+                           _("User info is not a JSON object"));
       return NULL;
     }
   self = _authgear_user_info_new (json_node_get_object (root), NULL);
   if (authgear_user_info_get_sub (self) == NULL)
     {
-      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
-                           "User info has no subject (sub)");
+      g_set_error_literal (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_RESPONSE,
+                           _("User info has no subject (sub)"));
       g_object_unref (self);
       return NULL;
     }
