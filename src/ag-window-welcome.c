@@ -125,10 +125,17 @@ ag_window_settings_action_done (AgWindow     *self,
                                 AgSignInKind  kind,
                                 const GError *error)
 {
-  if (error == NULL)
-    ag_window_toast (self, kind == AG_SIGN_IN_DELETE_ACCOUNT
-                           ? _("Your account was deleted. Its session is gone from this computer.")
-                           : _("Your email address was changed"));
+  /* A deleted account cannot come back: said until the person dismisses
+   * it, not for a few seconds they may have looked away. */
+  if (error == NULL && kind == AG_SIGN_IN_DELETE_ACCOUNT)
+    {
+      AdwToast *toast = adw_toast_new (_("Your account was deleted. Its session is gone from this computer."));
+
+      adw_toast_set_timeout (toast, 0);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+    }
+  else if (error == NULL)
+    ag_window_toast (self, _("Your email address was changed"));
   /* Cancelled on Authgear's page, or here: nothing changed. */
   else if (ag_error_is_cancelled (error) || g_error_matches (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_ACCESS_DENIED))
     ag_window_toast (self, _("Nothing was changed"));

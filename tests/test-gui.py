@@ -646,8 +646,9 @@ def scenario_change_email_and_delete_account():
         code = outbox_code("carol.new@example.com", before)
         time.sleep(SLOW)
         type_into_page(code)
-        assert text(lambda t: t.startswith("carol.new@example.com")) is not None, "Welcome does not show the new address"
+        # The toast first: it goes after a few seconds.
         assert text(lambda t: t == "Your email address was changed") is not None, "the change was not said"
+        assert text(lambda t: t.startswith("carol.new@example.com")) is not None, "Welcome does not show the new address"
 
         refresh = json.loads(stored_session())["response"]["refresh_token"]
         started = http_json("/dev/stats")["settings_action"]
@@ -658,8 +659,9 @@ def scenario_change_email_and_delete_account():
         shot("delete-account")
         focus_window()
         subprocess.run(["xdotool", "key", "Return"], check=True)
-        assert text(lambda t: t == "Welcome Guest") is not None, "still signed in after Delete Account"
+        # Said until dismissed (a deleted account cannot come back).
         assert text(lambda t: t.startswith("Your account was deleted")) is not None, "the deletion was not said"
+        assert text(lambda t: t == "Welcome Guest") is not None, "still signed in after Delete Account"
         assert wait_for(lambda: stored_session() == ""), "the keyring kept the deleted account's session"
     finally:
         stop_app(proc)
