@@ -219,32 +219,6 @@ logout_activated (GtkWidget  *widget,
   authgear_client_logout_async (self->client, NULL, logged_out_cb, g_object_ref (self));
 }
 
-/* Whether Authgear can ask this person again: full access, and the ID
- * token says so. */
-static gboolean
-can_reauthenticate (AgWindow *self)
-{
-  AuthgearUserInfo *info = self->client ? authgear_client_get_user_info (self->client) : NULL;
-
-  return info != NULL && authgear_client_get_full_access (self->client) &&
-         authgear_user_info_get_can_reauthenticate (info);
-}
-
-/* Whether the person proved who they are within the last 5 minutes
- * (AG_REAUTHENTICATE_AFTER_SECONDS in tests). */
-static gboolean
-recently_authenticated (AgWindow *self)
-{
-  g_autoptr(GDateTime) auth_time = authgear_client_get_auth_time (self->client);
-  const char *env = g_getenv ("AG_REAUTHENTICATE_AFTER_SECONDS");
-  guint64 max_age = 5 * 60;
-
-  if (env != NULL)
-    g_ascii_string_to_unsigned (env, 10, 0, max_age, &max_age, NULL);
-  return auth_time != NULL &&
-         g_date_time_to_unix (auth_time) > g_get_real_time () / G_USEC_PER_SEC - (gint64) max_age;
-}
-
 static void
 reveal_activated (GtkWidget  *widget,
                   const char *action_name,
@@ -253,8 +227,9 @@ reveal_activated (GtkWidget  *widget,
   AgWindow *self = AG_WINDOW (widget);
 
   /* Showing the tokens first asks Authgear to confirm it is still this
-   * person, when Authgear can and the last proof is over 5 minutes old. */
-  if (!self->reveal && can_reauthenticate (self) && !recently_authenticated (self))
+   * person, when the library says so (it can ask, and the last proof is
+   * over 5 minutes old). */
+  if (!self->reveal && self->client != NULL && authgear_client_get_reauthentication_needed (self->client))
     {
       gtk_toggle_button_set_active (self->reveal_button, FALSE);
       ag_window_start_reauthentication (self);

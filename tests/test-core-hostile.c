@@ -12,8 +12,9 @@
 #include "ag-error.h"
 #include "ag-http.h"
 #include "ag-oidc-client.h"
+#include "ag-flow.h"
 #include "ag-session.h"
-#include "ag-session-private.h"
+#include "ag-test-hooks.h"
 #include "ag-token-store.h"
 #include "test-util.h"
 
@@ -172,31 +173,57 @@ clear_store (void)
   g_object_unref (result);
 }
 
-/* A whole sign-in; the redirect it got back in *redirect_out. */
+/* Completes @flow with @redirect. */
 static gboolean
-sign_in (AgSession  *session,
-         char      **redirect_out,
-         GError    **error)
+complete (AgFlow      *flow,
+          const char  *redirect,
+          GError     **error)
 {
+  GAsyncResult *result = NULL;
+  gboolean ok;
+
+  ag_flow_complete_async (flow, redirect, NULL, test_store_result, &result);
+  ok = ag_flow_complete_finish (flow, test_wait_for (&result), error);
+  g_clear_object (&result);
+  return ok;
+}
+
+/* A whole sign-in; its flow and the redirect it got back in *flow_out and
+ * *redirect_out. */
+static gboolean
+sign_in_flow (AgSession  *session,
+              AgFlow    **flow_out,
+              char      **redirect_out,
+              GError    **error)
+{
+  g_autoptr(AgFlow) flow = ag_flow_new (session, AG_FLOW_SIGN_IN, NULL, NULL);
   GAsyncResult *result = NULL;
   g_autofree char *url = NULL;
   g_autofree char *redirect = NULL;
   gboolean ok;
 
-  ag_session_begin_sign_in_async (session, NULL, NULL, test_store_result, &result);
-  url = ag_session_begin_sign_in_finish (session, test_wait_for (&result), error);
+  ag_flow_begin_async (flow, NULL, test_store_result, &result);
+  url = ag_flow_begin_finish (flow, test_wait_for (&result), error);
   g_clear_object (&result);
   if (url == NULL)
     return FALSE;
 
   redirect = follow_authorization (url);
   g_assert_true (ag_session_is_redirect (session, redirect));
-  ag_session_complete_sign_in_async (session, redirect, NULL, test_store_result, &result);
-  ok = ag_session_complete_sign_in_finish (session, test_wait_for (&result), error);
-  g_clear_object (&result);
+  ok = complete (flow, redirect, error);
+  if (flow_out)
+    *flow_out = g_steal_pointer (&flow);
   if (redirect_out)
     *redirect_out = g_steal_pointer (&redirect);
   return ok;
+}
+
+static gboolean
+sign_in (AgSession  *session,
+         char      **redirect_out,
+         GError    **error)
+{
+  return sign_in_flow (session, NULL, redirect_out, error);
 }
 
 static void
@@ -228,7 +255,6 @@ assert_outcome (AgSession    *session,
   g_assert_error ((GError *) error, AUTHGEAR_ERROR, expected);
   /* Refused: the sign-in is over (or never began), and nobody is signed in. */
   g_assert_cmpint (ag_session_get_state (session), !=, AG_SESSION_STATE_SIGNED_IN);
-  g_assert_cmpint (ag_session_get_state (session), !=, AG_SESSION_STATE_SIGNING_IN);
   g_assert_null (ag_session_get_tokens (session));
   stored = stored_tokens (name);
   g_assert_null (stored);
@@ -460,20 +486,19 @@ test_replay_and_unsolicited (void)
 {
   g_autoptr(AgSession) session = NULL;
   g_autoptr(AgSession) fresh = NULL;
+  g_autoptr(AgFlow) flow = NULL;
+  g_autoptr(AgFlow) unbegun = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *redirect = NULL;
   g_autofree char *refresh_before = NULL;
-  GAsyncResult *result = NULL;
 
   reset_case ("valid-rs256");
   session = new_session ("valid-rs256", FALSE);
-  g_assert_true (sign_in (session, &redirect, &error));
+  g_assert_true (sign_in_flow (session, &flow, &redirect, &error));
   g_assert_no_error (error);
   refresh_before = g_strdup (ag_token_set_get_refresh_token (ag_session_get_tokens (session)));
 
-  ag_session_complete_sign_in_async (session, redirect, NULL, test_store_result, &result);
-  g_assert_false (ag_session_complete_sign_in_finish (session, test_wait_for (&result), &error));
-  g_clear_object (&result);
+  g_assert_false (complete (flow, redirect, &error));
   record ("replayed-callback", "the same callback URL again after success", AUTHGEAR_ERROR_NO_PENDING_SIGN_IN, error);
   g_assert_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_NO_PENDING_SIGN_IN);
   g_clear_error (&error);
@@ -483,9 +508,8 @@ test_replay_and_unsolicited (void)
   g_assert_cmpint (count_of ("valid-rs256", "token"), ==, 1);
 
   fresh = new_session ("valid-rs256", FALSE);
-  ag_session_complete_sign_in_async (fresh, redirect, NULL, test_store_result, &result);
-  g_assert_false (ag_session_complete_sign_in_finish (fresh, test_wait_for (&result), &error));
-  g_clear_object (&result);
+  unbegun = ag_flow_new (fresh, AG_FLOW_SIGN_IN, NULL, NULL);
+  g_assert_false (complete (unbegun, redirect, &error));
   record ("unsolicited-callback", "a callback with no sign-in pending", AUTHGEAR_ERROR_NO_PENDING_SIGN_IN, error);
   g_assert_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_NO_PENDING_SIGN_IN);
   g_assert_cmpint (ag_session_get_state (fresh), !=, AG_SESSION_STATE_SIGNED_IN);

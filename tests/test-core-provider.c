@@ -21,6 +21,7 @@
 #include "ag-http.h"
 #include "ag-oidc-client.h"
 #include "ag-secure.h"
+#include "ag-flow.h"
 #include "ag-session.h"
 #include "ag-token-store.h"
 #include "test-util.h"
@@ -82,20 +83,22 @@ sign_in (AgSession *session)
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
   g_autofree char *redirect = NULL;
+  AgSessionState before = ag_session_get_state (session);
+  g_autoptr(AgFlow) flow = ag_flow_new (session, AG_FLOW_SIGN_IN, NULL, NULL);
 
-  ag_session_begin_sign_in_async (session, NULL, NULL, test_store_result, &result);
-  url = ag_session_begin_sign_in_finish (session, test_wait_for (&result), &error);
+  ag_flow_begin_async (flow, NULL, test_store_result, &result);
+  url = ag_flow_begin_finish (flow, test_wait_for (&result), &error);
   g_clear_object (&result);
   g_assert_no_error (error);
-  /* The session says so itself while the person is on Authgear's pages. */
-  g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_SIGNING_IN);
-  g_assert_cmpint (ag_session_get_reason (session), ==, AG_SESSION_REASON_SIGN_IN_STARTED);
+  /* While the person is on Authgear's pages, the session is what it was:
+   * the request is the flow's. */
+  g_assert_cmpint (ag_session_get_state (session), ==, before);
 
   redirect = test_browser_sign_in (url);
   if (!ag_session_is_redirect (session, redirect))
     g_error ("the provider did not redirect to the redirect URI: %s", redirect);
-  ag_session_complete_sign_in_async (session, redirect, NULL, test_store_result, &result);
-  g_assert_true (ag_session_complete_sign_in_finish (session, test_wait_for (&result), &error));
+  ag_flow_complete_async (flow, redirect, NULL, test_store_result, &result);
+  g_assert_true (ag_flow_complete_finish (flow, test_wait_for (&result), &error));
   g_clear_object (&result);
   g_assert_no_error (error);
   g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_SIGNED_IN);
@@ -145,11 +148,13 @@ test_public_client_flow (void)
   g_assert_nonnull (stored);
   assert_same_secret (ag_token_set_get_refresh_token (stored), ag_token_set_get_refresh_token (tokens));
 
-  /* A replayed callback finds nothing pending. */
+  /* A callback for a flow that made no request finds nothing to
+   * complete (test-core-hostile replays one on the flow that made it). */
   {
     g_autoptr(GError) e = NULL;
-    ag_session_complete_sign_in_async (session, "http://localhost:3000/callback?code=x&state=y", NULL, test_store_result, &result);
-    g_assert_false (ag_session_complete_sign_in_finish (session, test_wait_for (&result), &e));
+    g_autoptr(AgFlow) unbegun = ag_flow_new (session, AG_FLOW_SIGN_IN, NULL, NULL);
+    ag_flow_complete_async (unbegun, "http://localhost:3000/callback?code=x&state=y", NULL, test_store_result, &result);
+    g_assert_false (ag_flow_complete_finish (unbegun, test_wait_for (&result), &e));
     g_clear_object (&result);
     g_assert_error (e, AUTHGEAR_ERROR, AUTHGEAR_ERROR_NO_PENDING_SIGN_IN);
     g_assert_cmpint (ag_session_get_state (session), ==, AG_SESSION_STATE_SIGNED_IN);
@@ -499,19 +504,21 @@ test_no_full_access (void)
   g_autofree char *redirect = NULL;
   char *settings;
 
-  ag_session_begin_sign_in_async (session, NULL, NULL, test_store_result, &result);
-  url = ag_session_begin_sign_in_finish (session, test_wait_for (&result), &error);
+  g_autoptr(AgFlow) flow = ag_flow_new (session, AG_FLOW_SIGN_IN, NULL, NULL);
+
+  ag_flow_begin_async (flow, NULL, test_store_result, &result);
+  url = ag_flow_begin_finish (flow, test_wait_for (&result), &error);
   g_clear_object (&result);
   g_assert_no_error (error);
   g_assert_nonnull (strstr (url, "full-access"));
   redirect = test_browser_sign_in (url);
-  ag_session_complete_sign_in_async (session, redirect, NULL, test_store_result, &result);
-  g_assert_false (ag_session_complete_sign_in_finish (session, test_wait_for (&result), &error));
+  ag_flow_complete_async (flow, redirect, NULL, test_store_result, &result);
+  g_assert_false (ag_flow_complete_finish (flow, test_wait_for (&result), &error));
   g_clear_object (&result);
   g_assert_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_SCOPE);
   g_clear_error (&error);
   g_assert_true (ag_session_get_full_access_refused (session));
-  g_assert_cmpint (ag_session_get_state (session), !=, AG_SESSION_STATE_SIGNING_IN);
+  g_assert_cmpint (ag_session_get_state (session), !=, AG_SESSION_STATE_SIGNED_IN);
 
   sign_in (session);
   g_assert_false (ag_session_get_full_access (session));

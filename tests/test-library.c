@@ -550,6 +550,32 @@ test_cancel_during_exchange (void)
   g_array_unref (changes.reasons);
 }
 
+/* The library decides when something sensitive asks the person again:
+ * never without a session, not right after a sign-in, and once the last
+ * proof is older than the reauthentication window (0 s here). */
+static void
+test_reauthentication_needed (void)
+{
+  g_autoptr(AuthgearTokenStorage) storage = authgear_transient_token_storage_new ();
+  g_autoptr(TestUserAgent) agent = g_object_new (TEST_TYPE_USER_AGENT, NULL);
+  Changes changes = { g_array_new (FALSE, FALSE, sizeof (AuthgearSessionStateChangeReason)) };
+  g_autoptr(AuthgearClient) client = new_client (storage, agent, &changes);
+  g_autofree char *token = NULL;
+  g_autoptr(GDateTime) auth_time = NULL;
+
+  g_assert_false (authgear_client_get_reauthentication_needed (client));
+  token = signed_in (client);
+  auth_time = authgear_client_get_auth_time (client);
+  g_assert_nonnull (auth_time);
+  g_assert_true (authgear_client_get_full_access (client));
+  g_assert_true (authgear_user_info_get_can_reauthenticate (authgear_client_get_user_info (client)));
+  g_assert_false (authgear_client_get_reauthentication_needed (client));
+  g_setenv ("AG_REAUTHENTICATE_AFTER_SECONDS", "0", TRUE);
+  g_assert_true (authgear_client_get_reauthentication_needed (client));
+  g_unsetenv ("AG_REAUTHENTICATE_AFTER_SECONDS");
+  g_array_unref (changes.reasons);
+}
+
 /* A sign-in begun while a reauthentication waits for the person: it
  * completes as a sign-in (not through the reauthentication's path), the
  * session is signed in, and Manage Account works. */
@@ -867,6 +893,7 @@ main (int   argc,
       g_test_add_func ("/library/newer-sign-in-wins", test_newer_sign_in_wins);
       g_test_add_func ("/library/cancel-during-exchange", test_cancel_during_exchange);
       g_test_add_func ("/library/sign-in-during-reauthentication", test_sign_in_during_reauthentication);
+      g_test_add_func ("/library/reauthentication-needed", test_reauthentication_needed);
     }
   status = g_test_run ();
   g_remove (mimeapps);

@@ -1,14 +1,68 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Test hooks of AgSession: not for the app. */
+/* What the flows (ag-flow.c) need of AgSession: the parts they build on,
+ * and the one call each uses to hand over its result. */
 #pragma once
 
+#include "ag-oidc-client.h"
+#include "ag-provider.h"
 #include "ag-session.h"
 
 G_BEGIN_DECLS
 
-/* The first retry delay after a passing refresh failure (30 s by default);
- * the back-off doubles from there, capped at 30 times it. */
-void ag_session_set_refresh_retry_first_ms (AgSession *self,
-                                            guint      msec);
+AgProvider   *ag_session_get_provider        (AgSession     *self);
+AgOidcClient *ag_session_get_oidc_client     (AgSession     *self);
+/* Bumps on every change of the session (sign-in, refresh, logout). */
+guint         ag_session_get_generation      (AgSession     *self);
+/* Bumps when the person ends the session here (Logout, forget): a request
+ * begun before that is not answered after it. */
+guint         ag_session_get_ended_count     (AgSession     *self);
+/* The scopes a sign-in asks for: the configuration's, without full access
+ * once Authgear refused it (see ag_session_refuse_full_access()). */
+char         *ag_session_get_sign_in_scopes  (AgSession     *self);
+/* %TRUE when someone is signed in; else %AUTHGEAR_ERROR_UNAUTHORIZED. */
+gboolean      ag_session_check_signed_in     (AgSession     *self,
+                                              GError       **error);
+
+/* A sign-in's result: @tokens become the session (signed in), kept in the
+ * keyring behind. */
+void          ag_session_take_tokens         (AgSession     *self,
+                                              AgTokenSet    *tokens);
+/* A reauthentication's result: @fresh's ID token replaces the session's
+ * once it is the same person's and says they proved it in the last 5
+ * minutes (ag_token_set_proved_since()), and the session is still the one
+ * of @generation. Kept in the keyring before the task returns. */
+void          ag_session_take_id_token_async (AgSession           *self,
+                                              AgTokenSet          *fresh,
+                                              guint                generation,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean      ag_session_take_id_token_finish (AgSession          *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+/* Authgear answered invalid_scope to a request with full access: sign-ins
+ * ask for the guide's scopes from now on. */
+void          ag_session_refuse_full_access  (AgSession     *self);
+/* Delete Account is done at Authgear: the session is over, here and in the
+ * keyring. */
+void          ag_session_account_deleted     (AgSession     *self);
+/* A request made for the session of @generation failed with @error. The
+ * one place that decides what Authgear's invalid_grant does: the session
+ * it was made for is over, here and in the keyring, with @error as the
+ * reason. Any other error leaves the session as it is. */
+void          ag_session_request_failed      (AgSession     *self,
+                                              const GError  *error,
+                                              guint          generation);
+
+/* A fresh ID token for the session (reauthentication's id_token_hint);
+ * free it with ag_secure_free(). Fails as ag_session_request_failed()
+ * says. */
+void          ag_session_fresh_id_token_async  (AgSession           *self,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+char         *ag_session_fresh_id_token_finish (AgSession           *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
 
 G_END_DECLS

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* AgSession owns the signed-in state of one project: its tokens, their
  * refresh (scheduled, retried with back-off), the profile, the keyring copy
- * and Logout. Its state is the one the window shows; SIGNING_IN while an
- * AgSignIn is under way. */
+ * and Logout. A visit to Authgear's pages (sign-in, reauthentication, a
+ * settings action) is an AgFlow of its own (ag-flow.c), which hands its
+ * result here in one call. */
 #define G_LOG_DOMAIN "ag-session"
 
 #include "config.h"
@@ -17,6 +18,7 @@
 #include "ag-secure.h"
 #include "ag-session.h"
 #include "ag-session-private.h"
+#include "ag-test-hooks.h"
 #include "ag-enums.h"
 
 /* After a refresh failed for a passing reason (no network, 5xx, time-out):
@@ -39,9 +41,6 @@ struct _AgSession
   AgSessionState state;
   AgSessionReason reason;
   AgTokenSet *tokens;
-  AgAuthRequest *pending;
-  char *pending_action;      /* the settings action @pending is, or NULL */
-  guint pending_serial;      /* bumps with every new @pending */
   gboolean persistent;
   GError *last_error;
   guint refresh_source;
@@ -49,6 +48,7 @@ struct _AgSession
   guint retry_first_ms;      /* REFRESH_RETRY_FIRST_MS; less in tests */
   gboolean watching_network;
   guint generation;          /* bumps on every session change */
+  guint ended_count;         /* bumps on every Logout and forget */
   gboolean full_access_refused;  /* Authgear answered invalid_scope to it */
 };
 
@@ -90,8 +90,6 @@ ag_session_finalize (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->tokens);
-  g_clear_object (&self->pending);
-  g_free (self->pending_action);
   g_clear_error (&self->last_error);
 
   G_OBJECT_CLASS (ag_session_parent_class)->finalize (object);
@@ -230,8 +228,7 @@ set_state (AgSession       *self,
   self->state = state;
 
   g_clear_handle_id (&self->refresh_source, g_source_remove);
-  /* A session being replaced by a new sign-in is kept fresh meanwhile. */
-  if (state == AG_SESSION_STATE_SIGNED_IN || (state == AG_SESSION_STATE_SIGNING_IN && tokens != NULL))
+  if (state == AG_SESSION_STATE_SIGNED_IN)
     schedule_refresh (self);
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -260,7 +257,7 @@ AgTokenSet *
 ag_session_get_tokens (AgSession *self)
 {
   g_return_val_if_fail (AG_IS_SESSION (self), NULL);
-  return self->state == AG_SESSION_STATE_SIGNED_IN || self->state == AG_SESSION_STATE_SIGNING_IN ? self->tokens : NULL;
+  return self->state == AG_SESSION_STATE_SIGNED_IN ? self->tokens : NULL;
 }
 
 gboolean
@@ -414,8 +411,37 @@ with_discovery (AgSession      *self,
   ag_provider_discover_async (self->provider, g_task_get_cancellable (task), discovered_cb, task);
 }
 
+gboolean
+ag_session_check_signed_in (AgSession  *self,
+                            GError    **error)
+{
+  g_return_val_if_fail (AG_IS_SESSION (self), FALSE);
+  if (self->tokens != NULL && self->state == AG_SESSION_STATE_SIGNED_IN)
+    return TRUE;
+  g_set_error_literal (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_UNAUTHORIZED, _("Nobody is signed in"));
+  return FALSE;
+}
+
+/* Runs @next (after discovery) for @task, which needs a signed-in session;
+ * without one it fails with %AUTHGEAR_ERROR_UNAUTHORIZED. */
+static void
+start_signed_in (AgSession      *self,
+                 GTask          *task,
+                 AfterDiscovery  next)
+{
+  GError *error = NULL;
+
+  if (!ag_session_check_signed_in (self, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  with_discovery (self, task, next);
+}
+
 /* Starts @next (after discovery) for an operation that needs a signed-in
- * session; without one the task fails with %AUTHGEAR_ERROR_INVALID_GRANT. */
+ * session. */
 static void
 run_signed_in (AgSession           *self,
                GCancellable        *cancellable,
@@ -424,35 +450,43 @@ run_signed_in (AgSession           *self,
                gpointer             source_tag,
                AfterDiscovery       next)
 {
-  GTask *task = op_task_new (self, cancellable, callback, user_data, source_tag);
-
-  /* While a new sign-in is under way, the session it may replace still
-   * refreshes and reads its profile. */
-  if (self->tokens == NULL ||
-      (self->state != AG_SESSION_STATE_SIGNED_IN && self->state != AG_SESSION_STATE_SIGNING_IN))
-    {
-      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_GRANT, _("Nobody is signed in"));
-      g_object_unref (task);
-      return;
-    }
-  with_discovery (self, task, next);
+  start_signed_in (self, op_task_new (self, cancellable, callback, user_data, source_tag), next);
 }
 
 /* Refresh. */
 
 static gboolean refresh_timeout_cb (gpointer user_data);
 
-/* Authgear no longer knows the session (invalid_grant): it is over here
- * too, and in the keyring. A sign-in under way goes on, with nothing left
- * to replace. */
+/* Ends the session here and in the keyring, for @reason. */
 static void
-ended_by_provider (AgSession *self)
+end_session (AgSession       *self,
+             AgSessionReason  reason)
 {
-  set_state (self, self->state == AG_SESSION_STATE_SIGNING_IN ? AG_SESSION_STATE_SIGNING_IN : AG_SESSION_STATE_NO_SESSION,
-             AG_SESSION_REASON_INVALID, NULL);
+  set_state (self, AG_SESSION_STATE_NO_SESSION, reason, NULL);
+  set_persistent (self, FALSE);
   if (self->store != NULL)
     ag_token_store_clear_async (self->store, ag_config_get_issuer (self->config),
                                 ag_config_get_client_id (self->config), NULL, NULL, NULL);
+}
+
+/* What invalid_grant does, wherever Authgear answered it (a refresh, an
+ * app session token, a fresh ID token): Authgear no longer knows the
+ * session, so it is over here too, and in the keyring, with the error as
+ * the reason the window shows. A request made for an earlier session
+ * (signed in anew meanwhile) ends nothing. Other errors end nothing. */
+void
+ag_session_request_failed (AgSession    *self,
+                           const GError *error,
+                           guint         generation)
+{
+  g_return_if_fail (AG_IS_SESSION (self));
+
+  if (!g_error_matches (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_GRANT) || generation != self->generation ||
+      self->state != AG_SESSION_STATE_SIGNED_IN)
+    return;
+  g_debug ("Authgear no longer knows the session: it is over");
+  set_last_error (self, error);
+  end_session (self, AG_SESSION_REASON_INVALID);
 }
 
 static void
@@ -479,7 +513,7 @@ refreshed_cb (GObject      *object,
     {
       set_last_error (self, error);
       if (g_error_matches (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_GRANT))
-        ended_by_provider (self);
+        ag_session_request_failed (self, error, generation);
       else if (g_error_matches (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CLIENT_REJECTED))
         {
           /* Asking again with the same credentials cannot help: no more
@@ -501,10 +535,7 @@ refreshed_cb (GObject      *object,
 
   self->refresh_failures = 0;
   set_last_error (self, NULL);
-  /* A sign-in under way stays under way, with the session it would replace
-   * kept fresh. */
-  set_state (self, self->state == AG_SESSION_STATE_SIGNING_IN ? AG_SESSION_STATE_SIGNING_IN : AG_SESSION_STATE_SIGNED_IN,
-             AG_SESSION_REASON_REFRESHED, tokens);
+  set_state (self, AG_SESSION_STATE_SIGNED_IN, AG_SESSION_REASON_REFRESHED, tokens);
   save_tokens (self, task);
 }
 
@@ -709,8 +740,10 @@ ag_session_reload_profile_finish (AgSession     *self,
 
 /* App session token: opens Authgear's own pages signed in. */
 
-/* An operation on Authgear's own pages (settings, settings actions,
- * reauthentication): a task with @options; see account_op_run(). */
+/* Requests of the signed-in session for Authgear's own pages: an app
+ * session token (settings, settings actions) and a fresh ID token
+ * (reauthentication). Their invalid_grant ends the session. */
+
 static GTask *
 account_op_new (AgSession           *self,
                 const AgAuthOptions *options,
@@ -726,131 +759,13 @@ account_op_new (AgSession           *self,
   return task;
 }
 
-/* An account operation's request failed: when Authgear no longer knows the
- * session it is over here too. */
 static void
 account_op_failed (AgSession *self,
                    GTask     *task,
                    GError    *error)
 {
-  if (g_error_matches (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_GRANT) && op_of (task)->generation == self->generation)
-    {
-      set_last_error (self, error);
-      ended_by_provider (self);
-    }
+  ag_session_request_failed (self, error, op_of (task)->generation);
   g_task_return_error (task, error);
-}
-
-/* Runs @next after discovery when someone is signed in and @allowed;
- * else fails with INVALID_GRANT or INVALID_SCOPE (@refusal). */
-static void
-account_op_run (AgSession      *self,
-                GTask          *task,
-                gboolean        allowed,
-                const char     *refusal,
-                AfterDiscovery  next)
-{
-  if (self->tokens == NULL || self->state != AG_SESSION_STATE_SIGNED_IN)
-    g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_GRANT, _("Nobody is signed in"));
-  else if (!allowed)
-    g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_SCOPE, "%s", refusal);
-  else
-    {
-      with_discovery (self, task, next);
-      return;
-    }
-  g_object_unref (task);
-}
-
-/* Leaves SIGNING_IN for what the session was: signed in with the session
- * it kept, or without one. */
-static void
-end_signing_in (AgSession *self)
-{
-  g_clear_object (&self->pending);
-  g_clear_pointer (&self->pending_action, g_free);
-  if (self->state != AG_SESSION_STATE_SIGNING_IN)
-    return;
-  set_state (self, self->tokens ? AG_SESSION_STATE_SIGNED_IN : AG_SESSION_STATE_NO_SESSION,
-             AG_SESSION_REASON_SIGN_IN_ENDED, self->tokens);
-}
-
-/* The request of a settings action or a reauthentication (@action), as
- * the pending one: scope openid and full access, no offline_access (no new
- * session is made). Returns its URL to @task. */
-static void
-return_account_request (AgSession           *self,
-                        GTask               *task,
-                        const AgAuthOptions *options,
-                        const char          *action)
-{
-  /* It replaces whatever request was pending: a sign-in that can no
-   * longer complete is over. */
-  end_signing_in (self);
-  self->pending = ag_auth_request_new (ag_provider_get_authorization_endpoint (self->provider),
-                                       ag_provider_get_issuer (self->provider),
-                                       ag_provider_get_iss_parameter_supported (self->provider),
-                                       ag_config_get_client_id (self->config),
-                                       ag_config_get_redirect_uri (self->config),
-                                       "openid " AG_FULL_ACCESS_SCOPE, options);
-  self->pending_action = g_strdup (action);
-  self->pending_serial++;
-  g_task_return_pointer (task, g_strdup (ag_auth_request_get_url (self->pending)), (GDestroyNotify) ag_secure_free);
-}
-
-/* A settings action's request, once its app session token is here. */
-static void
-begin_settings_action_with (AgSession  *self,
-                            GTask      *task,
-                            const char *token)
-{
-  AgAuthOptions *options = &op_of (task)->options;
-  const char *email = ag_token_set_get_email (self->tokens);
-
-  ag_secure_free ((char *) options->login_hint);
-  options->login_hint = ag_app_session_token_login_hint (token);
-  ag_secure_free ((char *) options->id_token_hint);
-  options->id_token_hint = g_strdup (ag_token_set_get_id_token (self->tokens));
-  if (g_str_equal (options->settings_action, "change_email") && email != NULL)
-    {
-      g_autoptr(GString) q = g_string_new (NULL);
-
-      ag_http_query_append (q, "q_login_id", email);
-      g_free ((char *) options->settings_action_query);
-      options->settings_action_query = g_string_free (g_steal_pointer (&q), FALSE);
-    }
-  return_account_request (self, task, options, options->settings_action);
-}
-
-static void fetch_app_session_token (AgSession *self, GTask *task);
-
-void
-ag_session_begin_settings_action_async (AgSession           *self,
-                                        const char          *action,
-                                        const AgAuthOptions *options,
-                                        GCancellable        *cancellable,
-                                        GAsyncReadyCallback  callback,
-                                        gpointer             user_data)
-{
-  GTask *task;
-
-  g_return_if_fail (AG_IS_SESSION (self));
-  g_return_if_fail (action != NULL);
-
-  task = account_op_new (self, options, cancellable, callback, user_data, ag_session_begin_settings_action_async);
-  g_free ((char *) op_of (task)->options.settings_action);
-  op_of (task)->options.settings_action = g_strdup (action);
-  account_op_run (self, task, ag_session_get_full_access (self),
-                  _("Authgear has not given this app full access to the account"), fetch_app_session_token);
-}
-
-char *
-ag_session_begin_settings_action_finish (AgSession     *self,
-                                         GAsyncResult  *result,
-                                         GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static void
@@ -867,12 +782,6 @@ app_session_token_cb (GObject      *object,
   if (token == NULL)
     {
       account_op_failed (self, task, error);
-      return;
-    }
-  if (op_of (task)->options.settings_action != NULL)
-    {
-      begin_settings_action_with (self, task, token);
-      ag_secure_free (token);
       return;
     }
   if (op_of (task)->settings_url)
@@ -918,8 +827,14 @@ ag_session_open_settings_async (AgSession           *self,
 
   task = account_op_new (self, options, cancellable, callback, user_data, ag_session_open_settings_async);
   op_of (task)->settings_url = TRUE;
-  account_op_run (self, task, ag_session_get_full_access (self),
-                  _("Authgear has not given this app full access to the account"), fetch_app_session_token);
+  if (ag_session_check_signed_in (self, NULL) && !ag_session_get_full_access (self))
+    {
+      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_SCOPE,
+                               _("Authgear has not given this app full access to the account"));
+      g_object_unref (task);
+      return;
+    }
+  start_signed_in (self, task, fetch_app_session_token);
 }
 
 char *
@@ -1014,31 +929,46 @@ ag_session_restore_finish (AgSession     *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* Sign-in. */
+/* What the flows hand over (ag-flow.c). */
 
-static void
-jwks_prefetched_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+AgProvider *
+ag_session_get_provider (AgSession *self)
 {
-  g_autoptr(AgJwks) jwks = NULL;
-  g_autoptr(GError) error = NULL;
-
-  /* A failure here is not the sign-in's: verification fetches again. */
-  jwks = ag_provider_get_jwks_finish (AG_PROVIDER (object), result, NULL, &error);
-  if (jwks == NULL && !ag_error_is_cancelled (error))
-    g_debug ("Key set not prefetched: %s", error->message);
+  g_return_val_if_fail (AG_IS_SESSION (self), NULL);
+  return self->provider;
 }
 
-/* The scopes a sign-in asks for: the configuration's, without full access
- * once Authgear has refused it to this client. */
-static char *
-sign_in_scopes (AgSession *self)
+AgOidcClient *
+ag_session_get_oidc_client (AgSession *self)
 {
-  g_auto(GStrv) scopes = g_strsplit (ag_config_get_scopes (self->config), " ", -1);
+  g_return_val_if_fail (AG_IS_SESSION (self), NULL);
+  return self->client;
+}
+
+guint
+ag_session_get_generation (AgSession *self)
+{
+  g_return_val_if_fail (AG_IS_SESSION (self), 0);
+  return self->generation;
+}
+
+guint
+ag_session_get_ended_count (AgSession *self)
+{
+  g_return_val_if_fail (AG_IS_SESSION (self), 0);
+  return self->ended_count;
+}
+
+char *
+ag_session_get_sign_in_scopes (AgSession *self)
+{
+  g_auto(GStrv) scopes = NULL;
   g_autoptr(GStrvBuilder) kept = g_strv_builder_new ();
   g_auto(GStrv) list = NULL;
 
+  g_return_val_if_fail (AG_IS_SESSION (self), NULL);
+
+  scopes = g_strsplit (ag_config_get_scopes (self->config), " ", -1);
   for (guint i = 0; scopes[i] != NULL; i++)
     if (!(self->full_access_refused && g_str_equal (scopes[i], AG_FULL_ACCESS_SCOPE)))
       g_strv_builder_add (kept, scopes[i]);
@@ -1046,58 +976,12 @@ sign_in_scopes (AgSession *self)
   return g_strjoinv (" ", list);
 }
 
-static void
-begin_after_discovery (AgSession *self,
-                       GTask     *task)
-{
-  g_autofree char *scopes = sign_in_scopes (self);
-
-  /* It replaces whatever request was pending, a reauthentication's or a
-   * settings action's too: its answer must complete as a sign-in. */
-  g_clear_object (&self->pending);
-  g_clear_pointer (&self->pending_action, g_free);
-  self->pending = ag_auth_request_new (ag_provider_get_authorization_endpoint (self->provider),
-                                       ag_provider_get_issuer (self->provider),
-                                       ag_provider_get_iss_parameter_supported (self->provider),
-                                       ag_config_get_client_id (self->config),
-                                       ag_config_get_redirect_uri (self->config),
-                                       scopes,
-                                       &op_of (task)->options);
-  self->pending_serial++;
-  if (self->state != AG_SESSION_STATE_SIGNING_IN)
-    set_state (self, AG_SESSION_STATE_SIGNING_IN, AG_SESSION_REASON_SIGN_IN_STARTED, self->tokens);
-  g_task_return_pointer (task, g_strdup (ag_auth_request_get_url (self->pending)), (GDestroyNotify) ag_secure_free);
-  g_object_unref (task);
-
-  /* While the person signs in, fetch the keys the ID token will need, so
-   * that the code's return waits for the token request only. */
-  ag_provider_get_jwks_async (self->provider, FALSE, self->cancellable, jwks_prefetched_cb, NULL);
-}
-
 void
-ag_session_begin_sign_in_async (AgSession           *self,
-                                const AgAuthOptions *options,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
+ag_session_refuse_full_access (AgSession *self)
 {
-  GTask *task;
-
   g_return_if_fail (AG_IS_SESSION (self));
-
-  task = op_task_new (self, cancellable, callback, user_data, ag_session_begin_sign_in_async);
-  if (options != NULL)
-    ag_auth_options_copy (&op_of (task)->options, options);
-  with_discovery (self, task, begin_after_discovery);
-}
-
-char *
-ag_session_begin_sign_in_finish (AgSession     *self,
-                                 GAsyncResult  *result,
-                                 GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  g_debug ("Full access refused: signing in without it");
+  self->full_access_refused = TRUE;
 }
 
 gboolean
@@ -1109,101 +993,70 @@ ag_session_is_redirect (AgSession  *self,
 }
 
 void
-ag_session_cancel_sign_in (AgSession *self,
-                           guint      serial)
+ag_session_take_tokens (AgSession  *self,
+                        AgTokenSet *tokens)
 {
   g_return_if_fail (AG_IS_SESSION (self));
-  if (self->pending != NULL && serial == self->pending_serial)
-    end_signing_in (self);
-}
+  g_return_if_fail (AG_IS_TOKEN_SET (tokens));
 
-guint
-ag_session_get_pending_serial (AgSession *self)
-{
-  g_return_val_if_fail (AG_IS_SESSION (self), 0);
-  return self->pending ? self->pending_serial : 0;
-}
-
-static void
-exchanged_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  AgSession *self = g_task_get_source_object (task);
-  g_autoptr(AgTokenSet) tokens = NULL;
-  GError *error = NULL;
-
-  tokens = ag_oidc_client_exchange_code_finish (AG_OIDC_CLIENT (object), result, &error);
-  if (tokens == NULL)
-    {
-      /* The previous session, if any, stays as it was, and the sign-in is
-       * over, cancelled too (the window's Cancel during the exchange),
-       * unless a newer one began meanwhile: that one is still pending. */
-      if (self->pending == NULL)
-        end_signing_in (self);
-      g_task_return_error (task, error);
-      return;
-    }
   set_last_error (self, NULL);
   set_state (self, AG_SESSION_STATE_SIGNED_IN, AG_SESSION_REASON_SIGNED_IN, tokens);
   /* Signed in once the code is exchanged and the ID token verified; the
    * keyring write goes on behind and reports through "persistent" and
    * "last-error". */
-  g_task_return_boolean (task, TRUE);
   save_tokens (self, op_task_new (self, self->cancellable, NULL, NULL, save_tokens));
 }
 
-/* Reauthentication: Authgear asked the person again (max_age=0); the new
- * ID token must be theirs and say so within the last 5 minutes. */
-#define REAUTHENTICATION_MAX_AGE 300
-
-static gint64
-auth_time_of (AgTokenSet *tokens)
+void
+ag_session_take_id_token_async (AgSession           *self,
+                                AgTokenSet          *fresh,
+                                guint                generation,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
 {
-  JsonObject *claims = tokens ? ag_token_set_get_id_claims (tokens) : NULL;
-  gint64 auth_time = 0;
+  GTask *task;
 
-  if (claims == NULL || !ag_json_get_int (claims, "auth_time", &auth_time))
-    return 0;
-  return auth_time;
+  g_return_if_fail (AG_IS_SESSION (self));
+  g_return_if_fail (AG_IS_TOKEN_SET (fresh));
+
+  task = op_task_new (self, cancellable, callback, user_data, ag_session_take_id_token_async);
+  if (self->tokens == NULL || generation != self->generation)
+    g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_STALE,
+                             _("The session changed while Authgear asked you again"));
+  else if (g_strcmp0 (ag_token_set_get_subject (fresh), ag_token_set_get_subject (self->tokens)) != 0)
+    g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_USERINFO_MISMATCH,
+                             _("Another account confirmed: the session here is not theirs"));
+  else if (!ag_token_set_authenticated_within (fresh, AG_REAUTHENTICATION_MAX_AGE + AG_JWT_CLOCK_SKEW))
+    g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_ID_TOKEN,
+                             _("Authgear did not ask you again (the sign-in time is old)"));
+  else
+    {
+      ag_token_set_take_id_token (self->tokens, fresh);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKENS]);
+      save_tokens (self, task);
+      return;
+    }
+  g_object_unref (task);
 }
 
-static void
-reauthenticated_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+gboolean
+ag_session_take_id_token_finish (AgSession     *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
 {
-  GTask *task = user_data;
-  AgSession *self = g_task_get_source_object (task);
-  g_autoptr(AgTokenSet) fresh = NULL;
-  GError *error = NULL;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
 
-  fresh = ag_oidc_client_exchange_code_finish (AG_OIDC_CLIENT (object), result, &error);
-  if (fresh == NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  if (self->tokens == NULL || g_strcmp0 (ag_token_set_get_subject (fresh), ag_token_set_get_subject (self->tokens)) != 0)
-    {
-      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_USERINFO_MISMATCH,
-                               _("Another account confirmed: the session here is not theirs"));
-      g_object_unref (task);
-      return;
-    }
-  if (auth_time_of (fresh) < now - REAUTHENTICATION_MAX_AGE - AG_JWT_CLOCK_SKEW)
-    {
-      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_ID_TOKEN,
-                               _("Authgear did not ask you again (the sign-in time is old)"));
-      g_object_unref (task);
-      return;
-    }
-  ag_token_set_take_id_token (self->tokens, fresh);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKENS]);
-  save_tokens (self, task);
+void
+ag_session_account_deleted (AgSession *self)
+{
+  g_return_if_fail (AG_IS_SESSION (self));
+  /* The account is gone at Authgear, and its session with it. */
+  g_debug ("Account deleted");
+  set_last_error (self, NULL);
+  end_session (self, AG_SESSION_REASON_ACCOUNT_DELETED);
 }
 
 static void
@@ -1213,20 +1066,14 @@ fresh_id_token_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   AgSession *self = g_task_get_source_object (task);
-  AgAuthOptions *options = &op_of (task)->options;
   GError *error = NULL;
   char *id_token;
 
   id_token = ag_oidc_client_fresh_id_token_finish (AG_OIDC_CLIENT (object), result, &error);
   if (id_token == NULL)
-    {
-      account_op_failed (self, task, error);
-      return;
-    }
-  ag_secure_free ((char *) options->id_token_hint);
-  options->id_token_hint = id_token;
-  options->reauthenticate = TRUE;
-  return_account_request (self, task, options, "reauthenticate");
+    account_op_failed (self, task, error);
+  else
+    g_task_return_pointer (task, id_token, (GDestroyNotify) ag_secure_free);
 }
 
 static void
@@ -1239,25 +1086,19 @@ fetch_fresh_id_token (AgSession *self,
 }
 
 void
-ag_session_begin_reauthentication_async (AgSession           *self,
-                                         const AgAuthOptions *options,
-                                         GCancellable        *cancellable,
-                                         GAsyncReadyCallback  callback,
-                                         gpointer             user_data)
+ag_session_fresh_id_token_async (AgSession           *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (AG_IS_SESSION (self));
-
-  task = account_op_new (self, options, cancellable, callback, user_data, ag_session_begin_reauthentication_async);
-  account_op_run (self, task, ag_session_get_can_reauthenticate (self),
-                  _("Authgear cannot ask this account to confirm it is them"), fetch_fresh_id_token);
+  run_signed_in (self, cancellable, callback, user_data, ag_session_fresh_id_token_async, fetch_fresh_id_token);
 }
 
 char *
-ag_session_begin_reauthentication_finish (AgSession     *self,
-                                          GAsyncResult  *result,
-                                          GError       **error)
+ag_session_fresh_id_token_finish (AgSession     *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
@@ -1274,104 +1115,12 @@ ag_session_get_can_reauthenticate (AgSession *self)
          json_object_get_boolean_member_with_default (claims, "https://authgear.com/claims/user/can_reauthenticate", FALSE);
 }
 
-/* A settings action is done at Authgear. */
-static void
-settings_action_done_cb (GObject      *object,
-                         GAsyncResult *result,
-                         gpointer      user_data)
-{
-  GTask *task = user_data;
-  AgSession *self = g_task_get_source_object (task);
-  GError *error = NULL;
-
-  if (!ag_oidc_client_finish_settings_action_finish (AG_OIDC_CLIENT (object), result, &error))
-    {
-      /* Nothing changed: the session stays as it was. */
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  if (g_str_equal (op_of (task)->options.settings_action, "delete_account"))
-    {
-      /* The account is gone at Authgear, and its session with it. */
-      g_debug ("Account deleted");
-      set_last_error (self, NULL);
-      set_state (self, AG_SESSION_STATE_NO_SESSION, AG_SESSION_REASON_ACCOUNT_DELETED, NULL);
-      set_persistent (self, FALSE);
-      if (self->store != NULL)
-        ag_token_store_clear_async (self->store, ag_config_get_issuer (self->config),
-                                    ag_config_get_client_id (self->config), NULL, NULL, NULL);
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
-      return;
-    }
-  /* Change Email and the like: the profile shows what changed. */
-  with_discovery (self, task, fetch_profile);
-}
-
-void
-ag_session_complete_sign_in_async (AgSession           *self,
-                                   const char          *uri,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
-{
-  g_autoptr(AgAuthRequest) request = NULL;
-  g_autofree char *code = NULL;
-  g_autofree char *action = NULL;
-  GTask *task;
-  GError *error = NULL;
-
-  g_return_if_fail (AG_IS_SESSION (self));
-  g_return_if_fail (uri != NULL);
-
-  task = op_task_new (self, cancellable, callback, user_data, ag_session_complete_sign_in_async);
-
-  /* One redirect per request: a replay, or a redirect nobody asked for,
-   * finds nothing pending. */
-  request = g_steal_pointer (&self->pending);
-  action = g_steal_pointer (&self->pending_action);
-  if (request == NULL)
-    {
-      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_NO_PENDING_SIGN_IN, _("No sign-in is in progress"));
-      g_object_unref (task);
-      return;
-    }
-  code = ag_auth_request_parse_redirect (request, uri, &error);
-  if (code == NULL)
-    {
-      /* Authgear does not give this client full access: the next sign-in
-       * asks for the guide's scopes only, and account management is off. */
-      if (g_error_matches (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_SCOPE) &&
-          strstr (ag_auth_request_get_scopes (request), AG_FULL_ACCESS_SCOPE) != NULL)
-        {
-          g_debug ("Full access refused: signing in without it");
-          self->full_access_refused = TRUE;
-        }
-      end_signing_in (self);
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  if (g_strcmp0 (action, "reauthenticate") == 0)
-    ag_oidc_client_exchange_code_async (self->client, request, code, cancellable, reauthenticated_cb, task);
-  else if (action != NULL)
-    {
-      op_of (task)->options.settings_action = g_steal_pointer (&action);
-      ag_oidc_client_finish_settings_action_async (self->client, request, code, cancellable, settings_action_done_cb, task);
-    }
-  else
-    ag_oidc_client_exchange_code_async (self->client, request, code, cancellable, exchanged_cb, task);
-  ag_secure_wipe (code, strlen (code));
-}
-
 gboolean
-ag_session_complete_sign_in_finish (AgSession     *self,
-                                    GAsyncResult  *result,
-                                    GError       **error)
+ag_session_get_reauthentication_needed (AgSession *self)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  g_return_val_if_fail (AG_IS_SESSION (self), FALSE);
+  return ag_session_get_can_reauthenticate (self) &&
+         !ag_token_set_authenticated_within (self->tokens, ag_reauthentication_max_age ());
 }
 
 /* Logout: three steps at once (revocation, end session, keyring); the
@@ -1478,7 +1227,7 @@ ag_session_logout_async (AgSession           *self,
   task = op_task_new (self, cancellable, callback, user_data, ag_session_logout_async);
   op = op_of (task);
   op->tokens = self->tokens ? g_object_ref (self->tokens) : NULL;
-  g_clear_object (&self->pending);
+  self->ended_count++;
   set_last_error (self, NULL);
   set_state (self, AG_SESSION_STATE_NO_SESSION, AG_SESSION_REASON_LOGGED_OUT, NULL);
   set_persistent (self, FALSE);
@@ -1536,7 +1285,7 @@ ag_session_forget_async (AgSession           *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, ag_session_forget_async);
-  g_clear_object (&self->pending);
+  self->ended_count++;
   set_last_error (self, NULL);
   set_state (self, AG_SESSION_STATE_NO_SESSION, AG_SESSION_REASON_CLEARED, NULL);
   set_persistent (self, FALSE);

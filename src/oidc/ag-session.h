@@ -14,7 +14,6 @@ typedef enum
 {
   AG_SESSION_STATE_UNKNOWN,
   AG_SESSION_STATE_NO_SESSION,
-  AG_SESSION_STATE_SIGNING_IN,
   AG_SESSION_STATE_SIGNED_IN,
 } AgSessionState;
 
@@ -23,8 +22,6 @@ typedef enum
   AG_SESSION_REASON_NONE,
   AG_SESSION_REASON_FOUND_TOKEN,
   AG_SESSION_REASON_NO_TOKEN,
-  AG_SESSION_REASON_SIGN_IN_STARTED,
-  AG_SESSION_REASON_SIGN_IN_ENDED,
   AG_SESSION_REASON_SIGNED_IN,
   AG_SESSION_REASON_REFRESHED,
   AG_SESSION_REASON_LOGGED_OUT,
@@ -74,39 +71,10 @@ gboolean        ag_session_restore_finish        (AgSession           *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
 
-/* Discovers the provider and starts a sign-in; returns the authorization URL
- * (free it with ag_secure_free()). */
-void            ag_session_begin_sign_in_async   (AgSession           *self,
-                                                  const AgAuthOptions *options,
-                                                  GCancellable        *cancellable,
-                                                  GAsyncReadyCallback  callback,
-                                                  gpointer             user_data);
-char           *ag_session_begin_sign_in_finish  (AgSession           *self,
-                                                  GAsyncResult        *result,
-                                                  GError             **error);
-
 /* Whether @uri is the configured redirect URI (exact scheme, host, port,
  * path). */
 gboolean        ag_session_is_redirect           (AgSession           *self,
                                                   const char          *uri);
-
-/* Completes the pending sign-in with the redirect @uri. A failure leaves the
- * previous session as it was. */
-void            ag_session_complete_sign_in_async (AgSession          *self,
-                                                  const char          *uri,
-                                                  GCancellable        *cancellable,
-                                                  GAsyncReadyCallback  callback,
-                                                  gpointer             user_data);
-gboolean        ag_session_complete_sign_in_finish (AgSession         *self,
-                                                  GAsyncResult        *result,
-                                                  GError             **error);
-
-/* Which request is pending (0: none); a new begin changes it. A caller
- * that began one request cancels only that one, so that a late failure of
- * its user agent cannot end a request begun after it. */
-guint           ag_session_get_pending_serial    (AgSession           *self);
-void            ag_session_cancel_sign_in        (AgSession           *self,
-                                                  guint                serial);
 
 void            ag_session_refresh_async         (AgSession           *self,
                                                   GCancellable        *cancellable,
@@ -129,7 +97,8 @@ gboolean        ag_session_reload_profile_finish (AgSession           *self,
 /* An app session token for this session (free it with ag_secure_free()):
  * a one-time credential, valid 5 minutes, that opens Authgear's pages
  * (settings) signed in. When Authgear no longer knows the session
- * (%AUTHGEAR_ERROR_INVALID_GRANT) the session ends here too. */
+ * (%AUTHGEAR_ERROR_INVALID_GRANT) the session ends here too
+ * (ag_session_request_failed()). */
 void            ag_session_app_session_token_async  (AgSession        *self,
                                                   GCancellable        *cancellable,
                                                   GAsyncReadyCallback  callback,
@@ -152,48 +121,13 @@ char           *ag_session_open_settings_finish  (AgSession           *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
 
-/**
- * ag_session_begin_settings_action_async:
- * Starts one of Authgear's settings actions for the signed-in person
- * (@action: "change_email" or "delete_account"): an app session token as
- * login_hint, the ID token as id_token_hint, PKCE, the redirect URI.
- * Returns the URL to open (free it with ag_secure_free()); its redirect is
- * completed with ag_session_complete_sign_in_async(), like a sign-in's.
- * Once done, "delete_account" ends the session (reason
- * %AG_SESSION_REASON_ACCOUNT_DELETED) and clears the keyring;
- * "change_email" reads the profile again.
- */
-void            ag_session_begin_settings_action_async  (AgSession          *self,
-                                                  const char          *action,
-                                                  const AgAuthOptions *options,
-                                                  GCancellable        *cancellable,
-                                                  GAsyncReadyCallback  callback,
-                                                  gpointer             user_data);
-char           *ag_session_begin_settings_action_finish (AgSession          *self,
-                                                  GAsyncResult        *result,
-                                                  GError             **error);
-
-/**
- * ag_session_begin_reauthentication_async:
- * Asks Authgear to confirm it is still the signed-in person (before the
- * tokens are shown): a fresh ID token (the id-token grant), then an
- * authorization request with it as id_token_hint and max_age=0. Returns
- * the URL to open (free it with ag_secure_free()); its redirect is
- * completed with ag_session_complete_sign_in_async(), which keeps the new
- * ID token once its auth_time is within the last 5 minutes. Only when
- * ag_session_get_can_reauthenticate().
- */
-void            ag_session_begin_reauthentication_async  (AgSession          *self,
-                                                  const AgAuthOptions *options,
-                                                  GCancellable        *cancellable,
-                                                  GAsyncReadyCallback  callback,
-                                                  gpointer             user_data);
-char           *ag_session_begin_reauthentication_finish (AgSession          *self,
-                                                  GAsyncResult        *result,
-                                                  GError             **error);
 /* Whether Authgear can ask this person again (the ID token's
  * https://authgear.com/claims/user/can_reauthenticate, with full access). */
 gboolean        ag_session_get_can_reauthenticate  (AgSession         *self);
+/* Whether something sensitive should ask Authgear to confirm it is still
+ * this person first: Authgear can ask, and the last proof is older than
+ * 5 minutes. */
+gboolean        ag_session_get_reauthentication_needed (AgSession     *self);
 
 /* Ends the session locally at once, then revokes the refresh token, ends the
  * provider's session and clears the keyring. An error says what could not

@@ -362,6 +362,39 @@ ag_token_set_is_fresh (AgTokenSet *self,
   return now < ag_token_set_get_refresh_at (self) && now >= self->issued_at - 300;
 }
 
+gint64
+ag_token_set_get_auth_time (AgTokenSet *self)
+{
+  gint64 auth_time = 0;
+
+  g_return_val_if_fail (AG_IS_TOKEN_SET (self), 0);
+  if (self->id_claims == NULL || !ag_json_get_int (self->id_claims, "auth_time", &auth_time) || auth_time < 0)
+    return 0;
+  return auth_time;
+}
+
+gint64
+ag_reauthentication_max_age (void)
+{
+  const char *env = g_getenv ("AG_REAUTHENTICATE_AFTER_SECONDS");
+  guint64 max_age = AG_REAUTHENTICATION_MAX_AGE;
+
+  if (env != NULL)
+    g_ascii_string_to_unsigned (env, 10, 0, AG_REAUTHENTICATION_MAX_AGE, &max_age, NULL);
+  return (gint64) max_age;
+}
+
+gboolean
+ag_token_set_authenticated_within (AgTokenSet *self,
+                                   gint64      max_age)
+{
+  gint64 auth_time;
+
+  g_return_val_if_fail (AG_IS_TOKEN_SET (self), FALSE);
+  auth_time = ag_token_set_get_auth_time (self);
+  return auth_time > 0 && auth_time > g_get_real_time () / G_USEC_PER_SEC - max_age;
+}
+
 static const char *
 profile_string (AgTokenSet *self,
                 const char *name)

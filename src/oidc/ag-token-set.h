@@ -37,6 +37,19 @@ gint64       ag_token_set_get_issued_at     (AgTokenSet *self);
 const char  *ag_token_set_get_subject       (AgTokenSet *self);
 JsonObject  *ag_token_set_get_id_claims     (AgTokenSet *self);
 JsonObject  *ag_token_set_get_userinfo      (AgTokenSet *self);
+/* When the person last proved who they are (the ID token's auth_time, in
+ * Unix seconds), or 0. */
+gint64       ag_token_set_get_auth_time     (AgTokenSet *self);
+
+/* Authgear's reauthentication rule, written once: a proof counts as recent
+ * for 5 minutes. */
+#define AG_REAUTHENTICATION_MAX_AGE 300
+/* AG_REAUTHENTICATION_MAX_AGE, or AG_REAUTHENTICATE_AFTER_SECONDS from the
+ * environment (tests: 0 makes every proof old). */
+gint64       ag_reauthentication_max_age    (void);
+/* Whether the person proved who they are within the last @max_age seconds. */
+gboolean     ag_token_set_authenticated_within (AgTokenSet *self,
+                                             gint64      max_age);
 JsonObject  *ag_token_set_get_response      (AgTokenSet *self);
 
 void         ag_token_set_set_id_claims     (AgTokenSet *self,

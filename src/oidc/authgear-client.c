@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "ag-error.h"
+#include "ag-flow.h"
 #include "ag-http.h"
 #include "ag-secure.h"
 #include "authgear-private.h"
@@ -218,6 +219,7 @@ struct _AuthgearClient
   AgSession *session;
   AuthgearSessionState state;
   AuthgearUserInfo *user_info;   /* built from the tokens at the first get */
+  guint flow_serial;             /* bumps when a flow makes its request */
 };
 
 enum
@@ -267,10 +269,8 @@ session_state_cb (AgSession      *session,
       state = AUTHGEAR_SESSION_STATE_NO_SESSION;
       break;
     case AG_SESSION_STATE_SIGNED_IN:
-      state = AUTHGEAR_SESSION_STATE_AUTHENTICATED;
-      break;
-    case AG_SESSION_STATE_SIGNING_IN:
     default:
+      state = AUTHGEAR_SESSION_STATE_AUTHENTICATED;
       break;
     }
   switch (ag_session_get_reason (session))
@@ -840,8 +840,10 @@ authgear_client_configure_finish (AuthgearClient  *self,
   return propagate_boolean (self, result, error);
 }
 
-/* Authenticate, reauthenticate, settings, settings actions: the request is
- * made by the session, shown by the user agent, answered to the session. */
+/* Authenticate, reauthenticate, settings, settings actions: the core's
+ * AgFlow makes the request and completes it (ag-flow.c); here the user
+ * agent shows it. The settings page has no request: the session gives its
+ * URL. */
 
 typedef enum
 {
@@ -859,8 +861,9 @@ typedef struct
   char *ui_locales;
   AgAuthOptions ag;
   AuthgearUserAgent *user_agent;   /* the client's when the call started */
+  AgFlow *flow;                    /* the core's flow, with its request */
   gboolean scope_retried;          /* started again without full access */
-  guint serial;                    /* the session's request this flow began */
+  guint serial;                    /* the client's flow count at its request */
 } Flow;
 
 static void
@@ -869,6 +872,7 @@ flow_free (Flow *flow)
   authgear_authenticate_options_free (flow->options);
   g_free (flow->ui_locales);
   g_clear_object (&flow->user_agent);
+  g_clear_object (&flow->flow);
   g_free (flow);
 }
 
@@ -880,12 +884,13 @@ flow_completed_cb (GObject      *object,
                    gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  AuthgearClient *self = g_task_get_source_object (task);
   Flow *flow = g_task_get_task_data (task);
   GError *error = NULL;
 
-  if (!ag_session_complete_sign_in_finish (AG_SESSION (object), result, &error) &&
+  if (!ag_flow_complete_finish (AG_FLOW (object), result, &error) &&
       g_error_matches (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_SCOPE) && !flow->scope_retried &&
-      ag_session_get_full_access_refused (AG_SESSION (object)))
+      ag_session_get_full_access_refused (self->session))
     {
       /* Authgear does not give this client full access: once, the same
        * user agent shows a new request with the guide's scopes (the
@@ -898,8 +903,10 @@ flow_completed_cb (GObject      *object,
     g_task_return_error (task, error);
   else if (flow->kind == FLOW_SETTINGS_ACTION)
     g_task_return_boolean (task, TRUE);
+  else if (authgear_client_get_user_info (self) == NULL)
+    g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_UNAUTHORIZED, _("Nobody is signed in"));
   else
-    g_task_return_pointer (task, user_info_of (AG_SESSION (object)), g_object_unref);
+    g_task_return_pointer (task, g_object_ref (authgear_client_get_user_info (self)), g_object_unref);
 }
 
 static void
@@ -913,12 +920,9 @@ flow_opened_cb (GObject      *object,
   GError *error = NULL;
   char *uri = authgear_user_agent_open_finish (AUTHGEAR_USER_AGENT (object), result, &error);
   GCancellable *cancellable;
-  guint serial;
 
   if (error != NULL)
     {
-      if (flow->kind != FLOW_SETTINGS)
-        ag_session_cancel_sign_in (self->session, flow->serial);
       g_task_return_error (task, error);
       return;
     }
@@ -930,15 +934,13 @@ flow_opened_cb (GObject      *object,
     }
   if (uri == NULL)
     {
-      ag_session_cancel_sign_in (self->session, flow->serial);
       g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_NOT_REDIRECT,
                                _("The user agent did not come back to the redirect URI"));
       return;
     }
-  /* A sign-in begun after this one is pending now: this answer is not
-   * for it, and must not use it up. */
-  serial = ag_session_get_pending_serial (self->session);
-  if (serial != 0 && serial != flow->serial)
+  /* One request is awaited at a time: a flow that began its request after
+   * this one is the one awaited, and this answer is refused. */
+  if (flow->serial != self->flow_serial)
     {
       ag_secure_free (uri);
       g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_NO_PENDING_SIGN_IN,
@@ -946,8 +948,21 @@ flow_opened_cb (GObject      *object,
       return;
     }
   cancellable = g_task_get_cancellable (task);
-  ag_session_complete_sign_in_async (self->session, uri, cancellable, flow_completed_cb, g_steal_pointer (&task));
+  ag_flow_complete_async (flow->flow, uri, cancellable, flow_completed_cb, g_steal_pointer (&task));
   ag_secure_free (uri);
+}
+
+/* Shows @url in the flow's user agent. */
+static void
+flow_open (GTask      *task,
+           const char *url)
+{
+  AuthgearClient *self = g_task_get_source_object (task);
+  Flow *flow = g_task_get_task_data (task);
+
+  authgear_user_agent_open_async (flow->user_agent, url,
+                                  flow->kind == FLOW_SETTINGS ? NULL : authgear_client_get_redirect_uri (self),
+                                  g_task_get_cancellable (task), flow_opened_cb, task);
 }
 
 static void
@@ -955,40 +970,25 @@ flow_begun_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  GTask *task = user_data;
   AuthgearClient *self = g_task_get_source_object (task);
   Flow *flow = g_task_get_task_data (task);
-  AgSession *session = AG_SESSION (object);
-  GCancellable *cancellable;
   GError *error = NULL;
   char *url;
 
-  switch (flow->kind)
-    {
-    case FLOW_AUTHENTICATE:
-      url = ag_session_begin_sign_in_finish (session, result, &error);
-      break;
-    case FLOW_REAUTHENTICATE:
-      url = ag_session_begin_reauthentication_finish (session, result, &error);
-      break;
-    case FLOW_SETTINGS:
-      url = ag_session_open_settings_finish (session, result, &error);
-      break;
-    case FLOW_SETTINGS_ACTION:
-    default:
-      url = ag_session_begin_settings_action_finish (session, result, &error);
-      break;
-    }
+  if (flow->kind == FLOW_SETTINGS)
+    url = ag_session_open_settings_finish (AG_SESSION (object), result, &error);
+  else
+    url = ag_flow_begin_finish (AG_FLOW (object), result, &error);
   if (url == NULL)
     {
       g_task_return_error (task, error);
+      g_object_unref (task);
       return;
     }
-  flow->serial = ag_session_get_pending_serial (session);
-  cancellable = g_task_get_cancellable (task);
-  authgear_user_agent_open_async (flow->user_agent, url,
-                                  flow->kind == FLOW_SETTINGS ? NULL : authgear_client_get_redirect_uri (self),
-                                  cancellable, flow_opened_cb, g_steal_pointer (&task));
+  if (flow->kind != FLOW_SETTINGS)
+    flow->serial = ++self->flow_serial;
+  flow_open (task, url);
   ag_secure_free (url);
 }
 
@@ -1024,34 +1024,36 @@ flow_start (AuthgearClient              *self,
     flow_begin (g_steal_pointer (&task));
 }
 
-/* Asks the session for the flow's URL; flow_begun_cb() shows it. */
+/* Makes the flow's request (a new one after invalid_scope); flow_begun_cb()
+ * shows it. */
 static void
 flow_begin (GTask *task)
 {
   AuthgearClient *self = g_task_get_source_object (task);
   Flow *flow = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
-  AgSession *session = self->session;
 
+  g_clear_object (&flow->flow);
   switch (flow->kind)
     {
+    case FLOW_SETTINGS:
+      ag_session_open_settings_async (self->session, &flow->ag, cancellable, flow_begun_cb, task);
+      return;
     case FLOW_AUTHENTICATE:
-      ag_session_begin_sign_in_async (session, &flow->ag, cancellable, flow_begun_cb, g_steal_pointer (&task));
+      flow->flow = ag_flow_new (self->session, AG_FLOW_SIGN_IN, NULL, &flow->ag);
       break;
     case FLOW_REAUTHENTICATE:
-      ag_session_begin_reauthentication_async (session, &flow->ag, cancellable, flow_begun_cb, g_steal_pointer (&task));
-      break;
-    case FLOW_SETTINGS:
-      ag_session_open_settings_async (session, &flow->ag, cancellable, flow_begun_cb, g_steal_pointer (&task));
+      flow->flow = ag_flow_new (self->session, AG_FLOW_REAUTHENTICATE, NULL, &flow->ag);
       break;
     case FLOW_SETTINGS_ACTION:
     default:
-      ag_session_begin_settings_action_async (session,
-                                              flow->action == AUTHGEAR_SETTINGS_ACTION_DELETE_ACCOUNT ? "delete_account"
-                                                                                                      : "change_email",
-                                              &flow->ag, cancellable, flow_begun_cb, g_steal_pointer (&task));
+      flow->flow = ag_flow_new (self->session, AG_FLOW_SETTINGS_ACTION,
+                                flow->action == AUTHGEAR_SETTINGS_ACTION_DELETE_ACCOUNT ? "delete_account"
+                                                                                        : "change_email",
+                                &flow->ag);
       break;
     }
+  ag_flow_begin_async (flow->flow, cancellable, flow_begun_cb, task);
 }
 
 /**
@@ -1385,16 +1387,33 @@ GDateTime *
 authgear_client_get_auth_time (AuthgearClient *self)
 {
   AgTokenSet *tokens;
-  JsonObject *claims;
-  gint64 auth_time = 0;
+  gint64 auth_time;
 
   g_return_val_if_fail (AUTHGEAR_IS_CLIENT (self), NULL);
 
   tokens = self->session ? ag_session_get_tokens (self->session) : NULL;
-  claims = tokens ? ag_token_set_get_id_claims (tokens) : NULL;
-  if (claims == NULL || !ag_json_get_int (claims, "auth_time", &auth_time) || auth_time <= 0)
-    return NULL;
-  return g_date_time_new_from_unix_utc (auth_time);
+  auth_time = tokens ? ag_token_set_get_auth_time (tokens) : 0;
+  return auth_time > 0 ? g_date_time_new_from_unix_utc (auth_time) : NULL;
+}
+
+/**
+ * authgear_client_get_reauthentication_needed:
+ * @self: a #AuthgearClient
+ *
+ * Whether something sensitive (showing tokens, say) should first ask
+ * Authgear to confirm it is still this person, with
+ * authgear_client_reauthenticate_async(): Authgear can ask them (full
+ * access, and the ID token's `can_reauthenticate`), and their last proof
+ * (authgear_client_get_auth_time()) is over 5 minutes old, the time
+ * Authgear's own reauthentication allows.
+ *
+ * Returns: %TRUE when a reauthentication should come first
+ */
+gboolean
+authgear_client_get_reauthentication_needed (AuthgearClient *self)
+{
+  g_return_val_if_fail (AUTHGEAR_IS_CLIENT (self), FALSE);
+  return self->session != NULL && ag_session_get_reauthentication_needed (self->session);
 }
 
 /**

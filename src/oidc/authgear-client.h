@@ -202,6 +202,8 @@ gboolean              authgear_client_get_full_access           (AuthgearClient 
 AUTHGEAR_AVAILABLE_IN_ALL
 GDateTime            *authgear_client_get_auth_time             (AuthgearClient       *self);
 AUTHGEAR_AVAILABLE_IN_ALL
+gboolean              authgear_client_get_reauthentication_needed (AuthgearClient     *self);
+AUTHGEAR_AVAILABLE_IN_ALL
 char                 *authgear_client_dup_token_response        (AuthgearClient       *self,
                                                                  gboolean              include_tokens);
 AUTHGEAR_AVAILABLE_IN_ALL

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ag-http.h"
+#include "ag-flow.h"
 #include "ag-session.h"
 #include "ag-token-store.h"
 #include "test-util.h"
@@ -40,8 +41,10 @@ signed_in_session (const char *issuer,
   g_autofree char *url = NULL;
   g_autofree char *redirect = NULL;
 
-  ag_session_begin_sign_in_async (session, NULL, NULL, test_store_result, &r);
-  url = ag_session_begin_sign_in_finish (session, test_wait_for (&r), &error);
+  g_autoptr(AgFlow) flow = ag_flow_new (session, AG_FLOW_SIGN_IN, NULL, NULL);
+
+  ag_flow_begin_async (flow, NULL, test_store_result, &r);
+  url = ag_flow_begin_finish (flow, test_wait_for (&r), &error);
   g_clear_object (&r);
   if (url == NULL)
     g_error ("begin: %s", error->message);
@@ -51,8 +54,8 @@ signed_in_session (const char *issuer,
     gint64 signed_in_at = 0;
 
     g_signal_connect (session, "notify::state", G_CALLBACK (state_cb), &signed_in_at);
-    ag_session_complete_sign_in_async (session, redirect, NULL, test_store_result, &r);
-    if (!ag_session_complete_sign_in_finish (session, test_wait_for (&r), &error))
+    ag_flow_complete_async (flow, redirect, NULL, test_store_result, &r);
+    if (!ag_flow_complete_finish (flow, test_wait_for (&r), &error))
       g_error ("complete: %s", error->message);
     g_signal_handlers_disconnect_by_data (session, &signed_in_at);
     /* The code's exchange, the ID token check and userinfo, without a window,
