@@ -4,7 +4,6 @@
  * or GSettings (Preferences). Also the .env parser. Each value is checked
  * as Preferences checks it (ag-validate.c); the client is then made with
  * authgear-glib's public API. */
-#define G_LOG_DOMAIN "ag-config"
 
 #include "config.h"
 

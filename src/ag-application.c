@@ -4,7 +4,6 @@
  * (which keeps its session). Reloading the configuration happens here, once;
  * windows and Preferences are views of it. Also: the app actions (Quit,
  * About, Preferences) and the command line. */
-#define G_LOG_DOMAIN "ag-application"
 
 #include "config.h"
 

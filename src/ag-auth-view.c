@@ -3,7 +3,6 @@
  * (WebKit) when a sign-in starts, shows the authorization URL in it, and
  * reports each navigation to the redirect URI (::redirect) and a failed
  * load (::load-failed). It decides nothing about the sign-in. */
-#define G_LOG_DOMAIN "ag-auth-view"
 
 #include "config.h"
 
@@ -48,7 +47,7 @@ page_is_redirect (const char *uri,
 {
   AgAuthView *self = data;
 
-  return authgear_redirect_uri_matches (self->redirect_uri, uri);
+  return authgear_user_agent_redirect_uri_matches (self->redirect_uri, uri);
 }
 
 static void

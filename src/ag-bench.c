@@ -3,7 +3,6 @@
  * build-aux/run-bench asks (a hidden option, or AG_BENCH in the
  * environment). What they time is printed on stderr/stdout as
  * "bench: <name> <figure>" lines that run-bench reads. */
-#define G_LOG_DOMAIN "ag-bench"
 
 #include "config.h"
 

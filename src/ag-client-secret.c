@@ -2,7 +2,6 @@
 /* The client secret typed in Preferences, kept in the keyring (never in a
  * file) for the issuer and client ID it belongs to. The session itself is
  * authgear-glib's (AuthgearKeyringTokenStorage, the same schema). */
-#define G_LOG_DOMAIN "ag-client-secret"
 
 #include "config.h"
 

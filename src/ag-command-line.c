@@ -9,7 +9,6 @@
  * forwarded command line: that one prints by calling back into the second
  * process, and inside a Flatpak the bus proxy drops such a call, so a
  * script got exit 0 and no token. A reply always gets through. */
-#define G_LOG_DOMAIN "ag-command-line"
 
 #include "config.h"
 

@@ -3,7 +3,6 @@
  * settings (GSettings), checked as they are typed, and the client secret,
  * written to the keyring. It says when the
  * configuration changed; the application reloads it. */
-#define G_LOG_DOMAIN "ag-preferences"
 
 #include "config.h"
 

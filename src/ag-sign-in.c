@@ -8,7 +8,6 @@
  * AuthgearClient (authenticate, reauthenticate, a settings action) and is
  * itself the AuthgearUserAgent of that call. The client makes the request
  * and keeps the tokens; the window only shows what this says. */
-#define G_LOG_DOMAIN "ag-sign-in"
 
 #include "config.h"
 
@@ -258,12 +257,12 @@ ag_sign_in_offer_redirect (AgSignIn   *self,
 
   if (self->phase != AG_SIGN_IN_PHASE_WAITING || self->open == NULL || self->kind == AG_SIGN_IN_SETTINGS)
     return AG_SIGN_IN_ANSWER_NOT_WAITING;
-  if (uri == NULL || !authgear_redirect_uri_matches (self->redirect_uri, uri))
+  if (uri == NULL || !authgear_user_agent_redirect_uri_matches (self->redirect_uri, uri))
     return AG_SIGN_IN_ANSWER_NOT_REDIRECT;
   /* WebKitGTK does not say which frame a navigation is for, so a frame of
    * the page can send the view to the redirect URI too: without this
    * sign-in's state it cannot end the sign-in. */
-  if (!authgear_redirect_is_answer (self->url, self->redirect_uri, uri))
+  if (!authgear_user_agent_redirect_is_answer (self->url, self->redirect_uri, uri))
     return AG_SIGN_IN_ANSWER_OTHER_SIGN_IN;
   hand_back (self, uri);
   return AG_SIGN_IN_ANSWER_ACCEPTED;

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Loads the web view module (the only part that links WebKitGTK) the first
  * time a sign-in needs it, and owns its function table. */
-#define G_LOG_DOMAIN "ag-web-page"
 
 #include "config.h"
 

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The loadable module authgear-login-web.so: everything that touches
  * WebKitGTK. See ag-web-page.h. */
-#define G_LOG_DOMAIN "ag-web-page"
 
 #include "config.h"
 

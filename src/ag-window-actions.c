@@ -2,7 +2,6 @@
 /* The window's actions (win.*) and their keyboard shortcuts, and the one
  * function that enables them from what the window shows
  * (ag_window_actions_update). Each shortcut is bound once, here. */
-#define G_LOG_DOMAIN "ag-window"
 
 #include "config.h"
 

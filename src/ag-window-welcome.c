@@ -3,7 +3,6 @@
  * note on the session (refresh failing, keyring missing, client refused)
  * and the token details, from the session's tokens; and the account page
  * it opens (Authgear's settings, in the web view). */
-#define G_LOG_DOMAIN "ag-window"
 
 #include "config.h"
 

@@ -4,7 +4,6 @@
  * configuration, token store or HTTP session (AgApplication does), and no
  * sign-in logic (AgSignIn does). Its actions are in ag-window-actions.c,
  * its fields in ag-window-private.h. */
-#define G_LOG_DOMAIN "ag-window"
 
 #include "config.h"
 

@@ -899,7 +899,7 @@ test_leak_debug_output (void)
     g_error ("the child failed:\n%s", output);
   g_assert_nonnull (strstr (output, "leak child done"));
   /* The debug log really was on. */
-  g_assert_nonnull (strstr (output, "ag-session-DEBUG"));
+  g_assert_nonnull (strstr (output, "Authgear-DEBUG"));
 
   secrets = g_strsplit (secret_text, "\n", -1);
   g_assert_cmpuint (g_strv_length (secrets), >=, 10);

@@ -330,7 +330,7 @@ def scenario_login():
     assert len(secrets) >= 3, "the stored session has no tokens"
     with open(log, "rb") as f:
         output = f.read()
-    assert b"ag-session-DEBUG" in output, "the debug log was not on"
+    assert b"Authgear-DEBUG" in output, "the debug log was not on"
     leaked = [len(v) for v in secrets if v.encode() in output]
     assert not leaked, f"tokens ({leaked} characters long) in the app's debug output"
     home = os.environ["HOME"]

@@ -646,12 +646,12 @@ test_redirect_is_answer (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_test_message ("%s", cases[i].uri);
-      g_assert_cmpint (authgear_redirect_is_answer (url, redirect, cases[i].uri), ==, cases[i].answer);
+      g_assert_cmpint (authgear_user_agent_redirect_is_answer (url, redirect, cases[i].uri), ==, cases[i].answer);
     }
   /* An authorization URL without a state, or with two, has no answer. */
-  g_assert_false (authgear_redirect_is_answer ("https://auth.example/oauth2/authorize?client_id=c", redirect,
+  g_assert_false (authgear_user_agent_redirect_is_answer ("https://auth.example/oauth2/authorize?client_id=c", redirect,
                                                "http://localhost:3000/callback?code=c"));
-  g_assert_false (authgear_redirect_is_answer ("https://auth.example/oauth2/authorize?state=s1&state=s2", redirect,
+  g_assert_false (authgear_user_agent_redirect_is_answer ("https://auth.example/oauth2/authorize?state=s1&state=s2", redirect,
                                                "http://localhost:3000/callback?code=c&state=s1"));
 }
 

@@ -2,7 +2,6 @@
 /* AgAuthRequest owns one authorization request: PKCE verifier, state,
  * nonce, its URL, and the one parser of its redirect (its answer, once).
  * Also the AgAuthOptions helpers. */
-#define G_LOG_DOMAIN "ag-auth-request"
 
 #include "config.h"
 

@@ -2,7 +2,6 @@
 /* AgConfig owns the validated settings of one Authgear project (issuer,
  * client, redirect and post-logout URIs, scopes), checked by
  * ag-validate.c. */
-#define G_LOG_DOMAIN "ag-config"
 
 #include "config.h"
 

@@ -2,7 +2,6 @@
 /* The HTTP helpers every request goes through: the libsoup session, a send
  * with a time limit and no redirects, JSON and form bodies, query strings,
  * and the one reader of JSON integers. */
-#define G_LOG_DOMAIN "ag-http"
 
 #include "config.h"
 
@@ -258,6 +257,75 @@ ag_http_parse_json_object (GBytes      *body,
       return NULL;
     }
   return json_object_ref (json_node_get_object (root));
+}
+
+gboolean
+ag_http_read_answer (SoupSession   *session,
+                     GAsyncResult  *result,
+                     SoupMessage   *msg,
+                     const char    *what,
+                     gboolean       json_required,
+                     JsonObject   **json,
+                     GError       **error)
+{
+  g_autoptr(GBytes) body = ag_http_send_finish (session, result, error);
+  guint status = soup_message_get_status (msg);
+  g_autoptr(GError) parse_error = NULL;
+
+  *json = NULL;
+  if (body == NULL)
+    return FALSE;
+  *json = ag_http_parse_json_object (body, what, &parse_error);
+  if (ag_http_answer_error (status, *json, what, error))
+    ;
+  else if (*json == NULL && json_required)
+    g_propagate_error (error, g_steal_pointer (&parse_error));
+  else
+    return TRUE;
+  g_clear_pointer (json, json_object_unref);
+  return FALSE;
+}
+
+/* A short printable error code from an answer, or NULL. */
+static const char *
+error_code_of (JsonObject *answer)
+{
+  JsonNode *node = answer ? json_object_get_member (answer, "error") : NULL;
+  const char *code = NULL;
+
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    code = ag_json_get_string (json_node_get_object (node), "reason");   /* Authgear's API */
+  else
+    code = ag_json_get_string (answer, "error");                         /* OAuth 2.0 */
+  if (code == NULL || *code == '\0' || strlen (code) >= 64 || !g_utf8_validate (code, -1, NULL))
+    return NULL;
+  for (const char *p = code; *p; p++)
+    if (g_ascii_iscntrl (*p))
+      return NULL;
+  return code;
+}
+
+gboolean
+ag_http_answer_error (guint        status,
+                      JsonObject  *answer,
+                      const char  *what,
+                      GError     **error)
+{
+  const char *code = error_code_of (answer);
+
+  if (SOUP_STATUS_IS_SUCCESSFUL (status) && code == NULL)
+    return FALSE;
+  if (g_strcmp0 (code, "invalid_grant") == 0 || g_strcmp0 (code, "InvalidGrant") == 0)
+    g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_GRANT,
+                 _("Authgear no longer accepts this sign-in (invalid_grant)"));
+  else if (g_strcmp0 (code, "invalid_client") == 0 || g_strcmp0 (code, "unauthorized_client") == 0)
+    g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CLIENT_REJECTED,
+                 _("Authgear refused this app’s client ID or secret (%s)"), code);
+  else if (code != NULL)
+    g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_PROVIDER, _("Authgear refused the %s (%s)"), what, code);
+  else
+    g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_PROVIDER, _("Authgear answered the %s with HTTP %u"), what, status);
+  return TRUE;
 }
 
 gboolean

@@ -31,6 +31,38 @@ GBytes      *ag_http_send_finish      (SoupSession          *session,
                                        GError              **error);
 
 /**
+ * ag_http_read_answer:
+ * The end of ag_http_send_async(), for one of Authgear's endpoints: send,
+ * check the status, read the JSON. %FALSE with @error when Authgear could
+ * not be reached, when it answered with an error (ag_http_answer_error()),
+ * or when @json_required and a successful answer is not a JSON object
+ * (@what, a translated noun such as "profile", names it). Otherwise %TRUE,
+ * with the body in *@json when it is a JSON object, else %NULL.
+ */
+gboolean     ag_http_read_answer      (SoupSession          *session,
+                                       GAsyncResult         *result,
+                                       SoupMessage          *msg,
+                                       const char           *what,
+                                       gboolean              json_required,
+                                       JsonObject          **json,
+                                       GError              **error);
+
+/**
+ * ag_http_answer_error:
+ * The one place an error answer of Authgear is read. %FALSE when @status
+ * is 2xx and @answer carries no error. Otherwise %TRUE with @error:
+ * invalid_grant (OAuth's `error`, or the `reason` InvalidGrant of
+ * Authgear's API) is %AUTHGEAR_ERROR_INVALID_GRANT; invalid_client and
+ * unauthorized_client are %AUTHGEAR_ERROR_CLIENT_REJECTED; anything else
+ * is %AUTHGEAR_ERROR_PROVIDER, naming the error or the status and @what
+ * (a translated noun such as "token request").
+ */
+gboolean     ag_http_answer_error     (guint                 status,
+                                       JsonObject           *answer,
+                                       const char           *what,
+                                       GError              **error);
+
+/**
  * ag_http_parse_json_object:
  * Parses @body as one JSON object, or sets %AUTHGEAR_ERROR_INVALID_RESPONSE with
  * @what (a translated noun such as "token response") in the message.

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* JWT and JWKS: parsing, RS256/ES256 signature checks, and the ID
  * token's claims (iss, aud, exp, nonce…). */
-#define G_LOG_DOMAIN "ag-jwt"
 
 #include "config.h"
 

@@ -2,7 +2,6 @@
 /* AgLoopback owns the browser agent's listener on the redirect URI's port
  * (RFC 8252 §7.3): its own accept loop, connection limits and time-outs,
  * and the requests waiting for the sign-in's result. */
-#define G_LOG_DOMAIN "ag-loopback"
 
 #include "config.h"
 

@@ -2,7 +2,6 @@
 /* AgOidcClient owns the requests to Authgear's endpoints for one client:
  * code exchange and ID token verification, refresh, userinfo, revocation
  * and end session, with the client authentication discovery allows. */
-#define G_LOG_DOMAIN "ag-oidc-client"
 
 #include "config.h"
 
@@ -184,44 +183,14 @@ new_token_message (AgOidcClient *self,
   return msg;
 }
 
-/* Maps a token endpoint answer to a token set or an AUTHGEAR_ERROR. */
+/* The token set of a token endpoint's answer (read by
+ * ag_http_read_answer()), or an AUTHGEAR_ERROR. */
 static AgTokenSet *
-parse_token_answer (AgOidcClient  *self,
-                    SoupMessage   *msg,
-                    GBytes        *body,
-                    GError       **error)
+token_set_of (AgOidcClient  *self,
+              JsonObject    *answer,
+              GError       **error)
 {
-  guint status = soup_message_get_status (msg);
-  g_autoptr(JsonObject) object = NULL;
-  g_autoptr(GError) parse_error = NULL;
-
-  object = ag_http_parse_json_object (body, _("token response"), &parse_error);
-
-  if (status != SOUP_STATUS_OK)
-    {
-      const char *oauth_error = ag_json_get_string (object, "error");
-
-      if (g_strcmp0 (oauth_error, "invalid_grant") == 0)
-        g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_GRANT,
-                     _("Authgear no longer accepts this sign-in (invalid_grant)"));
-      else if (g_strcmp0 (oauth_error, "invalid_client") == 0 || g_strcmp0 (oauth_error, "unauthorized_client") == 0)
-        g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CLIENT_REJECTED,
-                     _("Authgear refused this app’s client ID or secret (%s). Check them in Preferences."),
-                     oauth_error);
-      else if (oauth_error != NULL && g_utf8_validate (oauth_error, -1, NULL) && strlen (oauth_error) < 64)
-        g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_PROVIDER,
-                     _("Authgear refused the token request (%s)"), oauth_error);
-      else
-        g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_PROVIDER,
-                     _("Authgear answered the token request with HTTP %u"), status);
-      return NULL;
-    }
-  if (object == NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&parse_error));
-      return NULL;
-    }
-  return ag_token_set_new_from_response (object,
+  return ag_token_set_new_from_response (answer,
                                          ag_provider_get_issuer (self->provider),
                                          ag_config_get_client_id (self->config),
                                          g_get_real_time () / G_USEC_PER_SEC,
@@ -442,17 +411,12 @@ token_answered (GObject      *object,
   g_autoptr(GTask) task = user_data;
   AgOidcClient *self = g_task_get_source_object (task);
   Exchange *ex = g_task_get_task_data (task);
-  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonObject) answer = NULL;
   GError *error = NULL;
   const char *id_token;
 
-  body = ag_http_send_finish (SOUP_SESSION (object), result, &error);
-  if (body == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (soup_message_get_status (ex->msg) == SOUP_STATUS_NOT_FOUND && !ex->rediscovered)
+  if (!ag_http_read_answer (SOUP_SESSION (object), result, ex->msg, _("token response"), TRUE, &answer, &error) &&
+      soup_message_get_status (ex->msg) == SOUP_STATUS_NOT_FOUND && !ex->rediscovered)
     {
       g_autofree char *asked = g_uri_to_string (soup_message_get_uri (ex->msg));
       GCancellable *cancellable = g_task_get_cancellable (task);
@@ -466,11 +430,13 @@ token_answered (GObject      *object,
           ag_provider_get_discovery_fetched (self->provider) < ex->began)
         {
           g_debug ("Token endpoint not found: reading discovery again");
+          g_clear_error (&error);
           ag_provider_rediscover_async (self->provider, cancellable, token_rediscovered, g_steal_pointer (&task));
           return;
         }
     }
-  ex->tokens = parse_token_answer (self, ex->msg, body, &error);
+  if (error == NULL)
+    ex->tokens = token_set_of (self, answer, &error);
   if (ex->tokens == NULL)
     {
       g_task_return_error (task, error);
@@ -558,23 +524,25 @@ ag_oidc_client_exchange_code_async (AgOidcClient        *self,
                       token_answered, g_steal_pointer (&task));
 }
 
-/* The JSON object an answer holds, or NULL with @task's error returned
- * (network, or not JSON: @what names it). */
-static JsonObject *
-answered_json (GObject      *object,
-               GAsyncResult *result,
-               GTask        *task,
-               const char   *what)
+/* Reads the answer to @task's message (its task data) with
+ * ag_http_read_answer(): %TRUE with its JSON in *@json (%NULL when it has
+ * none and @json_required is %FALSE), else %FALSE with the error returned
+ * to @task. */
+static gboolean
+task_answer (GObject       *session,
+             GAsyncResult  *result,
+             GTask         *task,
+             const char    *what,
+             gboolean       json_required,
+             JsonObject   **json)
 {
-  g_autoptr(GBytes) body = NULL;
-  JsonObject *answer;
   GError *error = NULL;
 
-  body = ag_http_send_finish (SOUP_SESSION (object), result, &error);
-  answer = body ? ag_http_parse_json_object (body, what, &error) : NULL;
-  if (answer == NULL)
-    g_task_return_error (task, error);
-  return answer;
+  if (ag_http_read_answer (SOUP_SESSION (session), result, g_task_get_task_data (task), what, json_required,
+                           json, &error))
+    return TRUE;
+  g_task_return_error (task, error);
+  return FALSE;
 }
 
 /* A fresh ID token for @tokens' access token (grant_type …id-token, the
@@ -585,21 +553,16 @@ fresh_id_token_answered (GObject      *object,
                          gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  SoupMessage *msg = g_task_get_task_data (task);
   g_autoptr(JsonObject) answer = NULL;
   const char *id_token;
 
-  answer = answered_json (object, result, task, _("ID token response"));
-  if (answer == NULL)
+  if (!task_answer (object, result, task, _("ID token request"), TRUE, &answer))
     return;
   id_token = ag_json_get_string (answer, "id_token");
-  if (soup_message_get_status (msg) != SOUP_STATUS_OK || id_token == NULL)
+  if (id_token == NULL || *id_token == '\0')
     {
-      if (g_strcmp0 (ag_json_get_string (answer, "error"), "invalid_grant") == 0)
-        g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_GRANT, _("Authgear no longer knows this session"));
-      else
-        g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_PROVIDER,
-                                 _("Authgear did not give a new ID token (HTTP %u)"), soup_message_get_status (msg));
+      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_RESPONSE,
+                               _("Authgear did not give a new ID token"));
       return;
     }
   g_task_return_pointer (task, g_strdup (id_token), (GDestroyNotify) ag_secure_free);
@@ -652,29 +615,10 @@ settings_action_answered (GObject      *object,
                           gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  SoupMessage *msg = g_task_get_task_data (task);
-  g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonObject) answer = NULL;
-  GError *error = NULL;
 
-  body = ag_http_send_finish (SOUP_SESSION (object), result, &error);
-  if (body == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (soup_message_get_status (msg) == SOUP_STATUS_OK)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-  answer = ag_http_parse_json_object (body, _("settings action response"), NULL);
-  if (g_strcmp0 (answer ? ag_json_get_string (answer, "error") : NULL, "invalid_grant") == 0)
-    g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_GRANT,
-                             _("Authgear no longer accepts this change (invalid_grant)"));
-  else
-    g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_PROVIDER,
-                             _("Authgear answered the change with HTTP %u"), soup_message_get_status (msg));
+  if (task_answer (object, result, task, _("settings action request"), FALSE, &answer))
+    g_task_return_boolean (task, TRUE);
 }
 
 void
@@ -827,34 +771,17 @@ userinfo_answered (GObject      *object,
   g_autoptr(GTask) task = user_data;
   SoupMessage *msg = g_task_get_task_data (task);
   const char *expected_sub = g_object_get_data (G_OBJECT (task), "sub");
-  g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonObject) object_ = NULL;
-  GError *error = NULL;
-  guint status;
+  g_autoptr(GError) error = NULL;
 
-  body = ag_http_send_finish (SOUP_SESSION (object), result, &error);
-  if (body == NULL)
+  if (!ag_http_read_answer (SOUP_SESSION (object), result, msg, _("profile"), TRUE, &object_, &error))
     {
-      g_task_return_error (task, error);
-      return;
-    }
-  status = soup_message_get_status (msg);
-  if (status == SOUP_STATUS_UNAUTHORIZED)
-    {
-      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_UNAUTHORIZED,
-                               _("Authgear did not accept the access token for the profile (HTTP 401)"));
-      return;
-    }
-  if (status != SOUP_STATUS_OK)
-    {
-      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_PROVIDER,
-                               _("Authgear answered the profile request with HTTP %u"), status);
-      return;
-    }
-  object_ = ag_http_parse_json_object (body, _("profile"), &error);
-  if (object_ == NULL)
-    {
-      g_task_return_error (task, error);
+      /* A 401 is the access token's fault: the session refreshes once. */
+      if (soup_message_get_status (msg) == SOUP_STATUS_UNAUTHORIZED)
+        g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_UNAUTHORIZED,
+                                 _("Authgear did not accept the access token for the profile (HTTP 401)"));
+      else
+        g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   if (g_strcmp0 (ag_json_get_string (object_, "sub"), expected_sub) != 0)
@@ -914,23 +841,11 @@ revoke_answered (GObject      *object,
                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  SoupMessage *msg = g_task_get_task_data (task);
-  g_autoptr(GBytes) body = NULL;
-  GError *error = NULL;
+  g_autoptr(JsonObject) answer = NULL;
 
-  body = ag_http_send_finish (SOUP_SESSION (object), result, &error);
-  if (body == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (soup_message_get_status (msg) != SOUP_STATUS_OK)
-    {
-      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_PROVIDER,
-                               _("Authgear answered the revocation with HTTP %u"), soup_message_get_status (msg));
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
+  /* RFC 7009: 200 with any body, often none. */
+  if (task_answer (object, result, task, _("revocation"), FALSE, &answer))
+    g_task_return_boolean (task, TRUE);
 }
 
 void
@@ -991,30 +906,14 @@ app_session_token_answered (GObject      *object,
                             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  SoupMessage *msg = g_task_get_task_data (task);
   g_autoptr(JsonObject) answer = NULL;
   JsonObject *part;
   const char *token;
 
-  answer = answered_json (object, result, task, _("app session token response"));
-  if (answer == NULL)
+  /* An error in Authgear's API envelope ({"error": {"reason": …}}) is read
+   * by ag_http_answer_error() too: InvalidGrant ends the session. */
+  if (!task_answer (object, result, task, _("app session token request"), TRUE, &answer))
     return;
-  part = json_object_has_member (answer, "error") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (answer, "error"))
-         ? json_object_get_object_member (answer, "error") : NULL;
-  if (part != NULL || soup_message_get_status (msg) != SOUP_STATUS_OK)
-    {
-      const char *reason = part ? ag_json_get_string (part, "reason") : NULL;
-
-      /* A refresh token Authgear no longer knows: the session is over. */
-      if (g_strcmp0 (reason, "InvalidGrant") == 0)
-        g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_GRANT,
-                                 _("Authgear no longer knows this session"));
-      else
-        g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_PROVIDER,
-                                 _("Authgear refused the app session token (HTTP %u, %s)"),
-                                 soup_message_get_status (msg), reason ? reason : "-");
-      return;
-    }
   part = json_object_has_member (answer, "result") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (answer, "result"))
          ? json_object_get_object_member (answer, "result") : NULL;
   token = part ? ag_json_get_string (part, "app_session_token") : NULL;
@@ -1158,24 +1057,20 @@ end_session_answered (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   SoupMessage *msg = g_task_get_task_data (task);
-  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonObject) answer = NULL;
   GError *error = NULL;
-  guint status;
+  guint status = soup_message_get_status (msg);
 
-  body = ag_http_send_finish (SOUP_SESSION (object), result, &error);
-  status = soup_message_get_status (msg);
   /* Authgear answers with a redirect to the post-logout address (303
    * without its cookie, which this client never has): that is success. */
-  if (SOUP_STATUS_IS_REDIRECTION (status) || SOUP_STATUS_IS_SUCCESSFUL (status))
+  if (ag_http_read_answer (SOUP_SESSION (object), result, msg, _("end of the session"), FALSE, &answer, &error) ||
+      SOUP_STATUS_IS_REDIRECTION (status))
     {
       g_clear_error (&error);
       g_task_return_boolean (task, TRUE);
     }
-  else if (error != NULL)
-    g_task_return_error (task, error);
   else
-    g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_PROVIDER,
-                             _("Authgear answered the end of the session with HTTP %u"), status);
+    g_task_return_error (task, error);
 }
 
 void

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* AgProvider owns what Authgear says of itself: discovery and the JWKS,
  * fetched, checked and cached on disk (public data only). */
-#define G_LOG_DOMAIN "ag-provider"
 
 #include "config.h"
 
@@ -180,7 +179,7 @@ ag_provider_parse_metadata (AgProvider  *self,
   if (g_strcmp0 (ag_json_get_string (object, "issuer"), self->issuer) != 0)
     {
       g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_ISSUER_MISMATCH,
-                   _("The provider says its issuer is not %s: check AUTHGEAR_DOMAIN"), self->issuer);
+                   _("The provider says its issuer is not %s: check the endpoint"), self->issuer);
       return FALSE;
     }
 
@@ -294,7 +293,7 @@ discovery_fetched (GObject      *object,
   if (soup_message_get_status (msg) != SOUP_STATUS_OK)
     {
       g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_DISCOVERY,
-                               _("The provider’s configuration could not be read (HTTP %u): check AUTHGEAR_DOMAIN"),
+                               _("The provider’s configuration could not be read (HTTP %u): check the endpoint"),
                                soup_message_get_status (msg));
       return;
     }
@@ -318,7 +317,7 @@ discover_from_network (AgProvider *self,
 
   if (msg == NULL)
     {
-      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION, _("AUTHGEAR_DOMAIN is not a valid address"));
+      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION, _("The endpoint is not a valid address"));
       g_object_unref (task);
       return;
     }

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Secrets in memory: random bytes, wiping, constant-time comparison. */
-#define G_LOG_DOMAIN "ag-secure"
 
 #include "config.h"
 

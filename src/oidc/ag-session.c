@@ -4,7 +4,6 @@
  * and Logout. A visit to Authgear's pages (sign-in, reauthentication, a
  * settings action) is an AgFlow of its own (ag-flow.c), which hands its
  * result here in one call. */
-#define G_LOG_DOMAIN "ag-session"
 
 #include "config.h"
 

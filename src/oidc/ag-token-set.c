@@ -2,7 +2,6 @@
 /* AgTokenSet owns one token response and the profile read with it: the
  * tokens, their times, the claims shown, and its JSON (tokens hidden
  * unless asked). */
-#define G_LOG_DOMAIN "ag-token-set"
 
 #include "config.h"
 

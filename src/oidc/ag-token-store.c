@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* AgTokenStore owns the keyring (Secret Service): sessions and client
  * secrets per issuer and client ID, in the order they were asked for. */
-#define G_LOG_DOMAIN "ag-token-store"
 
 #include "config.h"
 

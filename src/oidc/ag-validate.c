@@ -4,7 +4,6 @@
  * this computer), the client ID and secret, the redirect URI, the scopes.
  * No GType here: the library (AgConfig) and the app (its settings and
  * Preferences) each build these functions in. */
-#define G_LOG_DOMAIN "ag-config"
 
 #include "config.h"
 

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* AuthgearBrowserUserAgent: the system browser, and a loopback listener on
  * the redirect URI's port for its return. GIO and libsoup only. */
-#define G_LOG_DOMAIN "authgear-browser"
 
 #include "config.h"
 

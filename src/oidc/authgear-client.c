@@ -2,7 +2,6 @@
 /* AuthgearClient: the library's face, shaped like the container of
  * Authgear's SDKs (configure, authenticate, refresh, user info, logout,
  * reauthenticate, settings). Underneath it is the core's AgSession. */
-#define G_LOG_DOMAIN "authgear"
 
 #include "config.h"
 

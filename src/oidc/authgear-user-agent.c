@@ -78,7 +78,7 @@ authgear_user_agent_open_finish (AuthgearUserAgent  *self,
 }
 
 /**
- * authgear_redirect_uri_matches:
+ * authgear_user_agent_redirect_uri_matches:
  * @redirect_uri: the redirect URI of the call
  * @uri: an address the page went to
  *
@@ -91,30 +91,30 @@ authgear_user_agent_open_finish (AuthgearUserAgent  *self,
  * Returns: %TRUE when @uri goes to @redirect_uri
  */
 gboolean
-authgear_redirect_uri_matches (const char *redirect_uri,
-                               const char *uri)
+authgear_user_agent_redirect_uri_matches (const char *redirect_uri,
+                                          const char *uri)
 {
   return ag_redirect_uri_matches (redirect_uri, uri);
 }
 
 /**
- * authgear_redirect_is_answer:
+ * authgear_user_agent_redirect_is_answer:
  * @authorization_url: the URL the user agent was asked to open
  * @redirect_uri: the redirect URI of the call
  * @uri: an address the page went to
  *
  * Whether @uri is the answer to @authorization_url: it goes to
- * @redirect_uri (as authgear_redirect_uri_matches() says) and carries the
- * `state` of @authorization_url, exactly once. Any page, or any frame of
+ * @redirect_uri (as authgear_user_agent_redirect_uri_matches() says) and
+ * carries the `state` of @authorization_url, exactly once. Any page, or any frame of
  * it, can send a web view to the redirect URI: a user agent of the
  * program's own hands back only this answer, and keeps waiting otherwise.
  *
  * Returns: %TRUE when @uri is the answer to hand back
  */
 gboolean
-authgear_redirect_is_answer (const char *authorization_url,
-                             const char *redirect_uri,
-                             const char *uri)
+authgear_user_agent_redirect_is_answer (const char *authorization_url,
+                                        const char *redirect_uri,
+                                        const char *uri)
 {
   g_autofree char *state = ag_uri_query_value (authorization_url, "state");
 

@@ -54,11 +54,11 @@ char *authgear_user_agent_open_finish (AuthgearUserAgent   *self,
                                        GError             **error);
 
 AUTHGEAR_AVAILABLE_IN_ALL
-gboolean authgear_redirect_uri_matches (const char *redirect_uri,
-                                        const char *uri);
+gboolean authgear_user_agent_redirect_uri_matches (const char *redirect_uri,
+                                                   const char *uri);
 AUTHGEAR_AVAILABLE_IN_ALL
-gboolean authgear_redirect_is_answer   (const char *authorization_url,
-                                        const char *redirect_uri,
-                                        const char *uri);
+gboolean authgear_user_agent_redirect_is_answer   (const char *authorization_url,
+                                                   const char *redirect_uri,
+                                                   const char *uri);
 
 G_END_DECLS

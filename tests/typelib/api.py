@@ -41,6 +41,13 @@ options = Authgear.AuthenticateOptions.new()
 options.set_user_agent(Authgear.BrowserUserAgent.new())
 info = run(client.authenticate_async, client.authenticate_finish, options)
 assert client.get_user_agent() is own, "the call's user agent replaced the client's"
+# The redirect helpers belong to the user agent they serve.
+url = client.get_redirect_uri() + '?code=c&state=s1'
+assert Authgear.UserAgent.redirect_uri_matches(client.get_redirect_uri(), url)
+assert Authgear.UserAgent.redirect_is_answer('https://a.example/authorize?state=s1', client.get_redirect_uri(), url)
+assert not Authgear.UserAgent.redirect_is_answer('https://a.example/authorize?state=s2', client.get_redirect_uri(), url)
+# The library's reauthentication rule: not right after a sign-in.
+assert not client.get_reauthentication_needed()
 first, second = client.get_user_info(), client.get_user_info()
 assert first is not None and first is second, (first, second)
 assert first.get_sub() == info.get_sub()
