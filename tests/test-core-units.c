@@ -816,6 +816,32 @@ test_token_set (void)
   revealed = ag_token_set_dup_response_json (set, TRUE);
   g_assert_nonnull (strstr (revealed, "AT-secret"));
 
+  /* Who the person is, one rule: before the user info, the ID token says;
+   * then the user info, with the ID token's claim where it has none or an
+   * empty one; the display name follows name, username, email, sub. */
+  {
+    g_autoptr(JsonParser) claims = json_parser_new ();
+    g_autoptr(JsonParser) info = json_parser_new ();
+
+    g_assert_true (json_parser_load_from_data (claims, "{\"sub\":\"u1\",\"email\":\"id@example.com\",\"name\":\"From ID\","
+                                               "\"https://authgear.com/claims/user/can_reauthenticate\":true}", -1, NULL));
+    g_assert_true (json_parser_load_from_data (info, "{\"sub\":\"u1\",\"email\":\"\",\"name\":\"\","
+                                               "\"preferred_username\":\"alice\",\"custom\":1}", -1, NULL));
+    g_assert_null (ag_token_set_get_display_name (set));
+    ag_token_set_set_id_claims (set, json_node_get_object (json_parser_get_root (claims)));
+    g_assert_cmpstr (ag_token_set_get_display_name (set), ==, "From ID");
+    ag_token_set_set_userinfo (set, json_node_get_object (json_parser_get_root (info)));
+    g_assert_cmpstr (ag_token_set_get_display_name (set), ==, "From ID");
+    g_assert_cmpstr (ag_json_get_string (ag_token_set_get_claims (set), "email"), ==, "id@example.com");
+    g_assert_cmpstr (ag_json_get_string (ag_token_set_get_claims (set), "preferred_username"), ==, "alice");
+    g_assert_true (json_object_has_member (ag_token_set_get_claims (set), "custom"));
+    g_assert_true (json_object_get_boolean_member (ag_token_set_get_claims (set),
+                                                   "https://authgear.com/claims/user/can_reauthenticate"));
+    ag_token_set_set_id_claims (set, NULL);
+    g_assert_cmpstr (ag_token_set_get_display_name (set), ==, "alice");
+    ag_token_set_set_userinfo (set, NULL);
+  }
+
   serialized = ag_token_set_serialize (set);
   back = ag_token_set_deserialize (serialized, &error);
   g_assert_no_error (error);

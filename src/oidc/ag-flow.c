@@ -168,6 +168,7 @@ app_session_token_cb (GObject      *object,
   AgTokenSet *tokens = ag_session_get_tokens (self->session);
   AgAuthOptions *options = &self->options;
   GError *error = NULL;
+  const char *email;
   char *token;
 
   token = ag_session_app_session_token_finish (AG_SESSION (object), result, &error);
@@ -185,11 +186,12 @@ app_session_token_cb (GObject      *object,
   ag_secure_free (token);
   ag_secure_free ((char *) options->id_token_hint);
   options->id_token_hint = g_strdup (ag_token_set_get_id_token (tokens));
-  if (g_str_equal (options->settings_action, "change_email") && ag_token_set_get_email (tokens) != NULL)
+  email = ag_json_get_string (ag_token_set_get_claims (tokens), "email");
+  if (g_str_equal (options->settings_action, "change_email") && email != NULL && *email != '\0')
     {
       g_autoptr(GString) q = g_string_new (NULL);
 
-      ag_http_query_append (q, "q_login_id", ag_token_set_get_email (tokens));
+      ag_http_query_append (q, "q_login_id", email);
       g_free ((char *) options->settings_action_query);
       options->settings_action_query = g_string_free (g_steal_pointer (&q), FALSE);
     }

@@ -30,6 +30,7 @@ struct _AgTokenSet
   JsonObject *response;
   JsonObject *id_claims;
   JsonObject *userinfo;
+  JsonObject *claims;        /* both merged (ag_token_set_get_claims()); NULL until asked */
 };
 
 G_DEFINE_FINAL_TYPE (AgTokenSet, ag_token_set, G_TYPE_OBJECT)
@@ -65,6 +66,7 @@ ag_token_set_finalize (GObject *object)
     }
   g_clear_pointer (&self->id_claims, json_object_unref);
   g_clear_pointer (&self->userinfo, json_object_unref);
+  g_clear_pointer (&self->claims, json_object_unref);
 
   G_OBJECT_CLASS (ag_token_set_parent_class)->finalize (object);
 }
@@ -272,6 +274,7 @@ ag_token_set_set_id_claims (AgTokenSet *self,
   g_return_if_fail (AG_IS_TOKEN_SET (self));
   g_clear_pointer (&self->id_claims, json_object_unref);
   self->id_claims = claims ? copy_object (claims) : NULL;
+  g_clear_pointer (&self->claims, json_object_unref);
 }
 
 void
@@ -296,6 +299,7 @@ ag_token_set_set_userinfo (AgTokenSet *self,
 {
   g_return_if_fail (AG_IS_TOKEN_SET (self));
   g_clear_pointer (&self->userinfo, json_object_unref);
+  g_clear_pointer (&self->claims, json_object_unref);
   self->userinfo = userinfo ? copy_object (userinfo) : NULL;
 }
 
@@ -314,6 +318,7 @@ ag_token_set_inherit (AgTokenSet *self,
     self->id_claims = json_object_ref (previous->id_claims);
   if (self->userinfo == NULL && previous->userinfo != NULL)
     self->userinfo = json_object_ref (previous->userinfo);
+  g_clear_pointer (&self->claims, json_object_unref);
   ag_token_set_ensure_scope (self, ag_token_set_get_scope (previous));
 }
 
@@ -394,48 +399,65 @@ ag_token_set_authenticated_within (AgTokenSet *self,
   return auth_time > 0 && auth_time > g_get_real_time () / G_USEC_PER_SEC - max_age;
 }
 
-static const char *
-profile_string (AgTokenSet *self,
-                const char *name)
-{
-  const char *value = ag_json_get_string (self->userinfo, name);
-
-  if (value == NULL || *value == '\0')
-    value = ag_json_get_string (self->id_claims, name);
-  return (value != NULL && *value != '\0') ? value : NULL;
-}
-
 const char *
 ag_token_set_get_display_name (AgTokenSet *self)
 {
-  static const char * const order[] = { "name", "preferred_username", "email", "sub" };
+  return ag_claims_get_display_name (ag_token_set_get_claims (self));
+}
+
+JsonObject *
+ag_token_set_get_claims (AgTokenSet *self)
+{
+  g_return_val_if_fail (AG_IS_TOKEN_SET (self), NULL);
+  if (self->claims == NULL)
+    self->claims = ag_token_set_dup_claims (self);
+  return self->claims;
+}
+
+JsonObject *
+ag_token_set_dup_claims (AgTokenSet *self)
+{
+  static const char * const person[] = {
+    "sub", "email", "email_verified", "name", "preferred_username",
+    "https://authgear.com/claims/user/is_anonymous",
+    "https://authgear.com/claims/user/is_verified",
+    "https://authgear.com/claims/user/can_reauthenticate",
+  };
+  JsonObject *claims = json_object_new ();
 
   g_return_val_if_fail (AG_IS_TOKEN_SET (self), NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+  if (self->userinfo != NULL)
     {
-      const char *value = profile_string (self, order[i]);
-      if (value != NULL)
-        return value;
+      g_autoptr(GList) members = json_object_get_members (self->userinfo);
+
+      for (GList *l = members; l != NULL; l = l->next)
+        json_object_set_member (claims, l->data, json_node_copy (json_object_get_member (self->userinfo, l->data)));
     }
-  return NULL;
+  for (guint i = 0; self->id_claims != NULL && i < G_N_ELEMENTS (person); i++)
+    {
+      JsonNode *have = json_object_get_member (claims, person[i]);
+      const char *text = ag_json_get_string (claims, person[i]);
+
+      if ((have == NULL || (text != NULL && *text == '\0')) && json_object_has_member (self->id_claims, person[i]))
+        json_object_set_member (claims, person[i], json_node_copy (json_object_get_member (self->id_claims, person[i])));
+    }
+  return claims;
 }
 
 const char *
-ag_token_set_get_email (AgTokenSet *self)
+ag_claims_get_display_name (JsonObject *claims)
 {
-  g_return_val_if_fail (AG_IS_TOKEN_SET (self), NULL);
-  return profile_string (self, "email");
-}
+  static const char * const order[] = { "name", "preferred_username", "email", "sub" };
 
-gboolean
-ag_token_set_get_email_verified (AgTokenSet *self)
-{
-  JsonObject *source;
+  for (guint i = 0; claims != NULL && i < G_N_ELEMENTS (order); i++)
+    {
+      const char *value = ag_json_get_string (claims, order[i]);
 
-  g_return_val_if_fail (AG_IS_TOKEN_SET (self), FALSE);
-  source = (self->userinfo && json_object_has_member (self->userinfo, "email_verified")) ? self->userinfo : self->id_claims;
-  return source != NULL && json_object_get_boolean_member_with_default (source, "email_verified", FALSE);
+      if (value != NULL && *value != '\0')
+        return value;
+    }
+  return NULL;
 }
 
 static char *

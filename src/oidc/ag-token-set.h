@@ -68,10 +68,18 @@ gboolean     ag_token_set_is_fresh          (AgTokenSet *self,
 /* When to refresh: 90 % into the lifetime, as seconds since the epoch. */
 gint64       ag_token_set_get_refresh_at    (AgTokenSet *self);
 
-/* The name to greet: name, preferred_username, email, then sub. */
+/* Who the person is, the library's one rule: the user info's claims, and
+ * the ID token's person claims (sub, email, name, Authgear's own…) where
+ * the user info has none or an empty one. Before the first user info, the
+ * ID token says who it is. */
+JsonObject  *ag_token_set_dup_claims        (AgTokenSet *self);
+/* The same, kept until the claims change. */
+JsonObject  *ag_token_set_get_claims        (AgTokenSet *self);
+/* ag_claims_get_display_name() of the claims above. */
 const char  *ag_token_set_get_display_name  (AgTokenSet *self);
-const char  *ag_token_set_get_email         (AgTokenSet *self);
-gboolean     ag_token_set_get_email_verified (AgTokenSet *self);
+/* The name to greet in @claims: name, preferred_username, email, then sub
+ * (the first that is a non-empty string), or %NULL. */
+const char  *ag_claims_get_display_name     (JsonObject *claims);
 
 /**
  * ag_token_set_dup_response_json:

@@ -728,10 +728,9 @@ static AuthgearUserInfo *
 user_info_of (AgSession *session)
 {
   AgTokenSet *tokens = ag_session_get_tokens (session);
+  g_autoptr(JsonObject) claims = tokens ? ag_token_set_dup_claims (tokens) : NULL;
 
-  if (tokens == NULL)
-    return NULL;
-  return _authgear_user_info_new (ag_token_set_get_userinfo (tokens), ag_token_set_get_id_claims (tokens));
+  return claims ? _authgear_user_info_new (claims) : NULL;
 }
 
 /* A task of @self tagged @source_tag, and in *session the core's session

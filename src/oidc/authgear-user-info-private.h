@@ -7,9 +7,8 @@
 
 G_BEGIN_DECLS
 
-/* Claims from @userinfo, with Authgear's own from @id_claims when the user
- * info leaves them out (either may be NULL). */
-AuthgearUserInfo *_authgear_user_info_new (JsonObject *userinfo,
-                                           JsonObject *id_claims);
+/* User info with @claims (ag_token_set_dup_claims(), or a JSON object read
+ * back), copied. */
+AuthgearUserInfo *_authgear_user_info_new (JsonObject *claims);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "ag-token-set.h"
 #include "authgear-user-info-private.h"
 
 /**
@@ -180,37 +181,13 @@ authgear_user_info_init (AuthgearUserInfo *self)
 }
 
 AuthgearUserInfo *
-_authgear_user_info_new (JsonObject *userinfo,
-                         JsonObject *id_claims)
+_authgear_user_info_new (JsonObject *claims)
 {
   AuthgearUserInfo *self = g_object_new (AUTHGEAR_TYPE_USER_INFO, NULL);
-  const char *authgear_claims[] = {
-    AUTHGEAR_CLAIM ("is_anonymous"), AUTHGEAR_CLAIM ("is_verified"), AUTHGEAR_CLAIM ("can_reauthenticate"),
-  };
+  g_autoptr(GList) members = claims ? json_object_get_members (claims) : NULL;
 
-  if (userinfo != NULL)
-    {
-      g_autoptr(GList) members = json_object_get_members (userinfo);
-
-      for (GList *l = members; l != NULL; l = l->next)
-        json_object_set_member (self->claims, l->data,
-                                json_node_copy (json_object_get_member (userinfo, l->data)));
-    }
-  /* Before the first user info arrives, the ID token says who it is. */
-  if (id_claims != NULL && userinfo == NULL)
-    {
-      const char *standard[] = { "sub", "email", "email_verified", "name", "preferred_username" };
-
-      for (gsize i = 0; i < G_N_ELEMENTS (standard); i++)
-        if (json_object_has_member (id_claims, standard[i]))
-          json_object_set_member (self->claims, standard[i],
-                                  json_node_copy (json_object_get_member (id_claims, standard[i])));
-    }
-  for (gsize i = 0; id_claims != NULL && i < G_N_ELEMENTS (authgear_claims); i++)
-    if (!json_object_has_member (self->claims, authgear_claims[i]) &&
-        json_object_has_member (id_claims, authgear_claims[i]))
-      json_object_set_member (self->claims, authgear_claims[i],
-                              json_node_copy (json_object_get_member (id_claims, authgear_claims[i])));
+  for (GList *l = members; l != NULL; l = l->next)
+    json_object_set_member (self->claims, l->data, json_node_copy (json_object_get_member (claims, l->data)));
   return self;
 }
 
@@ -253,7 +230,7 @@ authgear_user_info_new_from_json (const char  *json,
                            _("User info is not a JSON object"));
       return NULL;
     }
-  self = _authgear_user_info_new (json_node_get_object (root), NULL);
+  self = _authgear_user_info_new (json_node_get_object (root));
   if (authgear_user_info_get_sub (self) == NULL)
     {
       g_set_error_literal (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_RESPONSE,
@@ -381,18 +358,8 @@ authgear_user_info_get_can_reauthenticate (AuthgearUserInfo *self)
 char *
 authgear_user_info_get_display_name (AuthgearUserInfo *self)
 {
-  const char *order[] = { "name", "preferred_username", "email", "sub" };
-
   g_return_val_if_fail (AUTHGEAR_IS_USER_INFO (self), NULL);
-
-  for (gsize i = 0; i < G_N_ELEMENTS (order); i++)
-    {
-      const char *value = string_claim (self, order[i]);
-
-      if (value != NULL && *value != '\0')
-        return g_strdup (value);
-    }
-  return NULL;
+  return g_strdup (ag_claims_get_display_name (self->claims));
 }
 
 /**
