@@ -14,6 +14,7 @@
 #include "ag-oidc-client.h"
 #include "ag-flow.h"
 #include "ag-session.h"
+#include "ag-keyring.h"
 #include "ag-test-hooks.h"
 #include "ag-token-store.h"
 #include "test-util.h"
@@ -166,10 +167,12 @@ stored_tokens (const char *name)
 static void
 clear_store (void)
 {
+  g_autoptr(AgKeyring) keyring = ag_keyring_new (SCHEMA, "test");
   GAsyncResult *result = NULL;
 
-  ag_token_store_clear_async (store, NULL, NULL, NULL, test_store_result, &result);
-  g_assert_true (ag_token_store_clear_finish (store, test_wait_for (&result), NULL));
+  /* Every item of this suite's schema. */
+  ag_keyring_clear_async (keyring, NULL, NULL, NULL, test_store_result, &result);
+  g_assert_true (ag_keyring_clear_finish (keyring, test_wait_for (&result), NULL));
   g_object_unref (result);
 }
 
@@ -895,7 +898,7 @@ main (int   argc,
   server = start_server ();
   http = ag_http_session_new ();
   browser = soup_session_new ();
-  store = ag_token_store_new (SCHEMA);
+  store = ag_test_keyring_store (SCHEMA);
   cache_dir = g_dir_make_tmp ("ag-hostile-cache-XXXXXX", NULL);
   matrix = g_string_new ("| case | the provider does | expected | got |\n|---|---|---|---|\n");
 

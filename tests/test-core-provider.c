@@ -23,6 +23,7 @@
 #include "ag-secure.h"
 #include "ag-flow.h"
 #include "ag-session.h"
+#include "ag-test-hooks.h"
 #include "ag-token-store.h"
 #include "test-util.h"
 
@@ -126,7 +127,7 @@ load_stored (AgTokenStore *store,
 static void
 test_public_client_flow (void)
 {
-  g_autoptr(AgTokenStore) store = ag_token_store_new (SCHEMA);
+  g_autoptr(AgTokenStore) store = ag_test_keyring_store (SCHEMA);
   g_autoptr(AgSession) session = new_session ("authgear-login", NULL, store);
   g_autoptr(AgTokenSet) stored = NULL;
   g_autoptr(GError) error = NULL;
@@ -264,7 +265,7 @@ logout (AgSession *session)
 static void
 test_logout_reach (void)
 {
-  g_autoptr(AgTokenStore) store = ag_token_store_new (SCHEMA);
+  g_autoptr(AgTokenStore) store = ag_test_keyring_store (SCHEMA);
   g_autoptr(AgSession) one = new_session ("authgear-login", NULL, store);
   g_autoptr(AgSession) other = new_session ("authgear-login-confidential", "dev-client-secret-change-me", store);
   g_autoptr(AgTokenSet) left = NULL;
@@ -291,7 +292,7 @@ static void
 test_clear_after_save_in_flight (void)
 {
   g_autoptr(AgSession) session = new_session ("authgear-login", NULL, NULL);
-  g_autoptr(AgTokenStore) store = ag_token_store_new (SCHEMA);
+  g_autoptr(AgTokenStore) store = ag_test_keyring_store (SCHEMA);
   AgTokenSet *tokens = sign_in (session);
 
   for (int i = 0; i < 5; i++)
@@ -335,8 +336,8 @@ static void
 test_concurrent_clears (void)
 {
   g_autoptr(AgSession) session = new_session ("authgear-login", NULL, NULL);
-  g_autoptr(AgTokenStore) one = ag_token_store_new (SCHEMA);
-  g_autoptr(AgTokenStore) other = ag_token_store_new (SCHEMA);
+  g_autoptr(AgTokenStore) one = ag_test_keyring_store (SCHEMA);
+  g_autoptr(AgTokenStore) other = ag_test_keyring_store (SCHEMA);
   AgTokenSet *tokens = sign_in (session);
 
   for (int i = 0; i < 10; i++)
@@ -564,7 +565,7 @@ test_wrong_issuer_config (void)
 static void
 test_damaged_stored_session (void)
 {
-  g_autoptr(AgTokenStore) store = ag_token_store_new (SCHEMA);
+  g_autoptr(AgTokenStore) store = ag_test_keyring_store (SCHEMA);
   /* Not g_autoptr: libsecret 0.20 declares it with g_object_unref. */
   SecretSchema *schema = secret_schema_new (SCHEMA, SECRET_SCHEMA_NONE,
                                             "kind", SECRET_SCHEMA_ATTRIBUTE_STRING,
@@ -621,7 +622,7 @@ test_no_keyring_child (void)
       g_test_skip ("run by /store/no-keyring");
       return;
     }
-  store = ag_token_store_new (SCHEMA);
+  store = ag_test_keyring_store (SCHEMA);
   tokens = load_stored (store, "authgear-login", &error);
   g_assert_null (tokens);
   g_assert_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_STORAGE_UNAVAILABLE);
@@ -793,7 +794,7 @@ test_leak_child (void)
   leak_child_emit (secrets, ag_token_set_get_id_token (tokens));
 
   /* The session level: sign-in, keyring, refresh, profile, logout. */
-  store = ag_token_store_new (SCHEMA);
+  store = ag_test_keyring_store (SCHEMA);
   session = new_session ("authgear-login-confidential", "dev-client-secret-change-me", store);
   sign_in (session);
   leak_child_emit (secrets, ag_token_set_get_access_token (ag_session_get_tokens (session)));

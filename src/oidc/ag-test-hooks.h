@@ -4,6 +4,8 @@
 #pragma once
 
 #include "ag-session.h"
+#include "ag-token-store.h"
+#include "authgear-glib.h"
 
 G_BEGIN_DECLS
 
@@ -11,5 +13,14 @@ G_BEGIN_DECLS
  * the back-off doubles from there, capped at 30 times it. */
 void ag_session_set_refresh_retry_first_ms (AgSession *self,
                                             guint      msec);
+
+/* A token store in the Secret Service under @schema_name. */
+static inline AgTokenStore *
+ag_test_keyring_store (const char *schema_name)
+{
+  g_autoptr(AuthgearTokenStorage) storage = authgear_keyring_token_storage_new (schema_name);
+
+  return ag_token_store_new (storage);
+}
 
 G_END_DECLS

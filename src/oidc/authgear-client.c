@@ -355,7 +355,7 @@ ensure_session (AuthgearClient  *self,
     return NULL;
   if (self->token_storage == NULL)
     self->token_storage = authgear_keyring_token_storage_new (NULL);
-  store = ag_token_store_new_for_storage (self->token_storage);
+  store = ag_token_store_new (self->token_storage);
   http = ag_http_session_new ();
   cache_dir = g_build_filename (g_get_user_cache_dir (), "authgear-glib", NULL);
   take_session (self, ag_session_new (config, store, http, cache_dir));

@@ -8,6 +8,5 @@
 
 G_BEGIN_DECLS
 
-AgTokenStore   *_authgear_keyring_token_storage_get_store (AuthgearKeyringTokenStorage *self);
 
 G_END_DECLS

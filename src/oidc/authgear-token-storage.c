@@ -6,10 +6,9 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "ag-keyring.h"
 #include "ag-secure.h"
-#include "ag-token-store.h"
 #include "authgear-glib.h"
-#include "authgear-private.h"
 
 /**
  * AuthgearTokenStorage:
@@ -176,13 +175,61 @@ struct _AuthgearKeyringTokenStorage
 {
   GObject parent_instance;
 
-  AgTokenStore *store;
+  AgKeyring *keyring;
 };
 
 static void keyring_iface_init (AuthgearTokenStorageInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (AuthgearKeyringTokenStorage, authgear_keyring_token_storage, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (AUTHGEAR_TYPE_TOKEN_STORAGE, keyring_iface_init))
+
+#define KEYRING_OF(storage) (AUTHGEAR_KEYRING_TOKEN_STORAGE (storage)->keyring)
+
+static void keyring_save_async (AuthgearTokenStorage *storage, const char *issuer, const char *client_id,
+                                const char *session, GCancellable *cancellable, GAsyncReadyCallback callback,
+                                gpointer user_data);
+static void keyring_load_async (AuthgearTokenStorage *storage, const char *issuer, const char *client_id,
+                                GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+
+/* The keyring's answer, as the storage's (the task's source object is the
+ * storage, as its callers expect). */
+static void
+keyring_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (g_task_get_source_tag (task) == keyring_load_async)
+    {
+      char *text = ag_keyring_lookup_finish (AG_KEYRING (object), result, &error);
+
+      if (error != NULL)
+        g_task_return_error (task, error);
+      else
+        g_task_return_pointer (task, text, (GDestroyNotify) ag_secure_free);
+      return;
+    }
+  if (g_task_get_source_tag (task) == keyring_save_async ? ag_keyring_store_finish (AG_KEYRING (object), result, &error)
+                                                         : ag_keyring_clear_finish (AG_KEYRING (object), result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static GTask *
+keyring_task_new (AuthgearTokenStorage *storage,
+                  gpointer              tag,
+                  GCancellable         *cancellable,
+                  GAsyncReadyCallback   callback,
+                  gpointer              user_data)
+{
+  GTask *task = g_task_new (storage, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, tag);
+  return task;
+}
 
 static void
 keyring_save_async (AuthgearTokenStorage *storage,
@@ -193,17 +240,17 @@ keyring_save_async (AuthgearTokenStorage *storage,
                     GAsyncReadyCallback   callback,
                     gpointer              user_data)
 {
-  AuthgearKeyringTokenStorage *self = AUTHGEAR_KEYRING_TOKEN_STORAGE (storage);
-
-  ag_token_store_save_text_async (self->store, issuer, client_id, session, cancellable, callback, user_data);
+  ag_keyring_store_async (KEYRING_OF (storage), issuer, client_id, session, cancellable, keyring_done_cb,
+                          keyring_task_new (storage, keyring_save_async, cancellable, callback, user_data));
 }
 
 static gboolean
-keyring_save_finish (AuthgearTokenStorage  *storage,
-                     GAsyncResult          *result,
-                     GError               **error)
+keyring_boolean_finish (AuthgearTokenStorage  *storage,
+                        GAsyncResult          *result,
+                        GError               **error)
 {
-  return ag_token_store_save_finish (AUTHGEAR_KEYRING_TOKEN_STORAGE (storage)->store, result, error);
+  g_return_val_if_fail (g_task_is_valid (result, storage), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static void
@@ -214,9 +261,8 @@ keyring_load_async (AuthgearTokenStorage *storage,
                     GAsyncReadyCallback   callback,
                     gpointer              user_data)
 {
-  AuthgearKeyringTokenStorage *self = AUTHGEAR_KEYRING_TOKEN_STORAGE (storage);
-
-  ag_token_store_load_text_async (self->store, issuer, client_id, cancellable, callback, user_data);
+  ag_keyring_lookup_async (KEYRING_OF (storage), issuer, client_id, cancellable, keyring_done_cb,
+                           keyring_task_new (storage, keyring_load_async, cancellable, callback, user_data));
 }
 
 static char *
@@ -224,7 +270,8 @@ keyring_load_finish (AuthgearTokenStorage  *storage,
                      GAsyncResult          *result,
                      GError               **error)
 {
-  return ag_token_store_load_text_finish (AUTHGEAR_KEYRING_TOKEN_STORAGE (storage)->store, result, error);
+  g_return_val_if_fail (g_task_is_valid (result, storage), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static void
@@ -235,34 +282,25 @@ keyring_clear_async (AuthgearTokenStorage *storage,
                      GAsyncReadyCallback   callback,
                      gpointer              user_data)
 {
-  AuthgearKeyringTokenStorage *self = AUTHGEAR_KEYRING_TOKEN_STORAGE (storage);
-
-  ag_token_store_clear_async (self->store, issuer, client_id, cancellable, callback, user_data);
-}
-
-static gboolean
-keyring_clear_finish (AuthgearTokenStorage  *storage,
-                      GAsyncResult          *result,
-                      GError               **error)
-{
-  return ag_token_store_clear_finish (AUTHGEAR_KEYRING_TOKEN_STORAGE (storage)->store, result, error);
+  ag_keyring_clear_async (KEYRING_OF (storage), issuer, client_id, cancellable, keyring_done_cb,
+                          keyring_task_new (storage, keyring_clear_async, cancellable, callback, user_data));
 }
 
 static void
 keyring_iface_init (AuthgearTokenStorageInterface *iface)
 {
   iface->save_async = keyring_save_async;
-  iface->save_finish = keyring_save_finish;
+  iface->save_finish = keyring_boolean_finish;
   iface->load_async = keyring_load_async;
   iface->load_finish = keyring_load_finish;
   iface->clear_async = keyring_clear_async;
-  iface->clear_finish = keyring_clear_finish;
+  iface->clear_finish = keyring_boolean_finish;
 }
 
 static void
 authgear_keyring_token_storage_finalize (GObject *object)
 {
-  g_clear_object (&AUTHGEAR_KEYRING_TOKEN_STORAGE (object)->store);
+  g_clear_object (&KEYRING_OF (object));
   G_OBJECT_CLASS (authgear_keyring_token_storage_parent_class)->finalize (object);
 }
 
@@ -293,15 +331,8 @@ authgear_keyring_token_storage_new (const char *schema_name)
 {
   AuthgearKeyringTokenStorage *self = g_object_new (AUTHGEAR_TYPE_KEYRING_TOKEN_STORAGE, NULL);
 
-  self->store = ag_token_store_new (schema_name ? schema_name : "com.authgear.glib.Session");
-  ag_token_store_set_label (self->store, _("Authgear session"));
+  self->keyring = ag_keyring_new (schema_name ? schema_name : "com.authgear.glib.Session", _("Authgear session"));
   return AUTHGEAR_TOKEN_STORAGE (self);
-}
-
-AgTokenStore *
-_authgear_keyring_token_storage_get_store (AuthgearKeyringTokenStorage *self)
-{
-  return self->store;
 }
 
 /* In memory. */

@@ -15,6 +15,7 @@
 #include "ag-http.h"
 #include "ag-flow.h"
 #include "ag-session.h"
+#include "ag-test-hooks.h"
 #include "ag-token-store.h"
 #include "test-util.h"
 
@@ -33,7 +34,7 @@ signed_in_session (const char *issuer,
                    SoupSession *http)
 {
   g_autoptr(AgConfig) config = ag_config_new (issuer, "authgear-login", NULL, NULL, NULL, NULL);
-  g_autoptr(AgTokenStore) store = schema ? ag_token_store_new (schema) : NULL;
+  g_autoptr(AgTokenStore) store = schema ? ag_test_keyring_store (schema) : NULL;
   g_autofree char *cache = g_dir_make_tmp ("ag-bench-XXXXXX", NULL);
   AgSession *session = ag_session_new (config, store, http, cache);
   GAsyncResult *r = NULL;
