@@ -695,6 +695,30 @@ test_user_info_json (void)
 }
 
 /* What 1.0 promises a caller, through the public API alone. */
+/* The library's messages name its own API, never the app's settings
+ * (AUTHGEAR_DOMAIN, Preferences). */
+static void
+test_configuration_words (void)
+{
+  const char *endpoints[] = { "http://authgear.example", "", "https://a.example?x=1" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (endpoints); i++)
+    {
+      g_autoptr(AuthgearClient) client = authgear_client_new (endpoints[i], "client");
+      g_autoptr(GError) error = NULL;
+      GAsyncResult *result = NULL;
+
+      authgear_client_configure_async (client, NULL, store_result, &result);
+      g_assert_false (authgear_client_configure_finish (client, wait_for (&result), &error));
+      g_clear_object (&result);
+      g_assert_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION);
+      g_test_message ("%s", error->message);
+      g_assert_true (g_str_has_prefix (error->message, "The endpoint"));
+      g_assert_null (strstr (error->message, "AUTHGEAR_"));
+      g_assert_null (strstr (error->message, "Preferences"));
+    }
+}
+
 static void
 test_api_basics (void)
 {
@@ -881,6 +905,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/library/user-info-json", test_user_info_json);
   g_test_add_func ("/library/api-basics", test_api_basics);
+  g_test_add_func ("/library/configuration-words", test_configuration_words);
   g_test_add_func ("/library/redirect-is-answer", test_redirect_is_answer);
   g_test_add_func ("/library/browser/port-taken", test_browser_port_taken);
   g_test_add_func ("/library/browser/waits-for-its-state", test_browser_waits_for_its_state);

@@ -80,11 +80,12 @@ ag_config_new (const char  *domain,
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!(issuer = ag_config_check_setting ("AUTHGEAR_DOMAIN", domain, error)) ||
-      !(id = ag_config_check_setting ("AUTHGEAR_CLIENT_ID", client_id, error)) ||
-      !(secret = ag_config_check_setting ("AUTHGEAR_CLIENT_SECRET", client_secret, error)) ||
-      !(redirect = ag_config_check_setting ("AUTHGEAR_REDIRECT_URI", redirect_uri, error)) ||
-      !(scope = ag_config_check_setting ("AUTHGEAR_SCOPES", scopes, error)))
+  /* The library's words: the app checked its own variables before. */
+  if (!(issuer = ag_config_check_setting_as ("AUTHGEAR_DOMAIN", _("The endpoint"), domain, error)) ||
+      !(id = ag_config_check_setting_as ("AUTHGEAR_CLIENT_ID", _("The client ID"), client_id, error)) ||
+      !(secret = ag_config_check_setting_as ("AUTHGEAR_CLIENT_SECRET", _("The client secret"), client_secret, error)) ||
+      !(redirect = ag_config_check_setting_as ("AUTHGEAR_REDIRECT_URI", _("The redirect URI"), redirect_uri, error)) ||
+      !(scope = ag_config_check_setting_as ("AUTHGEAR_SCOPES", _("The scope"), scopes, error)))
     {
       ag_secure_free (secret);
       return NULL;

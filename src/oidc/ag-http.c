@@ -315,9 +315,11 @@ ag_http_answer_error (guint        status,
 
   if (SOUP_STATUS_IS_SUCCESSFUL (status) && code == NULL)
     return FALSE;
-  if (g_strcmp0 (code, "invalid_grant") == 0 || g_strcmp0 (code, "InvalidGrant") == 0)
+  if (g_strcmp0 (code, "invalid_grant") == 0)
     g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_GRANT,
                  _("Authgear no longer accepts this sign-in (invalid_grant)"));
+  else if (g_strcmp0 (code, "InvalidGrant") == 0)   /* Authgear's API: the refresh token is gone */
+    g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_GRANT, _("Authgear no longer knows this session"));
   else if (g_strcmp0 (code, "invalid_client") == 0 || g_strcmp0 (code, "unauthorized_client") == 0)
     g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CLIENT_REJECTED,
                  _("Authgear refused this app’s client ID or secret (%s)"), code);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* AgOidcClient owns the requests to Authgear's endpoints for one client:
  * code exchange and ID token verification, refresh, userinfo, revocation
- * and end session, with the client authentication discovery allows. */
+ * and end session, with the client authentication discovery allows.
+ * Authgear's own grants are in ag-authgear-grants.c. */
 
 #include "config.h"
 
@@ -10,20 +11,8 @@
 
 #include "ag-error.h"
 #include "ag-http.h"
-#include "ag-oidc-client.h"
+#include "ag-oidc-client-private.h"
 #include "ag-secure.h"
-
-struct _AgOidcClient
-{
-  GObject parent_instance;
-
-  AgConfig *config;
-  AgProvider *provider;
-  GCancellable *cancellable;     /* for the shared refresh */
-
-  GPtrArray *refresh_waiters;    /* GTask; non-NULL while a refresh runs */
-  guint n_token_requests;
-};
 
 G_DEFINE_FINAL_TYPE (AgOidcClient, ag_oidc_client, G_TYPE_OBJECT)
 
@@ -127,8 +116,8 @@ form_client_id (AgOidcClient *self)
 }
 
 /* The form's client_secret: only for client_secret_post. */
-static const char *
-form_client_secret (AgOidcClient *self)
+const char *
+ag_oidc_client_form_client_secret (AgOidcClient *self)
 {
   return client_auth (self) == CLIENT_AUTH_POST ? ag_config_get_client_secret (self->config) : NULL;
 }
@@ -160,9 +149,9 @@ add_client_auth (AgOidcClient *self,
 }
 
 /* The access token of @tokens as the request's Authorization. */
-static void
-set_bearer (SoupMessage *msg,
-            AgTokenSet  *tokens)
+void
+ag_oidc_client_set_bearer (SoupMessage *msg,
+                           AgTokenSet  *tokens)
 {
   g_autofree char *header = g_strconcat ("Bearer ", ag_token_set_get_access_token (tokens), NULL);
 
@@ -170,9 +159,9 @@ set_bearer (SoupMessage *msg,
   ag_secure_wipe (header, strlen (header));
 }
 
-static SoupMessage *
-new_token_message (AgOidcClient *self,
-                   GBytes       *form)
+SoupMessage *
+ag_oidc_client_new_token_message (AgOidcClient *self,
+                                  GBytes       *form)
 {
   SoupMessage *msg = soup_message_new (SOUP_METHOD_POST, ag_provider_get_token_endpoint (self->provider));
 
@@ -237,7 +226,7 @@ exchange_new (AgOidcClient *self,
 
   ex->began = g_get_monotonic_time ();
   ex->form = g_bytes_ref (form);
-  ex->msg = new_token_message (self, form);
+  ex->msg = ag_oidc_client_new_token_message (self, form);
   return ex;
 }
 
@@ -397,7 +386,7 @@ token_rediscovered (GObject      *object,
       return;
     }
   g_clear_object (&ex->msg);
-  ex->msg = new_token_message (self, ex->form);
+  ex->msg = ag_oidc_client_new_token_message (self, ex->form);
   ag_http_send_async (ag_provider_get_session (self->provider), ex->msg, cancellable,
                       token_answered, g_steal_pointer (&task));
 }
@@ -512,7 +501,7 @@ ag_oidc_client_exchange_code_async (AgOidcClient        *self,
                               "redirect_uri", ag_auth_request_get_redirect_uri (request),
                               "code_verifier", ag_auth_request_get_verifier (request),
                               "client_id", form_client_id (self),
-                              "client_secret", form_client_secret (self),
+                              "client_secret", ag_oidc_client_form_client_secret (self),
                               NULL);
   ex = exchange_new (self, form);
   ex->nonce = g_strdup (ag_auth_request_get_nonce (request));
@@ -528,13 +517,13 @@ ag_oidc_client_exchange_code_async (AgOidcClient        *self,
  * ag_http_read_answer(): %TRUE with its JSON in *@json (%NULL when it has
  * none and @json_required is %FALSE), else %FALSE with the error returned
  * to @task. */
-static gboolean
-task_answer (GObject       *session,
-             GAsyncResult  *result,
-             GTask         *task,
-             const char    *what,
-             gboolean       json_required,
-             JsonObject   **json)
+gboolean
+ag_oidc_client_task_answer (GObject       *session,
+                            GAsyncResult  *result,
+                            GTask         *task,
+                            const char    *what,
+                            gboolean       json_required,
+                            JsonObject   **json)
 {
   GError *error = NULL;
 
@@ -543,122 +532,6 @@ task_answer (GObject       *session,
     return TRUE;
   g_task_return_error (task, error);
   return FALSE;
-}
-
-/* A fresh ID token for @tokens' access token (grant_type …id-token, the
- * access token as Bearer), as reauthentication's id_token_hint. */
-static void
-fresh_id_token_answered (GObject      *object,
-                         GAsyncResult *result,
-                         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(JsonObject) answer = NULL;
-  const char *id_token;
-
-  if (!task_answer (object, result, task, _("ID token request"), TRUE, &answer))
-    return;
-  id_token = ag_json_get_string (answer, "id_token");
-  if (id_token == NULL || *id_token == '\0')
-    {
-      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_RESPONSE,
-                               _("Authgear did not give a new ID token"));
-      return;
-    }
-  g_task_return_pointer (task, g_strdup (id_token), (GDestroyNotify) ag_secure_free);
-}
-
-void
-ag_oidc_client_fresh_id_token_async (AgOidcClient        *self,
-                                     AgTokenSet          *tokens,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GBytes) form = NULL;
-  SoupMessage *msg;
-
-  g_return_if_fail (AG_IS_OIDC_CLIENT (self));
-  g_return_if_fail (AG_IS_TOKEN_SET (tokens));
-  g_return_if_fail (ag_provider_is_discovered (self->provider));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ag_oidc_client_fresh_id_token_async);
-  /* The Authorization header carries the access token: the client goes
-   * in the form. */
-  form = ag_http_form_encode ("grant_type", "urn:authgear:params:oauth:grant-type:id-token",
-                              "client_id", ag_config_get_client_id (self->config),
-                              "client_secret", ag_config_get_client_secret (self->config),
-                              NULL);
-  msg = new_token_message (self, form);
-  set_bearer (msg, tokens);
-  g_task_set_task_data (task, msg, g_object_unref);
-  ag_http_send_async (ag_provider_get_session (self->provider), msg, cancellable,
-                      fresh_id_token_answered, g_steal_pointer (&task));
-}
-
-char *
-ag_oidc_client_fresh_id_token_finish (AgOidcClient  *self,
-                                      GAsyncResult  *result,
-                                      GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* A settings action's code (grant_type …settings-action): Authgear answers
- * {} once the action is done. */
-static void
-settings_action_answered (GObject      *object,
-                          GAsyncResult *result,
-                          gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(JsonObject) answer = NULL;
-
-  if (task_answer (object, result, task, _("settings action request"), FALSE, &answer))
-    g_task_return_boolean (task, TRUE);
-}
-
-void
-ag_oidc_client_finish_settings_action_async (AgOidcClient        *self,
-                                             AgAuthRequest       *request,
-                                             const char          *code,
-                                             GCancellable        *cancellable,
-                                             GAsyncReadyCallback  callback,
-                                             gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GBytes) form = NULL;
-  SoupMessage *msg;
-
-  g_return_if_fail (AG_IS_OIDC_CLIENT (self));
-  g_return_if_fail (AG_IS_AUTH_REQUEST (request));
-  g_return_if_fail (code != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ag_oidc_client_finish_settings_action_async);
-  form = ag_http_form_encode ("grant_type", "urn:authgear:params:oauth:grant-type:settings-action",
-                              "code", code,
-                              "redirect_uri", ag_auth_request_get_redirect_uri (request),
-                              "client_id", ag_config_get_client_id (self->config),
-                              "code_verifier", ag_auth_request_get_verifier (request),
-                              "client_secret", form_client_secret (self),
-                              NULL);
-  msg = new_token_message (self, form);
-  g_task_set_task_data (task, msg, g_object_unref);
-  ag_http_send_async (ag_provider_get_session (self->provider), msg, cancellable,
-                      settings_action_answered, g_steal_pointer (&task));
-}
-
-gboolean
-ag_oidc_client_finish_settings_action_finish (AgOidcClient  *self,
-                                              GAsyncResult  *result,
-                                              GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 AgTokenSet *
@@ -744,7 +617,7 @@ ag_oidc_client_refresh_async (AgOidcClient        *self,
   form = ag_http_form_encode ("grant_type", "refresh_token",
                               "refresh_token", ag_token_set_get_refresh_token (current),
                               "client_id", form_client_id (self),
-                              "client_secret", form_client_secret (self),
+                              "client_secret", ag_oidc_client_form_client_secret (self),
                               NULL);
   ex = exchange_new (self, form);
   ex->expected_sub = g_strdup (ag_token_set_get_subject (current));
@@ -819,7 +692,7 @@ ag_oidc_client_fetch_userinfo_async (AgOidcClient        *self,
   g_object_set_data_full (G_OBJECT (task), "sub", g_strdup (ag_token_set_get_subject (tokens)), g_free);
 
   msg = soup_message_new (SOUP_METHOD_GET, endpoint);
-  set_bearer (msg, tokens);
+  ag_oidc_client_set_bearer (msg, tokens);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "application/json");
   g_task_set_task_data (task, msg, g_object_unref);
   ag_http_send_async (ag_provider_get_session (self->provider), msg, cancellable,
@@ -844,7 +717,7 @@ revoke_answered (GObject      *object,
   g_autoptr(JsonObject) answer = NULL;
 
   /* RFC 7009: 200 with any body, often none. */
-  if (task_answer (object, result, task, _("revocation"), FALSE, &answer))
+  if (ag_oidc_client_task_answer (object, result, task, _("revocation"), FALSE, &answer))
     g_task_return_boolean (task, TRUE);
 }
 
@@ -878,7 +751,7 @@ ag_oidc_client_revoke_async (AgOidcClient        *self,
   form = ag_http_form_encode ("token", token,
                               "token_type_hint", "refresh_token",
                               "client_id", form_client_id (self),
-                              "client_secret", form_client_secret (self),
+                              "client_secret", ag_oidc_client_form_client_secret (self),
                               NULL);
   msg = soup_message_new (SOUP_METHOD_POST, endpoint);
   soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", form);
@@ -895,133 +768,6 @@ ag_oidc_client_revoke_finish (AgOidcClient  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* Authgear's app session token (pkg/auth/handler/oauth/app_session_token.go):
- * the refresh token in a JSON body; the answer in Authgear's API envelope. */
-
-static void
-app_session_token_answered (GObject      *object,
-                            GAsyncResult *result,
-                            gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(JsonObject) answer = NULL;
-  JsonObject *part;
-  const char *token;
-
-  /* An error in Authgear's API envelope ({"error": {"reason": …}}) is read
-   * by ag_http_answer_error() too: InvalidGrant ends the session. */
-  if (!task_answer (object, result, task, _("app session token request"), TRUE, &answer))
-    return;
-  part = json_object_has_member (answer, "result") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (answer, "result"))
-         ? json_object_get_object_member (answer, "result") : NULL;
-  token = part ? ag_json_get_string (part, "app_session_token") : NULL;
-  if (token == NULL || *token == '\0')
-    {
-      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_RESPONSE,
-                               _("Authgear sent an app session token response without a token"));
-      return;
-    }
-  g_task_return_pointer (task, g_strdup (token), (GDestroyNotify) ag_secure_free);
-  ag_secure_wipe ((char *) token, strlen (token));
-}
-
-void
-ag_oidc_client_app_session_token_async (AgOidcClient        *self,
-                                        AgTokenSet          *tokens,
-                                        GCancellable        *cancellable,
-                                        GAsyncReadyCallback  callback,
-                                        gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GUri) issuer = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autofree char *endpoint = NULL;
-  char *json;
-  gsize length;
-  SoupMessage *msg;
-
-  g_return_if_fail (AG_IS_OIDC_CLIENT (self));
-  g_return_if_fail (AG_IS_TOKEN_SET (tokens));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ag_oidc_client_app_session_token_async);
-  if (ag_token_set_get_refresh_token (tokens) == NULL)
-    {
-      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_GRANT,
-                               _("This session has no refresh token (scope offline_access)"));
-      return;
-    }
-  /* On the issuer's origin, as the SDKs send it. */
-  issuer = g_uri_parse (ag_config_get_issuer (self->config), G_URI_FLAGS_NONE, NULL);
-  endpoint = g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (issuer), NULL, g_uri_get_host (issuer),
-                         g_uri_get_port (issuer), "/oauth2/app_session_token", NULL, NULL);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "refresh_token");
-  json_builder_add_string_value (builder, ag_token_set_get_refresh_token (tokens));
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json = json_to_string (root, FALSE);
-  length = strlen (json);
-  body = g_bytes_new_with_free_func (json, length, (GDestroyNotify) ag_secure_free, json);
-  msg = soup_message_new (SOUP_METHOD_POST, endpoint);
-  soup_message_set_request_body_from_bytes (msg, "application/json", body);
-  g_task_set_task_data (task, msg, g_object_unref);
-  ag_http_send_async (ag_provider_get_session (self->provider), msg, cancellable,
-                      app_session_token_answered, g_steal_pointer (&task));
-}
-
-char *
-ag_oidc_client_app_session_token_finish (AgOidcClient  *self,
-                                         GAsyncResult  *result,
-                                         GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-char *
-ag_oidc_client_build_settings_url (AgOidcClient        *self,
-                                   AgTokenSet          *tokens,
-                                   const char          *app_session_token,
-                                   const AgAuthOptions *options)
-{
-  g_autoptr(GUri) issuer = NULL;
-  g_autofree char *settings = NULL;
-  g_autofree char *hint = NULL;
-  g_autoptr(GString) url = NULL;
-  const char *endpoint;
-
-  g_return_val_if_fail (AG_IS_OIDC_CLIENT (self), NULL);
-  g_return_val_if_fail (AG_IS_TOKEN_SET (tokens), NULL);
-  g_return_val_if_fail (app_session_token != NULL, NULL);
-
-  endpoint = ag_provider_is_discovered (self->provider) ? ag_provider_get_authorization_endpoint (self->provider) : NULL;
-  if (endpoint == NULL)
-    return NULL;
-  issuer = g_uri_parse (ag_config_get_issuer (self->config), G_URI_FLAGS_NONE, NULL);
-  settings = g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (issuer), NULL, g_uri_get_host (issuer),
-                         g_uri_get_port (issuer), "/settings", NULL, NULL);
-  hint = ag_app_session_token_login_hint (app_session_token);
-  url = g_string_new (endpoint);
-  g_string_append_c (url, strchr (endpoint, '?') ? '&' : '?');
-  ag_http_query_append (url, "response_type", "none");
-  ag_http_query_append (url, "prompt", "none");
-  ag_http_query_append (url, "client_id", ag_config_get_client_id (self->config));
-  ag_http_query_append (url, "redirect_uri", settings);
-  ag_http_query_append (url, "scope", ag_token_set_get_scope (tokens));
-  ag_http_query_append (url, "login_hint", hint);
-  ag_http_query_append (url, "x_sso_enabled", "false");
-  if (options != NULL)
-    {
-      ag_http_query_append (url, "ui_locales", options->ui_locales);
-      ag_http_query_append (url, "x_color_scheme", options->color_scheme);
-    }
-  ag_secure_wipe (hint, strlen (hint));
-  return g_string_free (g_steal_pointer (&url), FALSE);
 }
 
 /* The end-session URL, or NULL when the provider has none. */

@@ -20,37 +20,6 @@
 #include "ag-test-hooks.h"
 #include "ag-enums.h"
 
-/* After a refresh failed for a passing reason (no network, 5xx, time-out):
- * exponential back-off from 30 s up to 15 minutes, with jitter, and at once
- * when the network comes back. */
-#define REFRESH_RETRY_FIRST_MS (30 * 1000)
-#define REFRESH_RETRY_MAX_STEPS 5     /* 30 s · 2^5 = 16 min, capped at 15 */
-#define REFRESH_RETRY_CAP_FACTOR 30   /* 15 min = 30 × 30 s */
-
-struct _AgSession
-{
-  GObject parent_instance;
-
-  AgConfig *config;
-  AgTokenStore *store;
-  AgProvider *provider;
-  AgOidcClient *client;
-  GCancellable *cancellable;
-
-  AgSessionState state;
-  AgSessionReason reason;
-  AgTokenSet *tokens;
-  gboolean persistent;
-  GError *last_error;
-  guint refresh_source;
-  guint refresh_failures;    /* passing failures in a row */
-  guint retry_first_ms;      /* REFRESH_RETRY_FIRST_MS; less in tests */
-  gboolean watching_network;
-  guint generation;          /* bumps on every session change */
-  guint ended_count;         /* bumps on every Logout and forget */
-  gboolean full_access_refused;  /* Authgear answered invalid_scope to it */
-};
-
 enum {
   PROP_0,
   PROP_STATE,
@@ -65,8 +34,6 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (AgSession, ag_session, G_TYPE_OBJECT)
 
-static void schedule_refresh (AgSession *self);
-static void schedule_retry (AgSession *self);
 
 static void
 ag_session_dispose (GObject *object)
@@ -156,16 +123,7 @@ static void
 ag_session_init (AgSession *self)
 {
   self->cancellable = g_cancellable_new ();
-  self->retry_first_ms = REFRESH_RETRY_FIRST_MS;
-}
-
-void
-ag_session_set_refresh_retry_first_ms (AgSession *self,
-                                       guint      msec)
-{
-  g_return_if_fail (AG_IS_SESSION (self));
-  g_return_if_fail (msec > 0);
-  self->retry_first_ms = msec;
+  self->retry_first_ms = AG_SESSION_RETRY_FIRST_MS;
 }
 
 AgSession *
@@ -188,9 +146,9 @@ ag_session_new (AgConfig     *config,
   return self;
 }
 
-static void
-set_last_error (AgSession    *self,
-                const GError *error)
+void
+_ag_session_set_last_error (AgSession    *self,
+                            const GError *error)
 {
   g_clear_error (&self->last_error);
   if (error != NULL)
@@ -198,9 +156,9 @@ set_last_error (AgSession    *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
 }
 
-static void
-set_persistent (AgSession *self,
-                gboolean   persistent)
+void
+_ag_session_set_persistent (AgSession *self,
+                            gboolean   persistent)
 {
   if (self->persistent == persistent)
     return;
@@ -208,12 +166,12 @@ set_persistent (AgSession *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PERSISTENT]);
 }
 
-/* The one place the state changes; the window reacts to notify::state. */
-static void
-set_state (AgSession       *self,
-           AgSessionState   state,
-           AgSessionReason  reason,
-           AgTokenSet      *tokens)
+/* The one place the state changes; watchers react to notify::state. */
+void
+_ag_session_set_state (AgSession       *self,
+                       AgSessionState   state,
+                       AgSessionReason  reason,
+                       AgTokenSet      *tokens)
 {
   gboolean tokens_changed = self->tokens != tokens;
 
@@ -228,7 +186,7 @@ set_state (AgSession       *self,
 
   g_clear_handle_id (&self->refresh_source, g_source_remove);
   if (state == AG_SESSION_STATE_SIGNED_IN)
-    schedule_refresh (self);
+    _ag_session_schedule_refresh (self);
 
   g_object_freeze_notify (G_OBJECT (self));
   if (tokens_changed)
@@ -250,6 +208,12 @@ ag_session_get_reason (AgSession *self)
 {
   g_return_val_if_fail (AG_IS_SESSION (self), AG_SESSION_REASON_NONE);
   return self->reason;
+}
+
+void
+_ag_session_notify_tokens (AgSession *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKENS]);
 }
 
 AgTokenSet *
@@ -309,49 +273,32 @@ saved_cb (GObject      *object,
       if (!ag_error_is_cancelled (error))
         {
           g_debug ("Session kept in memory only: %s", error->message);
-          set_persistent (self, FALSE);
-          set_last_error (self, error);
+          _ag_session_set_persistent (self, FALSE);
+          _ag_session_set_last_error (self, error);
         }
     }
   /* A Logout while the write was under way has cleared the keyring after
    * it (the store keeps their order): nothing is stored then. */
   else if (self->state == AG_SESSION_STATE_SIGNED_IN)
-    set_persistent (self, TRUE);
+    _ag_session_set_persistent (self, TRUE);
   g_task_return_boolean (task, TRUE);
 }
 
-static void
-save_tokens (AgSession *self,
-             GTask     *task)
+void
+_ag_session_save_tokens (AgSession *self,
+                         GTask     *task)
 {
   if (self->store == NULL)
     {
       g_autoptr(GError) error = g_error_new (AUTHGEAR_ERROR, AUTHGEAR_ERROR_STORAGE_UNAVAILABLE, _("The keyring is not available"));
-      set_persistent (self, FALSE);
-      set_last_error (self, error);
+      _ag_session_set_persistent (self, FALSE);
+      _ag_session_set_last_error (self, error);
       g_task_return_boolean (task, TRUE);
       g_object_unref (task);
       return;
     }
   ag_token_store_save_async (self->store, self->tokens, self->cancellable, saved_cb, task);
 }
-
-/* Discovery first, for whatever needs the endpoints. */
-typedef void (*AfterDiscovery) (AgSession *self, GTask *task);
-
-/* What an operation of the session carries from one step to the next: the
- * task data of every task made here. */
-typedef struct
-{
-  AfterDiscovery next;       /* what runs once the provider is known */
-  guint generation;          /* the session's generation the result is for */
-  gboolean refreshed;        /* profile: the tokens were refreshed once */
-  gboolean settings_url;     /* app session token: return the settings URL */
-  AgAuthOptions options;     /* begin sign-in: its options (owned copies) */
-  AgTokenSet *tokens;        /* logout: the session being ended */
-  guint pending;             /* logout: steps still running */
-  GError *error;             /* logout: the first step's error */
-} Op;
 
 static void
 op_free (Op *op)
@@ -363,12 +310,12 @@ op_free (Op *op)
 }
 
 /* A task of this session with its Op. */
-static GTask *
-op_task_new (AgSession           *self,
-             GCancellable        *cancellable,
-             GAsyncReadyCallback  callback,
-             gpointer             user_data,
-             gpointer             source_tag)
+GTask *
+_ag_session_op_task_new (AgSession           *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data,
+                         gpointer             source_tag)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
@@ -377,8 +324,8 @@ op_task_new (AgSession           *self,
   return task;
 }
 
-static Op *
-op_of (GTask *task)
+Op *
+_ag_session_op_of (GTask *task)
 {
   return g_task_get_task_data (task);
 }
@@ -389,7 +336,7 @@ discovered_cb (GObject      *object,
                gpointer      user_data)
 {
   GTask *task = user_data;
-  AfterDiscovery next = op_of (task)->next;
+  AfterDiscovery next = _ag_session_op_of (task)->next;
   GError *error = NULL;
 
   if (!ag_provider_discover_finish (AG_PROVIDER (object), result, &error))
@@ -401,12 +348,12 @@ discovered_cb (GObject      *object,
   next (g_task_get_source_object (task), task);
 }
 
-static void
-with_discovery (AgSession      *self,
-                GTask          *task,
-                AfterDiscovery  next)
+void
+_ag_session_with_discovery (AgSession      *self,
+                            GTask          *task,
+                            AfterDiscovery  next)
 {
-  op_of (task)->next = next;
+  _ag_session_op_of (task)->next = next;
   ag_provider_discover_async (self->provider, g_task_get_cancellable (task), discovered_cb, task);
 }
 
@@ -423,10 +370,10 @@ ag_session_check_signed_in (AgSession  *self,
 
 /* Runs @next (after discovery) for @task, which needs a signed-in session;
  * without one it fails with %AUTHGEAR_ERROR_UNAUTHORIZED. */
-static void
-start_signed_in (AgSession      *self,
-                 GTask          *task,
-                 AfterDiscovery  next)
+void
+_ag_session_start_signed_in (AgSession      *self,
+                             GTask          *task,
+                             AfterDiscovery  next)
 {
   GError *error = NULL;
 
@@ -436,33 +383,29 @@ start_signed_in (AgSession      *self,
       g_object_unref (task);
       return;
     }
-  with_discovery (self, task, next);
+  _ag_session_with_discovery (self, task, next);
 }
 
 /* Starts @next (after discovery) for an operation that needs a signed-in
  * session. */
-static void
-run_signed_in (AgSession           *self,
-               GCancellable        *cancellable,
-               GAsyncReadyCallback  callback,
-               gpointer             user_data,
-               gpointer             source_tag,
-               AfterDiscovery       next)
+void
+_ag_session_run_signed_in (AgSession           *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data,
+                           gpointer             source_tag,
+                           AfterDiscovery       next)
 {
-  start_signed_in (self, op_task_new (self, cancellable, callback, user_data, source_tag), next);
+  _ag_session_start_signed_in (self, _ag_session_op_task_new (self, cancellable, callback, user_data, source_tag), next);
 }
-
-/* Refresh. */
-
-static gboolean refresh_timeout_cb (gpointer user_data);
 
 /* Ends the session here and in the keyring, for @reason. */
 static void
 end_session (AgSession       *self,
              AgSessionReason  reason)
 {
-  set_state (self, AG_SESSION_STATE_NO_SESSION, reason, NULL);
-  set_persistent (self, FALSE);
+  _ag_session_set_state (self, AG_SESSION_STATE_NO_SESSION, reason, NULL);
+  _ag_session_set_persistent (self, FALSE);
   if (self->store != NULL)
     ag_token_store_clear_async (self->store, ag_config_get_issuer (self->config),
                                 ag_config_get_client_id (self->config), NULL, NULL, NULL);
@@ -471,7 +414,7 @@ end_session (AgSession       *self,
 /* What invalid_grant does, wherever Authgear answered it (a refresh, an
  * app session token, a fresh ID token): Authgear no longer knows the
  * session, so it is over here too, and in the keyring, with the error as
- * the reason the window shows. A request made for an earlier session
+ * the reason (last-error). A request made for an earlier session
  * (signed in anew meanwhile) ends nothing. Other errors end nothing. */
 void
 ag_session_request_failed (AgSession    *self,
@@ -484,374 +427,8 @@ ag_session_request_failed (AgSession    *self,
       self->state != AG_SESSION_STATE_SIGNED_IN)
     return;
   g_debug ("Authgear no longer knows the session: it is over");
-  set_last_error (self, error);
+  _ag_session_set_last_error (self, error);
   end_session (self, AG_SESSION_REASON_INVALID);
-}
-
-static void
-refreshed_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GTask *task = user_data;
-  AgSession *self = g_task_get_source_object (task);
-  guint generation = op_of (task)->generation;
-  g_autoptr(AgTokenSet) tokens = NULL;
-  GError *error = NULL;
-
-  tokens = ag_oidc_client_refresh_finish (AG_OIDC_CLIENT (object), result, &error);
-  if (generation != self->generation)
-    {
-      /* Logged out or signed in anew meanwhile: this result is stale. */
-      g_clear_error (&error);
-      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_STALE, _("The session changed during the refresh"));
-      g_object_unref (task);
-      return;
-    }
-  if (tokens == NULL)
-    {
-      set_last_error (self, error);
-      if (g_error_matches (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_GRANT))
-        ag_session_request_failed (self, error, generation);
-      else if (g_error_matches (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CLIENT_REJECTED))
-        {
-          /* Asking again with the same credentials cannot help: no more
-           * automatic refresh; the window says so and offers Preferences.
-           * The session stays, as it may still be valid. */
-          g_debug ("Authgear refused the client: automatic refresh stopped");
-          g_clear_handle_id (&self->refresh_source, g_source_remove);
-        }
-      else if (!ag_error_is_cancelled (error))
-        {
-          /* Network down, a server error, or a refreshed token that failed
-           * its checks: keep the session as it was and try again later. */
-          schedule_retry (self);
-        }
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-
-  self->refresh_failures = 0;
-  set_last_error (self, NULL);
-  set_state (self, AG_SESSION_STATE_SIGNED_IN, AG_SESSION_REASON_REFRESHED, tokens);
-  save_tokens (self, task);
-}
-
-static void
-refresh_after_discovery (AgSession *self,
-                         GTask     *task)
-{
-  op_of (task)->generation = self->generation;
-  ag_oidc_client_refresh_async (self->client, self->tokens, g_task_get_cancellable (task), refreshed_cb, task);
-}
-
-void
-ag_session_refresh_async (AgSession           *self,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
-{
-  g_return_if_fail (AG_IS_SESSION (self));
-
-  run_signed_in (self, cancellable, callback, user_data, ag_session_refresh_async, refresh_after_discovery);
-}
-
-gboolean
-ag_session_refresh_finish (AgSession     *self,
-                           GAsyncResult  *result,
-                           GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-background_refresh_done (GObject      *object,
-                         GAsyncResult *result,
-                         gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!ag_session_refresh_finish (AG_SESSION (object), result, &error))
-    g_debug ("Background refresh failed: %s", error->message);
-}
-
-static void
-refresh_in_background (AgSession *self)
-{
-  self->refresh_source = 0;
-  ag_session_refresh_async (self, self->cancellable, background_refresh_done, NULL);
-}
-
-static gboolean
-refresh_timeout_cb (gpointer user_data)
-{
-  refresh_in_background (user_data);
-  return G_SOURCE_REMOVE;
-}
-
-/* The network is back while a refresh waits to be retried: retry now. */
-static void
-network_changed_cb (GNetworkMonitor *monitor,
-                    gboolean         available,
-                    AgSession       *self)
-{
-  if (!available || self->refresh_failures == 0 || self->refresh_source == 0 ||
-      self->state != AG_SESSION_STATE_SIGNED_IN)
-    return;
-  g_debug ("The network is back: refreshing now");
-  g_clear_handle_id (&self->refresh_source, g_source_remove);
-  refresh_in_background (self);
-}
-
-static void
-schedule_retry (AgSession *self)
-{
-  guint steps = MIN (self->refresh_failures, REFRESH_RETRY_MAX_STEPS);
-  guint64 cap = (guint64) self->retry_first_ms * REFRESH_RETRY_CAP_FACTOR;
-  guint64 delay = MIN ((guint64) self->retry_first_ms << steps, cap);
-  guint32 jitter;
-
-  /* Up to a quarter more, so that many clients that lost the same server do
-   * not come back in step. */
-  ag_secure_random ((guint8 *) &jitter, sizeof jitter);
-  delay = MIN (delay + (delay / 4) * jitter / G_MAXUINT32, cap);
-  self->refresh_failures++;
-
-  if (!self->watching_network)
-    {
-      g_signal_connect_object (g_network_monitor_get_default (), "network-changed",
-                               G_CALLBACK (network_changed_cb), self, 0);
-      self->watching_network = TRUE;
-    }
-  g_debug ("Refresh failed %u time(s) in a row: next try in %" G_GUINT64_FORMAT " ms",
-           self->refresh_failures, delay);
-  g_clear_handle_id (&self->refresh_source, g_source_remove);
-  self->refresh_source = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, (guint) delay, refresh_timeout_cb, self, NULL);
-}
-
-static void
-schedule_refresh (AgSession *self)
-{
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  gint64 delay;
-
-  g_clear_handle_id (&self->refresh_source, g_source_remove);
-  if (self->tokens == NULL || ag_token_set_get_refresh_token (self->tokens) == NULL)
-    return;
-
-  delay = CLAMP (ag_token_set_get_refresh_at (self->tokens) - now, 0, G_MAXUINT / 2);
-  g_debug ("Next refresh in %" G_GINT64_FORMAT " s", delay);
-  /* One timer for the next refresh; nothing wakes up in between. */
-  self->refresh_source = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT_IDLE, (guint) delay,
-                                                     refresh_timeout_cb, self, NULL);
-}
-
-/* Profile reload: userinfo, and on 401 one refresh and a second try. */
-
-static void profile_fetched_cb (GObject *object, GAsyncResult *result, gpointer user_data);
-
-static void
-fetch_profile (AgSession *self,
-               GTask     *task)
-{
-  op_of (task)->generation = self->generation;
-  ag_oidc_client_fetch_userinfo_async (self->client, self->tokens, g_task_get_cancellable (task),
-                                       profile_fetched_cb, task);
-}
-
-static void
-profile_refreshed_cb (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  GTask *task = user_data;
-  GError *error = NULL;
-
-  if (!ag_session_refresh_finish (AG_SESSION (object), result, &error))
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  fetch_profile (AG_SESSION (object), task);
-}
-
-static void
-profile_fetched_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  GTask *task = user_data;
-  AgSession *self = g_task_get_source_object (task);
-  guint generation = op_of (task)->generation;
-  g_autoptr(JsonObject) userinfo = NULL;
-  GError *error = NULL;
-
-  userinfo = ag_oidc_client_fetch_userinfo_finish (AG_OIDC_CLIENT (object), result, &error);
-  if (userinfo == NULL && g_error_matches (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_UNAUTHORIZED) &&
-      !op_of (task)->refreshed)
-    {
-      /* The access token was refused before its time: refresh once. */
-      g_debug ("Profile: access token refused, refreshing");
-      g_clear_error (&error);
-      op_of (task)->refreshed = TRUE;
-      ag_session_refresh_async (self, g_task_get_cancellable (task), profile_refreshed_cb, task);
-      return;
-    }
-  if (userinfo == NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  if (generation != self->generation)
-    {
-      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_STALE, _("The session changed while the profile was read"));
-      g_object_unref (task);
-      return;
-    }
-  ag_token_set_set_userinfo (self->tokens, userinfo);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKENS]);
-  save_tokens (self, task);
-}
-
-void
-ag_session_reload_profile_async (AgSession           *self,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  g_return_if_fail (AG_IS_SESSION (self));
-
-  run_signed_in (self, cancellable, callback, user_data, ag_session_reload_profile_async, fetch_profile);
-}
-
-gboolean
-ag_session_reload_profile_finish (AgSession     *self,
-                                  GAsyncResult  *result,
-                                  GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* App session token: opens Authgear's own pages signed in. */
-
-/* Requests of the signed-in session for Authgear's own pages: an app
- * session token (settings, settings actions) and a fresh ID token
- * (reauthentication). Their invalid_grant ends the session. */
-
-static GTask *
-account_op_new (AgSession           *self,
-                const AgAuthOptions *options,
-                GCancellable        *cancellable,
-                GAsyncReadyCallback  callback,
-                gpointer             user_data,
-                gpointer             source_tag)
-{
-  GTask *task = op_task_new (self, cancellable, callback, user_data, source_tag);
-
-  if (options != NULL)
-    ag_auth_options_copy (&op_of (task)->options, options);
-  return task;
-}
-
-static void
-account_op_failed (AgSession *self,
-                   GTask     *task,
-                   GError    *error)
-{
-  ag_session_request_failed (self, error, op_of (task)->generation);
-  g_task_return_error (task, error);
-}
-
-static void
-app_session_token_cb (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  AgSession *self = g_task_get_source_object (task);
-  GError *error = NULL;
-  char *token;
-
-  token = ag_oidc_client_app_session_token_finish (AG_OIDC_CLIENT (object), result, &error);
-  if (token == NULL)
-    {
-      account_op_failed (self, task, error);
-      return;
-    }
-  if (op_of (task)->settings_url)
-    {
-      char *url = ag_oidc_client_build_settings_url (self->client, self->tokens, token, &op_of (task)->options);
-
-      ag_secure_free (token);
-      token = url;
-    }
-  g_task_return_pointer (task, token, (GDestroyNotify) ag_secure_free);
-}
-
-static void
-fetch_app_session_token (AgSession *self,
-                         GTask     *task)
-{
-  op_of (task)->generation = self->generation;
-  ag_oidc_client_app_session_token_async (self->client, self->tokens, g_task_get_cancellable (task),
-                                          app_session_token_cb, task);
-}
-
-void
-ag_session_app_session_token_async (AgSession           *self,
-                                    GCancellable        *cancellable,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data)
-{
-  g_return_if_fail (AG_IS_SESSION (self));
-
-  run_signed_in (self, cancellable, callback, user_data, ag_session_app_session_token_async, fetch_app_session_token);
-}
-
-void
-ag_session_open_settings_async (AgSession           *self,
-                                const AgAuthOptions *options,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
-{
-  GTask *task;
-
-  g_return_if_fail (AG_IS_SESSION (self));
-
-  task = account_op_new (self, options, cancellable, callback, user_data, ag_session_open_settings_async);
-  op_of (task)->settings_url = TRUE;
-  if (ag_session_check_signed_in (self, NULL) && !ag_session_get_full_access (self))
-    {
-      g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_INVALID_SCOPE,
-                               _("Authgear has not given this app full access to the account"));
-      g_object_unref (task);
-      return;
-    }
-  start_signed_in (self, task, fetch_app_session_token);
-}
-
-char *
-ag_session_open_settings_finish (AgSession     *self,
-                                 GAsyncResult  *result,
-                                 GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-char *
-ag_session_app_session_token_finish (AgSession     *self,
-                                     GAsyncResult  *result,
-                                     GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* Restore. */
@@ -869,8 +446,8 @@ loaded_cb (GObject      *object,
   tokens = ag_token_store_load_finish (AG_TOKEN_STORE (object), result, &error);
   if (error != NULL)
     {
-      set_last_error (self, error);
-      set_state (self, AG_SESSION_STATE_NO_SESSION, AG_SESSION_REASON_NO_TOKEN, NULL);
+      _ag_session_set_last_error (self, error);
+      _ag_session_set_state (self, AG_SESSION_STATE_NO_SESSION, AG_SESSION_REASON_NO_TOKEN, NULL);
       g_task_return_error (task, error);
       return;
     }
@@ -882,15 +459,15 @@ loaded_cb (GObject      *object,
     }
   if (tokens == NULL)
     {
-      set_state (self, AG_SESSION_STATE_NO_SESSION, AG_SESSION_REASON_NO_TOKEN, NULL);
+      _ag_session_set_state (self, AG_SESSION_STATE_NO_SESSION, AG_SESSION_REASON_NO_TOKEN, NULL);
       g_task_return_boolean (task, FALSE);
       return;
     }
 
-  set_persistent (self, TRUE);
-  /* Shown at once from the keyring. schedule_refresh() fires immediately
+  _ag_session_set_persistent (self, TRUE);
+  /* Shown at once from the keyring. _ag_session_schedule_refresh() fires immediately
    * when the access token is no longer fresh. */
-  set_state (self, AG_SESSION_STATE_SIGNED_IN, AG_SESSION_REASON_FOUND_TOKEN, tokens);
+  _ag_session_set_state (self, AG_SESSION_STATE_SIGNED_IN, AG_SESSION_REASON_FOUND_TOKEN, tokens);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -909,7 +486,7 @@ ag_session_restore_async (AgSession           *self,
 
   if (self->store == NULL)
     {
-      set_state (self, AG_SESSION_STATE_NO_SESSION, AG_SESSION_REASON_NO_TOKEN, NULL);
+      _ag_session_set_state (self, AG_SESSION_STATE_NO_SESSION, AG_SESSION_REASON_NO_TOKEN, NULL);
       g_task_return_boolean (task, FALSE);
       return;
     }
@@ -998,12 +575,12 @@ ag_session_take_tokens (AgSession  *self,
   g_return_if_fail (AG_IS_SESSION (self));
   g_return_if_fail (AG_IS_TOKEN_SET (tokens));
 
-  set_last_error (self, NULL);
-  set_state (self, AG_SESSION_STATE_SIGNED_IN, AG_SESSION_REASON_SIGNED_IN, tokens);
+  _ag_session_set_last_error (self, NULL);
+  _ag_session_set_state (self, AG_SESSION_STATE_SIGNED_IN, AG_SESSION_REASON_SIGNED_IN, tokens);
   /* Signed in once the code is exchanged and the ID token verified; the
    * keyring write goes on behind and reports through "persistent" and
    * "last-error". */
-  save_tokens (self, op_task_new (self, self->cancellable, NULL, NULL, save_tokens));
+  _ag_session_save_tokens (self, _ag_session_op_task_new (self, self->cancellable, NULL, NULL, _ag_session_save_tokens));
 }
 
 void
@@ -1019,7 +596,7 @@ ag_session_take_id_token_async (AgSession           *self,
   g_return_if_fail (AG_IS_SESSION (self));
   g_return_if_fail (AG_IS_TOKEN_SET (fresh));
 
-  task = op_task_new (self, cancellable, callback, user_data, ag_session_take_id_token_async);
+  task = _ag_session_op_task_new (self, cancellable, callback, user_data, ag_session_take_id_token_async);
   if (self->tokens == NULL || generation != self->generation)
     g_task_return_new_error (task, AUTHGEAR_ERROR, AUTHGEAR_ERROR_STALE,
                              _("The session changed while Authgear asked you again"));
@@ -1033,7 +610,7 @@ ag_session_take_id_token_async (AgSession           *self,
     {
       ag_token_set_take_id_token (self->tokens, fresh);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKENS]);
-      save_tokens (self, task);
+      _ag_session_save_tokens (self, task);
       return;
     }
   g_object_unref (task);
@@ -1054,72 +631,8 @@ ag_session_account_deleted (AgSession *self)
   g_return_if_fail (AG_IS_SESSION (self));
   /* The account is gone at Authgear, and its session with it. */
   g_debug ("Account deleted");
-  set_last_error (self, NULL);
+  _ag_session_set_last_error (self, NULL);
   end_session (self, AG_SESSION_REASON_ACCOUNT_DELETED);
-}
-
-static void
-fresh_id_token_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  AgSession *self = g_task_get_source_object (task);
-  GError *error = NULL;
-  char *id_token;
-
-  id_token = ag_oidc_client_fresh_id_token_finish (AG_OIDC_CLIENT (object), result, &error);
-  if (id_token == NULL)
-    account_op_failed (self, task, error);
-  else
-    g_task_return_pointer (task, id_token, (GDestroyNotify) ag_secure_free);
-}
-
-static void
-fetch_fresh_id_token (AgSession *self,
-                      GTask     *task)
-{
-  op_of (task)->generation = self->generation;
-  ag_oidc_client_fresh_id_token_async (self->client, self->tokens, g_task_get_cancellable (task),
-                                       fresh_id_token_cb, task);
-}
-
-void
-ag_session_fresh_id_token_async (AgSession           *self,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  g_return_if_fail (AG_IS_SESSION (self));
-  run_signed_in (self, cancellable, callback, user_data, ag_session_fresh_id_token_async, fetch_fresh_id_token);
-}
-
-char *
-ag_session_fresh_id_token_finish (AgSession     *self,
-                                  GAsyncResult  *result,
-                                  GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-gboolean
-ag_session_get_can_reauthenticate (AgSession *self)
-{
-  JsonObject *claims;
-
-  g_return_val_if_fail (AG_IS_SESSION (self), FALSE);
-  claims = self->tokens && self->state == AG_SESSION_STATE_SIGNED_IN ? ag_token_set_get_id_claims (self->tokens) : NULL;
-  return claims != NULL && ag_session_get_full_access (self) &&
-         json_object_get_boolean_member_with_default (claims, "https://authgear.com/claims/user/can_reauthenticate", FALSE);
-}
-
-gboolean
-ag_session_get_reauthentication_needed (AgSession *self)
-{
-  g_return_val_if_fail (AG_IS_SESSION (self), FALSE);
-  return ag_session_get_can_reauthenticate (self) &&
-         !ag_token_set_authenticated_within (self->tokens, ag_reauthentication_max_age ());
 }
 
 /* Logout: three steps at once (revocation, end session, keyring); the
@@ -1129,7 +642,7 @@ static void
 logout_step_done (GTask  *task,
                   GError *error)
 {
-  Op *op = op_of (task);
+  Op *op = _ag_session_op_of (task);
 
   if (error != NULL && op->error == NULL)
     op->error = error;
@@ -1187,7 +700,7 @@ static void
 logout_after_discovery (AgSession *self,
                         GTask     *task)
 {
-  Op *op = op_of (task);
+  Op *op = _ag_session_op_of (task);
 
   op->pending += 2;
   ag_oidc_client_revoke_async (self->client, op->tokens, g_task_get_cancellable (task), revoked_cb, g_object_ref (task));
@@ -1223,13 +736,13 @@ ag_session_logout_async (AgSession           *self,
 
   g_return_if_fail (AG_IS_SESSION (self));
 
-  task = op_task_new (self, cancellable, callback, user_data, ag_session_logout_async);
-  op = op_of (task);
+  task = _ag_session_op_task_new (self, cancellable, callback, user_data, ag_session_logout_async);
+  op = _ag_session_op_of (task);
   op->tokens = self->tokens ? g_object_ref (self->tokens) : NULL;
   self->ended_count++;
-  set_last_error (self, NULL);
-  set_state (self, AG_SESSION_STATE_NO_SESSION, AG_SESSION_REASON_LOGGED_OUT, NULL);
-  set_persistent (self, FALSE);
+  _ag_session_set_last_error (self, NULL);
+  _ag_session_set_state (self, AG_SESSION_STATE_NO_SESSION, AG_SESSION_REASON_LOGGED_OUT, NULL);
+  _ag_session_set_persistent (self, FALSE);
 
   /* One count for the keyring, one for the provider part. */
   op->pending = 1;
@@ -1285,9 +798,9 @@ ag_session_forget_async (AgSession           *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, ag_session_forget_async);
   self->ended_count++;
-  set_last_error (self, NULL);
-  set_state (self, AG_SESSION_STATE_NO_SESSION, AG_SESSION_REASON_CLEARED, NULL);
-  set_persistent (self, FALSE);
+  _ag_session_set_last_error (self, NULL);
+  _ag_session_set_state (self, AG_SESSION_STATE_NO_SESSION, AG_SESSION_REASON_CLEARED, NULL);
+  _ag_session_set_persistent (self, FALSE);
   if (self->store == NULL)
     {
       g_task_return_boolean (task, TRUE);

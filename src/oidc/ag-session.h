@@ -36,7 +36,7 @@ G_DECLARE_FINAL_TYPE (AgSession, ag_session, AG, SESSION, GObject)
 
 /**
  * ag_session_new:
- * The session the window watches. @store may be %NULL (no keyring at all);
+ * The signed-in state of one project. @store may be %NULL (no keyring);
  * @cache_dir keeps discovery and the JWKS (public data).
  */
 AgSession      *ag_session_new                   (AgConfig      *config,

@@ -61,7 +61,8 @@ has_bad_chars (const char *value)
 }
 
 static char *
-validate_domain (const char  *domain,
+validate_domain (const char  *name,
+                 const char  *domain,
                  GError     **error)
 {
   g_autofree char *with_scheme = NULL;
@@ -73,13 +74,13 @@ validate_domain (const char  *domain,
   if (domain == NULL || *domain == '\0')
     {
       g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
-                   _("AUTHGEAR_DOMAIN is not set: give your Authgear project’s endpoint, for example https://myapp.authgear.cloud"));
+                   _("%s is not set: give your Authgear project’s endpoint, for example https://myapp.authgear.cloud"), name);
       return NULL;
     }
   if (has_bad_chars (domain))
     {
       g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
-                   _("AUTHGEAR_DOMAIN contains spaces or control characters"));
+                   _("%s contains spaces or control characters"), name);
       return NULL;
     }
 
@@ -92,26 +93,26 @@ validate_domain (const char  *domain,
   if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
     {
       g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
-                   _("AUTHGEAR_DOMAIN “%s” is not a valid address"), domain);
+                   _("%s “%s” is not a valid address"), name, domain);
       return NULL;
     }
   if (g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL || g_uri_get_userinfo (uri) != NULL)
     {
       g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
-                   _("AUTHGEAR_DOMAIN must not contain a user name, a query or a fragment"));
+                   _("%s must not contain a user name, a query or a fragment"), name);
       return NULL;
     }
   if (g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") != 0 &&
       g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") != 0)
     {
       g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
-                   _("AUTHGEAR_DOMAIN must be an https:// address"));
+                   _("%s must be an https:// address"), name);
       return NULL;
     }
   if (!ag_url_is_secure (with_scheme))
     {
       g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
-                   _("AUTHGEAR_DOMAIN must use https://; plain http:// is allowed only for this computer (localhost, 127.0.0.1, ::1)"));
+                   _("%s must use https://; plain http:// is allowed only for this computer (localhost, 127.0.0.1, ::1)"), name);
       return NULL;
     }
 
@@ -154,39 +155,42 @@ validate_redirect_uri (const char  *redirect_uri,
 }
 
 static gboolean
-validate_client_id (const char  *client_id,
+validate_client_id (const char  *name,
+                    const char  *client_id,
                     GError     **error)
 {
   if (client_id == NULL || *client_id == '\0')
     {
       g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
-                   _("AUTHGEAR_CLIENT_ID is not set: copy it from your application in the Authgear portal"));
+                   _("%s is not set: copy it from your application in the Authgear portal"), name);
       return FALSE;
     }
   if (has_bad_chars (client_id) || strlen (client_id) > 256)
     {
       g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
-                   _("AUTHGEAR_CLIENT_ID contains spaces or control characters"));
+                   _("%s contains spaces or control characters"), name);
       return FALSE;
     }
   return TRUE;
 }
 
 static gboolean
-validate_client_secret (const char  *client_secret,
+validate_client_secret (const char  *name,
+                        const char  *client_secret,
                         GError     **error)
 {
   if (client_secret != NULL && *client_secret != '\0' && has_bad_chars (client_secret))
     {
       g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
-                   _("AUTHGEAR_CLIENT_SECRET contains spaces or control characters"));
+                   _("%s contains spaces or control characters"), name);
       return FALSE;
     }
   return TRUE;
 }
 
 static gboolean
-validate_scopes (const char  *scopes,
+validate_scopes (const char  *name,
+                 const char  *scopes,
                  GError     **error)
 {
   g_auto(GStrv) scope_list = g_strsplit (scopes, " ", -1);
@@ -194,14 +198,14 @@ validate_scopes (const char  *scopes,
   if (!g_strv_contains ((const char * const *) scope_list, "openid"))
     {
       g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
-                   _("AUTHGEAR_SCOPES must include “openid”"));
+                   _("%s must include “openid”"), name);
       return FALSE;
     }
   for (const char *p = scopes; *p; p++)
     if (g_ascii_iscntrl (*p) || *p == '"' || *p == '\\')
       {
         g_set_error (error, AUTHGEAR_ERROR, AUTHGEAR_ERROR_CONFIGURATION,
-                     _("AUTHGEAR_SCOPES contains characters that are not allowed"));
+                     _("%s contains characters that are not allowed"), name);
         return FALSE;
       }
   return TRUE;
@@ -212,19 +216,28 @@ ag_config_check_setting (const char  *variable,
                          const char  *value,
                          GError     **error)
 {
-  g_return_val_if_fail (variable != NULL, NULL);
+  return ag_config_check_setting_as (variable, variable, value, error);
+}
+
+char *
+ag_config_check_setting_as (const char  *variable,
+                            const char  *name,
+                            const char  *value,
+                            GError     **error)
+{
+  g_return_val_if_fail (variable != NULL && name != NULL, NULL);
 
   if (g_str_equal (variable, "AUTHGEAR_DOMAIN"))
-    return validate_domain (value, error);
+    return validate_domain (name, value, error);
   if (g_str_equal (variable, "AUTHGEAR_CLIENT_ID"))
-    return validate_client_id (value, error) ? g_strdup (value) : NULL;
+    return validate_client_id (name, value, error) ? g_strdup (value) : NULL;
   if (g_str_equal (variable, "AUTHGEAR_CLIENT_SECRET"))
-    return validate_client_secret (value, error) ? g_strdup (value ? value : "") : NULL;
+    return validate_client_secret (name, value, error) ? g_strdup (value ? value : "") : NULL;
   if (g_str_equal (variable, "AUTHGEAR_SCOPES"))
     {
       if (value == NULL || *value == '\0')
         value = AG_DEFAULT_SCOPES;
-      return validate_scopes (value, error) ? g_strdup (value) : NULL;
+      return validate_scopes (name, value, error) ? g_strdup (value) : NULL;
     }
   if (g_str_equal (variable, "AUTHGEAR_REDIRECT_URI"))
     {

@@ -20,6 +20,12 @@ G_BEGIN_DECLS
 char        *ag_config_check_setting      (const char  *variable,
                                            const char  *value,
                                            GError     **error);
+/* The same, with @name for the setting in the messages: the library says
+ * "The endpoint" where the app says AUTHGEAR_DOMAIN. */
+char        *ag_config_check_setting_as   (const char  *variable,
+                                           const char  *name,
+                                           const char  *value,
+                                           GError     **error);
 /* Whether @host names this computer: localhost, 127.0.0.0/8 or ::1 (also
  * written [::1]). */
 gboolean     ag_host_is_loopback          (const char  *host);

@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "authgear-authenticate-options.h"
 #include "authgear-token-storage.h"
 #include "authgear-user-agent.h"
 #include "authgear-user-info.h"
@@ -55,34 +56,6 @@ typedef enum
 } AuthgearSessionStateChangeReason;
 
 /**
- * AuthgearPage:
- * @AUTHGEAR_PAGE_LOGIN: the sign-in page
- * @AUTHGEAR_PAGE_SIGNUP: the sign-up page
- *
- * The page a sign-in opens on (`x_page`).
- */
-typedef enum
-{
-  AUTHGEAR_PAGE_LOGIN,
-  AUTHGEAR_PAGE_SIGNUP,
-} AuthgearPage;
-
-/**
- * AuthgearColorScheme:
- * @AUTHGEAR_COLOR_SCHEME_DEFAULT: Authgear's own choice
- * @AUTHGEAR_COLOR_SCHEME_LIGHT: light pages
- * @AUTHGEAR_COLOR_SCHEME_DARK: dark pages
- *
- * The colour scheme of Authgear's pages (`x_color_scheme`).
- */
-typedef enum
-{
-  AUTHGEAR_COLOR_SCHEME_DEFAULT,
-  AUTHGEAR_COLOR_SCHEME_LIGHT,
-  AUTHGEAR_COLOR_SCHEME_DARK,
-} AuthgearColorScheme;
-
-/**
  * AuthgearSettingsAction:
  * @AUTHGEAR_SETTINGS_ACTION_CHANGE_EMAIL: change the email address
  * @AUTHGEAR_SETTINGS_ACTION_DELETE_ACCOUNT: delete the account
@@ -95,39 +68,6 @@ typedef enum
   AUTHGEAR_SETTINGS_ACTION_CHANGE_EMAIL,
   AUTHGEAR_SETTINGS_ACTION_DELETE_ACCOUNT,
 } AuthgearSettingsAction;
-
-#define AUTHGEAR_TYPE_AUTHENTICATE_OPTIONS (authgear_authenticate_options_get_type ())
-
-typedef struct _AuthgearAuthenticateOptions AuthgearAuthenticateOptions;
-
-AUTHGEAR_AVAILABLE_IN_ALL
-GType                        authgear_authenticate_options_get_type         (void) G_GNUC_CONST;
-AUTHGEAR_AVAILABLE_IN_ALL
-AuthgearAuthenticateOptions *authgear_authenticate_options_new              (void);
-AUTHGEAR_AVAILABLE_IN_ALL
-AuthgearAuthenticateOptions *authgear_authenticate_options_copy             (AuthgearAuthenticateOptions *self);
-AUTHGEAR_AVAILABLE_IN_ALL
-void                         authgear_authenticate_options_free             (AuthgearAuthenticateOptions *self);
-AUTHGEAR_AVAILABLE_IN_ALL
-void                         authgear_authenticate_options_set_page         (AuthgearAuthenticateOptions *self,
-                                                                             AuthgearPage                 page);
-AUTHGEAR_AVAILABLE_IN_ALL
-void                         authgear_authenticate_options_set_ui_locales   (AuthgearAuthenticateOptions *self,
-                                                                             const char                  *ui_locales);
-AUTHGEAR_AVAILABLE_IN_ALL
-void                         authgear_authenticate_options_set_color_scheme (AuthgearAuthenticateOptions *self,
-                                                                             AuthgearColorScheme          scheme);
-AUTHGEAR_AVAILABLE_IN_ALL
-void                         authgear_authenticate_options_set_prompt       (AuthgearAuthenticateOptions *self,
-                                                                             const char                  *prompt);
-AUTHGEAR_AVAILABLE_IN_ALL
-void                         authgear_authenticate_options_set_sso_enabled  (AuthgearAuthenticateOptions *self,
-                                                                             gboolean                     sso_enabled);
-AUTHGEAR_AVAILABLE_IN_ALL
-void                         authgear_authenticate_options_set_user_agent   (AuthgearAuthenticateOptions *self,
-                                                                             AuthgearUserAgent           *user_agent);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (AuthgearAuthenticateOptions, authgear_authenticate_options_free)
 
 #define AUTHGEAR_TYPE_CLIENT (authgear_client_get_type ())
 

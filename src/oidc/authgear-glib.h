@@ -11,6 +11,7 @@
 #include "authgear-user-agent.h"
 #include "authgear-browser-user-agent.h"
 #include "authgear-token-storage.h"
+#include "authgear-authenticate-options.h"
 #include "authgear-client.h"
 
 #undef __AUTHGEAR_GLIB_INSIDE__
