@@ -17,6 +17,7 @@
 #include "ag-http.h"
 #include "ag-secure.h"
 #include "ag-session-private.h"
+#include "ag-trace.h"
 
 struct _AgFlow
 {
@@ -416,6 +417,7 @@ ag_flow_complete_async (AgFlow              *self,
       g_object_unref (task);
       return;
     }
+  ag_trace_mark ("redirect read");
   switch (self->kind)
     {
     case AG_FLOW_SIGN_IN:

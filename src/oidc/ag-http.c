@@ -11,6 +11,7 @@
 
 #include "ag-error.h"
 #include "ag-http.h"
+#include "ag-trace.h"
 #include "ag-secure.h"
 
 SoupSession *
@@ -100,6 +101,28 @@ return_error (GTask  *task,
 
 static void read_next (GTask *task);
 
+/* A trace mark for @msg at @step ("sent", "headers", "read"): the method
+ * and path only; at "headers", the provider's own time when it says it
+ * (Server-Timing: app;dur=…). */
+static void
+trace_http (SoupMessage *msg,
+            const char  *step)
+{
+  g_autofree char *phase = NULL;
+  const char *timing;
+  const char *dur;
+  double server_ms = -1;
+
+  if (!ag_trace_enabled ())
+    return;
+  phase = g_strdup_printf ("%s %s %s", soup_message_get_method (msg), g_uri_get_path (soup_message_get_uri (msg)), step);
+  timing = g_str_equal (step, "headers") ? soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                                        "Server-Timing") : NULL;
+  if (timing != NULL && (dur = strstr (timing, "dur=")) != NULL)
+    server_ms = g_ascii_strtod (dur + 4, NULL);
+  ag_trace_mark_server (phase, server_ms);
+}
+
 static void
 read_cb (GObject      *object,
          GAsyncResult *result,
@@ -119,6 +142,8 @@ read_cb (GObject      *object,
   if (g_bytes_get_size (chunk) == 0)
     {
       GBytes *body = g_byte_array_free_to_bytes (g_steal_pointer (&data->body));
+
+      trace_http (data->msg, "read");
       g_task_return_pointer (task, body, (GDestroyNotify) g_bytes_unref);
       return;
     }
@@ -160,6 +185,7 @@ send_cb (GObject      *object,
       return_error (task, error);
       return;
     }
+  trace_http (data->msg, "headers");
   /* A code, a refresh token or a client secret never depends on how a
    * redirect would be followed: none is. */
   if (SOUP_STATUS_IS_REDIRECTION (soup_message_get_status (data->msg)))
@@ -225,6 +251,7 @@ ag_http_send_async (SoupSession         *session,
   g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
 
   g_debug ("%s %s", soup_message_get_method (msg), g_uri_get_path (soup_message_get_uri (msg)));
+  trace_http (msg, "sent");
   soup_session_send_async (session, msg, G_PRIORITY_DEFAULT, data->inner, send_cb, g_steal_pointer (&task));
 }
 

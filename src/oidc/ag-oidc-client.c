@@ -13,6 +13,7 @@
 #include "ag-http.h"
 #include "ag-oidc-client-private.h"
 #include "ag-secure.h"
+#include "ag-trace.h"
 
 G_DEFINE_FINAL_TYPE (AgOidcClient, ag_oidc_client, G_TYPE_OBJECT)
 
@@ -312,6 +313,7 @@ jwks_ready (GObject      *object,
       return;
     }
 
+  ag_trace_mark ("key set ready");
   if (!ag_jwt_verify_signature (ex->jwt, jwks, ag_provider_get_signing_algs (self->provider), &unknown_kid, &error))
     {
       /* Keys that were not fetched for this check (memory or the disk
@@ -347,6 +349,7 @@ jwks_ready (GObject      *object,
       return;
     }
 
+  ag_trace_mark ("ID token signature and claims checked");
   sub = ag_json_get_string (ag_jwt_get_claims (ex->jwt), "sub");
   if (ex->expected_sub != NULL && g_strcmp0 (sub, ex->expected_sub) != 0)
     {
@@ -426,6 +429,7 @@ token_answered (GObject      *object,
     }
   if (error == NULL)
     ex->tokens = token_set_of (self, answer, &error);
+  ag_trace_mark ("token response read");
   if (ex->tokens == NULL)
     {
       g_task_return_error (task, error);
@@ -468,6 +472,7 @@ token_answered (GObject      *object,
     }
 
   ex->jwt = ag_jwt_parse (id_token, &error);
+  ag_trace_mark ("ID token parsed");
   if (ex->jwt == NULL)
     {
       g_task_return_error (task, error);

@@ -18,6 +18,7 @@
 #include "ag-session.h"
 #include "ag-session-private.h"
 #include "ag-test-hooks.h"
+#include "ag-trace.h"
 #include "ag-enums.h"
 
 enum {
@@ -281,6 +282,7 @@ saved_cb (GObject      *object,
    * it (the store keeps their order): nothing is stored then. */
   else if (self->state == AG_SESSION_STATE_SIGNED_IN)
     _ag_session_set_persistent (self, TRUE);
+  ag_trace_mark ("kept in the keyring");
   g_task_return_boolean (task, TRUE);
 }
 
@@ -577,6 +579,7 @@ ag_session_take_tokens (AgSession  *self,
 
   _ag_session_set_last_error (self, NULL);
   _ag_session_set_state (self, AG_SESSION_STATE_SIGNED_IN, AG_SESSION_REASON_SIGNED_IN, tokens);
+  ag_trace_mark ("signed in");
   /* Signed in once the code is exchanged and the ID token verified; the
    * keyring write goes on behind and reports through "persistent" and
    * "last-error". */

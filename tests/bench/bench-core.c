@@ -16,6 +16,7 @@
 #include "ag-flow.h"
 #include "ag-session.h"
 #include "ag-test-hooks.h"
+#include "ag-trace.h"
 #include "ag-token-store.h"
 #include "test-util.h"
 
@@ -66,6 +67,54 @@ signed_in_session (const char *issuer,
   }
   g_clear_object (&r);
   return session;
+}
+
+/* One more sign-in on @session, its trace from the redirect read to the
+ * keyring write kept (ag_trace_take() gives it). */
+static void
+sign_in_traced (AgSession *session)
+{
+  g_autoptr(AgFlow) flow = ag_flow_new (session, AG_FLOW_SIGN_IN, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *redirect = NULL;
+  GAsyncResult *r = NULL;
+  gint64 deadline;
+
+  ag_flow_begin_async (flow, NULL, test_store_result, &r);
+  url = ag_flow_begin_finish (flow, test_wait_for (&r), &error);
+  g_clear_object (&r);
+  if (url == NULL)
+    g_error ("begin: %s", error->message);
+  redirect = test_browser_sign_in (url);
+  /* The key set prefetch of the begin is done: the trace starts here. */
+  g_array_unref (ag_trace_take ());
+  ag_flow_complete_async (flow, redirect, NULL, test_store_result, &r);
+  if (!ag_flow_complete_finish (flow, test_wait_for (&r), &error))
+    g_error ("complete: %s", error->message);
+  g_clear_object (&r);
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (!ag_trace_has ("kept in the keyring") && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+add_phase (GHashTable *phases,
+           GPtrArray  *order,
+           const char *phase,
+           double      ms,
+           const char *part)
+{
+  g_autofree char *name = g_strconcat (phase, part, NULL);
+  GArray *values = g_hash_table_lookup (phases, name);
+
+  if (values == NULL)
+    {
+      values = g_array_new (FALSE, FALSE, sizeof (double));
+      g_hash_table_insert (phases, g_strdup (name), values);
+      g_ptr_array_add (order, g_strdup (name));
+    }
+  g_array_append_val (values, ms);
 }
 
 static int
@@ -149,6 +198,43 @@ main (int   argc,
       report ("token-request-ms", ms);
       return 0;
     }
-  g_printerr ("usage: bench-core sign-in ISSUER SCHEMA | refresh ISSUER SCHEMA N | floor ISSUER N\n");
+  if (argc >= 5 && g_str_equal (argv[1], "breakdown"))
+    {
+      g_autoptr(AgSession) session = NULL;
+      g_autoptr(GHashTable) phases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
+      g_autoptr(GPtrArray) order = g_ptr_array_new_with_free_func (g_free);
+      int n = atoi (argv[4]);
+
+      ag_trace_enable ();
+      session = signed_in_session (argv[2], argv[3], http);
+      for (int i = 0; i < n + 1; i++)
+        {
+          g_autoptr(GArray) marks = NULL;
+
+          sign_in_traced (session);
+          marks = ag_trace_take ();
+          for (guint m = 1; i > 0 && m < marks->len; m++)
+            {
+              AgTraceMark *mark = &g_array_index (marks, AgTraceMark, m);
+              double delta = (double) (mark->usec - g_array_index (marks, AgTraceMark, m - 1).usec) / 1000.0;
+
+              add_phase (phases, order, mark->phase, mark->server_ms >= 0 ? delta - mark->server_ms : delta,
+                         mark->server_ms >= 0 ? " (the wire and libsoup)" : "");
+              if (mark->server_ms >= 0)
+                add_phase (phases, order, mark->phase, mark->server_ms, " (the provider's own time)");
+            }
+        }
+      /* In the order the steps ran: each is the time since the step before. */
+      for (guint p = 0; p < order->len; p++)
+        {
+          GArray *values = g_hash_table_lookup (phases, order->pdata[p]);
+
+          g_array_sort (values, compare);
+          g_print ("bench: phase %.3f %s\n", g_array_index (values, double, values->len / 2), (char *) order->pdata[p]);
+        }
+      return 0;
+    }
+  g_printerr ("usage: bench-core sign-in ISSUER SCHEMA | refresh ISSUER SCHEMA N | floor ISSUER N | "
+              "breakdown ISSUER SCHEMA N\n");
   return 2;
 }

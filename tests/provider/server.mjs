@@ -963,6 +963,16 @@ function countRequest(url, method, headers) {
 const server = http.createServer(async (req, res) => {
   // The provider's clock, also in the Date header a client may measure.
   res.setHeader('Date', new Date(Date.now()).toUTCString());
+  // How long the provider itself took (Server-Timing), so that a client's
+  // trace (run-bench's breakdown) can tell the provider's time from its own.
+  const started = process.hrtime.bigint();
+  const writeHead = res.writeHead;
+  res.writeHead = function (...args) {
+    if (!this.headersSent) {
+      this.setHeader('Server-Timing', `app;dur=${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(3)}`);
+    }
+    return writeHead.apply(this, args);
+  };
   try {
     const url = new URL(req.url, issuer);
     if (url.pathname.startsWith('/dev/')) {
