@@ -29,6 +29,22 @@ state_cb (AgSession  *session,
     *signed_in_at = g_get_monotonic_time ();
 }
 
+/* Begins @flow and signs in with the scripted browser: the redirect. */
+static char *
+begin_and_browse (AgFlow *flow)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  GAsyncResult *r = NULL;
+
+  ag_flow_begin_async (flow, NULL, test_store_result, &r);
+  url = ag_flow_begin_finish (flow, test_wait_for (&r), &error);
+  g_clear_object (&r);
+  if (url == NULL)
+    g_error ("begin: %s", error->message);
+  return test_browser_sign_in (url);
+}
+
 static AgSession *
 signed_in_session (const char *issuer,
                    const char *schema,
@@ -40,17 +56,11 @@ signed_in_session (const char *issuer,
   AgSession *session = ag_session_new (config, store, http, cache);
   GAsyncResult *r = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
   g_autofree char *redirect = NULL;
 
   g_autoptr(AgFlow) flow = ag_flow_new (session, AG_FLOW_SIGN_IN, NULL, NULL);
 
-  ag_flow_begin_async (flow, NULL, test_store_result, &r);
-  url = ag_flow_begin_finish (flow, test_wait_for (&r), &error);
-  g_clear_object (&r);
-  if (url == NULL)
-    g_error ("begin: %s", error->message);
-  redirect = test_browser_sign_in (url);
+  redirect = begin_and_browse (flow);
   {
     gint64 t0 = g_get_monotonic_time ();
     gint64 signed_in_at = 0;
@@ -76,17 +86,11 @@ sign_in_traced (AgSession *session)
 {
   g_autoptr(AgFlow) flow = ag_flow_new (session, AG_FLOW_SIGN_IN, NULL, NULL);
   g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
   g_autofree char *redirect = NULL;
   GAsyncResult *r = NULL;
   gint64 deadline;
 
-  ag_flow_begin_async (flow, NULL, test_store_result, &r);
-  url = ag_flow_begin_finish (flow, test_wait_for (&r), &error);
-  g_clear_object (&r);
-  if (url == NULL)
-    g_error ("begin: %s", error->message);
-  redirect = test_browser_sign_in (url);
+  redirect = begin_and_browse (flow);
   /* The key set prefetch of the begin is done: the trace starts here. */
   g_array_unref (ag_trace_take ());
   ag_flow_complete_async (flow, redirect, NULL, test_store_result, &r);
