@@ -29,8 +29,8 @@ gboolean      ag_session_check_signed_in     (AgSession     *self,
 void          ag_session_take_tokens         (AgSession     *self,
                                               AgTokenSet    *tokens);
 /* A reauthentication's result: @fresh's ID token replaces the session's
- * once it is the same person's and says they proved it in the last 5
- * minutes (ag_token_set_proved_since()), and the session is still the one
+ * once it is the same person's, says they proved it in the last 5 minutes
+ * (ag_token_set_authenticated_within()), and the session is still the one
  * of @generation. Kept in the keyring before the task returns. */
 void          ag_session_take_id_token_async (AgSession           *self,
                                               AgTokenSet          *fresh,
@@ -89,7 +89,7 @@ struct _AgSession
   GError *last_error;
   guint refresh_source;
   guint refresh_failures;    /* passing failures in a row */
-  guint retry_first_ms;      /* REFRESH_RETRY_FIRST_MS; less in tests */
+  guint retry_first_ms;      /* AG_SESSION_RETRY_FIRST_MS; less in tests */
   gboolean watching_network;
   guint generation;          /* bumps on every session change */
   guint ended_count;         /* bumps on every Logout and forget */
@@ -107,7 +107,7 @@ typedef struct
   guint generation;          /* the session's generation the result is for */
   gboolean refreshed;        /* profile: the tokens were refreshed once */
   gboolean settings_url;     /* app session token: return the settings URL */
-  AgAuthOptions options;     /* begin sign-in: its options (owned copies) */
+  AgAuthOptions options;     /* the settings page: its options (owned copies) */
   AgTokenSet *tokens;        /* logout: the session being ended */
   guint pending;             /* logout: steps still running */
   GError *error;             /* logout: the first step's error */
