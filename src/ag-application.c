@@ -392,8 +392,20 @@ preferences_activated (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (preferences));
 }
 
+/* A notification's default action (ag-window.c): the window, in front. The
+ * shell that calls it passes an activation token in the platform data,
+ * which GApplication gives GTK, so the present is allowed on Wayland. */
+static void
+show_window_activated (GSimpleAction *action,
+                       GVariant      *param,
+                       gpointer       user_data)
+{
+  g_application_activate (G_APPLICATION (user_data));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
+  { "show-window", show_window_activated },
   { "about", about_activated },
   { "preferences", preferences_activated },
 };

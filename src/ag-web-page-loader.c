@@ -83,3 +83,26 @@ ag_web_page_module_load (GError **error)
     page_module = load (error);
   return page_module;
 }
+
+/* Called by main() before any thread starts: what WebKit reads from the
+ * environment when it loads.
+ *
+ * On Wayland, GTK 4.8's GL renderer aborts the whole program
+ * (gskglcommandqueue.c: "glCheckFramebufferStatus ... ==
+ * GL_FRAMEBUFFER_COMPLETE") at the first frame after WebKitGTK 2.50's
+ * DMA-BUF renderer has set up its own EGL display in this process. Seen
+ * under mutter 43 on Debian 12, with the buffers shared or copied
+ * (WEBKIT_DMABUF_RENDERER_FORCE_SHM does not help). The sign-in page is a
+ * form: there WebKit draws it without the DMA-BUF renderer. A value the
+ * person set is left alone. X11 keeps WebKit's default. */
+void
+ag_web_page_prepare_environment (void)
+{
+  const char *backend = g_getenv ("GDK_BACKEND");
+  gboolean wayland = g_getenv ("WAYLAND_DISPLAY") != NULL &&
+                     (backend == NULL || *backend == '\0' || g_str_has_prefix (backend, "wayland") ||
+                      g_str_has_prefix (backend, "*"));
+
+  if (wayland)
+    g_setenv ("WEBKIT_DISABLE_DMABUF_RENDERER", "1", FALSE);
+}

@@ -57,5 +57,6 @@ typedef struct
 
 /* Loads the module once per process (it stays: it registers types). */
 const AgWebPageModule *ag_web_page_module_load (GError **error);
+void                   ag_web_page_prepare_environment (void);
 
 G_END_DECLS

@@ -56,6 +56,7 @@ struct _AgWindow
   GCancellable *cancellable;     /* cancelled when the window closes */
   gboolean reveal;
   gboolean copy_when_ready;      /* Copy Link: copy the browser URL once it is made */
+  gboolean back_notified;        /* a notification says the browser came back */
   guint exchange_slow;           /* shows the loading page if a wait is slow */
   gboolean wait_slow;            /* ... it is */
   guint start_slow;              /* the start's keyring wait is long: offers a way on */

@@ -407,6 +407,60 @@ account_closed (AgWindow     *self,
     }
 }
 
+#define BACK_NOTIFICATION "back-from-browser"
+
+/* The default application: a closing window has left its own already. */
+static void
+withdraw_back_notification (AgWindow *self)
+{
+  GApplication *app = g_application_get_default ();
+
+  if (self->back_notified && app != NULL)
+    g_application_withdraw_notification (app, BACK_NOTIFICATION);
+  self->back_notified = FALSE;
+}
+
+/* Seen: the news the notification carried is on screen. */
+static void
+window_active_cb (AgWindow *self)
+{
+  if (gtk_window_is_active (GTK_WINDOW (self)))
+    withdraw_back_notification (self);
+}
+
+/* Back from the browser: this window has the news, and the person is in
+ * the browser. X11 lets the window come to the front by itself. On Wayland
+ * a program may not take the focus without an activation token, and the
+ * browser's return comes through the loopback listener, with none: the
+ * present is refused and the window stays behind. A window that is not
+ * active then says so in a notification, whose default action brings it
+ * to the front; it is withdrawn once the window is active, or goes. */
+static void
+back_from_browser (AgWindow     *self,
+                   const GError *error)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  g_autoptr(GNotification) notification = NULL;
+
+  gtk_window_present (GTK_WINDOW (self));
+  if (app == NULL || gtk_window_is_active (GTK_WINDOW (self)))
+    return;
+  if (error == NULL)
+    {
+      notification = g_notification_new (_("Signed in"));
+      /* "Welcome Alice Liddell!": the words the window shows, no more. */
+      g_notification_set_body (notification, gtk_label_get_text (self->welcome_label));
+    }
+  else
+    {
+      notification = g_notification_new (_("Sign-in did not finish"));
+      g_notification_set_body (notification, error->message);
+    }
+  g_notification_set_default_action (notification, "app.show-window");
+  g_application_send_notification (G_APPLICATION (app), BACK_NOTIFICATION, notification);
+  self->back_notified = TRUE;
+}
+
 /* The one end of every sign-in, as AgSignIn reports it. */
 static void
 sign_in_finished_cb (AgSignIn     *sign_in,
@@ -430,11 +484,10 @@ sign_in_finished_cb (AgSignIn     *sign_in,
   self->wait_slow = FALSE;
   self->copy_when_ready = FALSE;
   gtk_editable_set_text (GTK_EDITABLE (self->paste_row), "");
-  /* Back from the browser: this window has the news. */
-  if (browser && !cancelled)
-    gtk_window_present (GTK_WINDOW (self));
   ag_window_show_error (self, cancelled || action || reauthentication ? NULL : error);
   ag_window_sync (self);
+  if (browser && !cancelled)
+    back_from_browser (self, error);
   /* Confirmed: the tokens show. Cancelled or refused: they stay hidden. */
   if (reauthentication && error == NULL)
     ag_window_set_reveal (self, TRUE);
@@ -618,6 +671,7 @@ ag_window_dispose (GObject *object)
 {
   AgWindow *self = AG_WINDOW (object);
 
+  withdraw_back_notification (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->exchange_slow, g_source_remove);
   g_clear_handle_id (&self->start_slow, g_source_remove);
@@ -733,6 +787,7 @@ ag_window_init (AgWindow *self)
   ag_bench_watch_window (GTK_WIDGET (self), self->stack);
   show_page (self, "loading");
   g_signal_connect (self, "notify::application", G_CALLBACK (application_set_cb), NULL);
+  g_signal_connect (self, "notify::is-active", G_CALLBACK (window_active_cb), NULL);
 }
 
 AgWindow *

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ag-application.h"
+#include "ag-web-page.h"
 
 int
 main (int   argc,
@@ -22,6 +23,7 @@ main (int   argc,
     localedir = g_getenv ("AUTHGEAR_LOGIN_LOCALEDIR");
 #endif
 
+  ag_web_page_prepare_environment ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, localedir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

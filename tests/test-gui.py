@@ -3,7 +3,13 @@
 """The real app under Xvfb, driven as a person would: buttons found by their
 labels in the accessibility tree, text typed into the provider's page with
 xdotool, the code read from the provider's outbox. Screenshots of each step
-go to the build directory (gui-screenshots/)."""
+go to the build directory (gui-screenshots/).
+
+In a Wayland session (build-aux/test-session --wayland: GNOME's compositor,
+mutter, headless, and no X server) the central checks run on Wayland: keys
+go through mutter's RemoteDesktop API instead of xdotool, the accessibility
+tree is the same, and the desktop's notification service and another
+program's window are stand-ins (desktop-helper.py)."""
 import contextlib
 import hashlib
 import json
@@ -24,8 +30,13 @@ SLOW = float(os.environ.get("AG_GUI_SLOW", "1"))
 SHOTS = os.path.join(os.environ.get("G_TEST_BUILDDIR", "."), "gui-screenshots")
 SCHEMA_ID = "io.github.authgearlogin.AuthgearLogin.Devel"
 
-if not ISSUER or not os.environ.get("DISPLAY"):
+# Wayland alone: the session has no X server at all.
+WAYLAND = bool(os.environ.get("WAYLAND_DISPLAY")) and not os.environ.get("DISPLAY")
+if not ISSUER or not (os.environ.get("DISPLAY") or WAYLAND):
     print("1..0 # SKIP needs build-aux/test-session")
+    sys.exit(0)
+if "--wayland" in sys.argv and not WAYLAND:
+    print("1..0 # SKIP needs build-aux/test-session --wayland")
     sys.exit(0)
 import pyatspi  # noqa: E402 - only where a session can use it
 os.makedirs(SHOTS, exist_ok=True)
@@ -94,7 +105,80 @@ def keyring_items():
 
 
 def shot(name):
+    if WAYLAND:
+        return  # what shows is proven by the accessibility tree and the state behind it
     subprocess.run(["import", "-window", "root", os.path.join(SHOTS, name + ".png")], check=False)
+
+
+class RemoteKeyboard:
+    """A keyboard on Wayland: mutter's RemoteDesktop API, whose session adds
+    a virtual keyboard to the seat, as GNOME's remote desktop does. Keys go
+    to the window that has the focus, as a person's would."""
+
+    KEYSYMS = {"ctrl": 0xffe3, "shift": 0xffe1, "alt": 0xffe9, "Return": 0xff0d, "Escape": 0xff1b,
+               "Tab": 0xff09, "F10": 0xffc7, "question": 0x3f, "comma": 0x2c}
+
+    def __init__(self):
+        from gi.repository import Gio, GLib
+        self.GLib = GLib
+        self.bus = Gio.bus_get_sync(Gio.BusType.SESSION)
+        path = self._call("/org/gnome/Mutter/RemoteDesktop", "org.gnome.Mutter.RemoteDesktop",
+                          "CreateSession", None, "(o)")[0]
+        self.session = path
+        self._call(path, "org.gnome.Mutter.RemoteDesktop.Session", "Start")
+        # The seat's new keyboard loses its very first key (seen: "lice@"):
+        # a modifier goes first.
+        self._key(0xffe1, True)
+        self._key(0xffe1, False)
+        time.sleep(0.5)
+
+    def _call(self, path, iface, method, args=None, reply=None):
+        r = self.bus.call_sync("org.gnome.Mutter.RemoteDesktop", path, iface, method, args,
+                               self.GLib.VariantType(reply) if reply else None, 0, 10000, None)
+        return r.unpack() if r is not None else None
+
+    def _key(self, keysym, down):
+        self._call(self.session, "org.gnome.Mutter.RemoteDesktop.Session", "NotifyKeyboardKeysym",
+                   self.GLib.Variant("(ub)", (keysym, down)))
+
+    def keysym(self, name):
+        if name in self.KEYSYMS:
+            return self.KEYSYMS[name]
+        assert len(name) == 1, f"no keysym for {name!r}"
+        return ord(name)
+
+    def combo(self, combo):
+        syms = [self.keysym(k) for k in combo.split("+")]
+        for k in syms:
+            self._key(k, True)
+        for k in reversed(syms):
+            self._key(k, False)
+        time.sleep(0.05)
+
+    def type(self, value):
+        for ch in value:
+            self._key(ord(ch), True)
+            self._key(ord(ch), False)
+            time.sleep(0.04)
+
+
+KEYBOARD = []
+
+
+def keyboard():
+    if not KEYBOARD:
+        KEYBOARD.append(RemoteKeyboard())
+    return KEYBOARD[0]
+
+
+def key(*combos):
+    """Key presses, xdotool's names ("ctrl+shift+l", "Return"), to the
+    focused window."""
+    if WAYLAND:
+        for c in combos:
+            keyboard().combo(c)
+    else:
+        subprocess.run(["xdotool", "key", *combos], check=True)
 
 
 def find_app():
@@ -233,6 +317,10 @@ def check(name, fn):
 
 
 def focus_window():
+    # On Wayland the compositor gives the focus to the newest window, and
+    # the checks that run there open no other.
+    if WAYLAND:
+        return
     # Only the mapped window of that name (GTK may keep unmapped ones), and
     # no key left down from an earlier check whose window went away.
     subprocess.run(["xdotool", "keyup", "Control_L", "Control_R", "Shift_L", "Shift_R"], check=False)
@@ -244,8 +332,11 @@ def type_into_page(value):
     # Xvfb has no window manager: make sure the keyboard goes to our window
     # (the last one to close may have taken the X focus with it).
     focus_window()
-    subprocess.run(["xdotool", "type", "--clearmodifiers", "--delay", "40", value], check=True)
-    subprocess.run(["xdotool", "key", "Return"], check=True)
+    if WAYLAND:
+        keyboard().type(value)
+    else:
+        subprocess.run(["xdotool", "type", "--clearmodifiers", "--delay", "40", value], check=True)
+    key("Return")
 
 
 def webkit_loaded(proc):
@@ -301,7 +392,7 @@ def sign_in_steps(email, issuer):
     # type it again, as a person would.
     for attempt in range(4):
         if attempt > 0:
-            subprocess.run(["xdotool", "key", "ctrl+a"], check=False)
+            key("ctrl+a")
         type_into_page(email)
         if wait_for(lambda: len(http_json("/dev/outbox", issuer=issuer)) > before, SLOW * 8):
             break
@@ -312,7 +403,7 @@ def sign_in_steps(email, issuer):
     time.sleep(1)
     for attempt in range(4):
         if attempt > 0:
-            subprocess.run(["xdotool", "key", "ctrl+a"], check=False)
+            key("ctrl+a")
         type_into_page(code)
         if wait_for(lambda: http_json("/dev/stats", issuer=issuer)["code_submitted"] > submitted, SLOW * 8):
             return
@@ -547,10 +638,11 @@ def logout_and_quit(proc):
     # the app takes them in order, and must clear the keyring before it goes.
     revoked = http_json("/dev/stats")["revocation"]
     focus_window()
-    subprocess.run(["xdotool", "key", "ctrl+shift+l", "ctrl+q"], check=True)
+    key("ctrl+shift+l", "ctrl+q")
     # The window went away under the keys: make sure no modifier stays down
     # for the typing that later checks do.
-    subprocess.run(["xdotool", "keyup", "ctrl", "shift", "q"], check=False)
+    if not WAYLAND:
+        subprocess.run(["xdotool", "keyup", "ctrl", "shift", "q"], check=False)
     assert proc.wait(timeout=15) == 0, "the app did not quit"
     assert http_json("/dev/stats")["revocation"] == revoked + 1, "the Logout did not reach the app"
     assert keyring_items() == 0, "quitting right after Logout left the session in the keyring"
@@ -1557,6 +1649,20 @@ def clipboard_text():
                           timeout=30).stdout.strip()
 
 
+def copy_link(read):
+    """Copy Link, then the clipboard as another program reads it."""
+    press("Copy Link")
+    url = ""
+    for _ in range(10):
+        url = read()
+        if url.startswith(ISSUER):
+            break
+        time.sleep(0.5)
+    assert url.startswith(ISSUER + "/oauth2/authorize?"), \
+        f"{read.__name__} did not read the sign-in link after Copy Link: {url[:60]!r}"
+    return url
+
+
 def run_browser(url, mode="print"):
     """The person opening a copied link in their browser by hand."""
     script = os.path.join(os.environ["AG_SOURCE_ROOT"], "tests", "provider", "browser.mjs")
@@ -1575,14 +1681,7 @@ def scenario_port_taken_cancel_and_timeout():
         shot("14-port-taken")
         time.sleep(3 * SLOW)
         assert not browser_notes(), f"the browser was opened with port 3000 taken: {browser_notes()}"
-        press("Copy Link")
-        url = ""
-        for _ in range(5):
-            url = clipboard_text()
-            if url.startswith(ISSUER):
-                break
-            time.sleep(0.5)
-        assert url.startswith(ISSUER + "/oauth2/authorize?"), f"Copy Link did not copy the sign-in link: {url[:60]!r}"
+        url = copy_link(clipboard_text)
         run_browser(url)
         redirect = browser_note("redirect")["redirect"]
         forget_browser_log()
@@ -1630,6 +1729,148 @@ def scenario_port_taken_cancel_and_timeout():
         canary.start()
 
 
+HELPER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "desktop-helper.py")
+
+
+def window_active():
+    """Whether the app's window has the focus: GTK says so in its state."""
+    app = find_app()
+    try:
+        return app is not None and any(w.getRoleName() == "frame" and w.getState().contains(pyatspi.STATE_ACTIVE)
+                                       for w in app)
+    except Exception:  # noqa: BLE001 - the tree changed under us
+        return False
+
+
+def activate_action(action, token):
+    """What GNOME Shell does when the person clicks a notification: the
+    app's default action through org.freedesktop.Application, with an
+    activation token that lets the window take the focus."""
+    from gi.repository import Gio, GLib
+    bus = Gio.bus_get_sync(Gio.BusType.SESSION)
+    platform = {"activation-token": GLib.Variant("s", token), "desktop-startup-id": GLib.Variant("s", token)}
+    bus.call_sync(SCHEMA_ID, "/" + SCHEMA_ID.replace(".", "/"), "org.freedesktop.Application", "ActivateAction",
+                  GLib.Variant("(sava{sv})", (action, [], platform)), None, 0, 10000, None)
+
+
+def notifications(path):
+    try:
+        with open(path) as f:
+            return [json.loads(line) for line in f if line.strip()]
+    except OSError:
+        return []
+
+
+@contextlib.contextmanager
+def notification_service():
+    """The desktop's notification service, on the session bus until the
+    block ends; yields the function that lists what it was sent."""
+    path = os.path.join(SHOTS, "notifications.jsonl")
+    if os.path.exists(path):
+        os.remove(path)
+    server = subprocess.Popen(["/usr/bin/python3", HELPER, "notifications", path], stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout.readline().strip() == "ready", "the notification service did not start"
+        yield lambda: notifications(path)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def other_window(title):
+    """Another program's window, which takes the focus as it opens."""
+    win = subprocess.Popen(["/usr/bin/python3", HELPER, "window", title], stdin=subprocess.PIPE,
+                           stdout=subprocess.PIPE, text=True)
+    try:
+        assert win.stdout.readline().strip() == "shown", f"{title}: its window did not open"
+        yield win
+    finally:
+        win.stdin.close()
+        try:
+            win.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            win.kill()
+            win.wait()
+
+
+def scenario_browser_return_behind():
+    # The person is in the browser when it goes back to the app: on Wayland
+    # the app may not take the focus by itself. The window says Welcome
+    # behind, and a notification says so; clicking it (the shell's
+    # ActivateAction with an activation token) brings the window to the
+    # front, and the notification goes.
+    canary.stop()
+    proc = None
+    try:
+        with notification_service() as sent:
+            proc = start_browser_app("print")
+            redirect = browser_note("redirect")["redirect"]
+            with other_window("Test Browser") as browser:
+                assert wait_for(lambda: not window_active(), 10), "the browser's window did not take the focus"
+                # The browser goes back to the app, as a person's would.
+                status, body = get_3000(urllib.parse.urlparse(redirect)._replace(scheme="", netloc="").geturl())
+                assert status == 200, f"the app's listener answered {status}"
+                assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "no Welcome after the browser came back"
+                assert wait_for(lambda: any(n["call"] == "AddNotification" for n in sent()), 10), \
+                    f"no notification while the window stayed behind the browser: {sent()}"
+                note = [n for n in sent() if n["call"] == "AddNotification"][-1]
+                assert note["app"] == SCHEMA_ID and note["title"] == "Signed in", note
+                assert note["body"] == "Welcome Alice Liddell!", note
+                assert note["default-action"] == "app.show-window", note
+                if not WAYLAND:
+                    return  # X11 lets the window come forward by itself
+                assert not window_active(), "the window took the focus without a token?"
+                # The person clicks the notification: an input event in
+                # the shell, which then asks for an activation token.
+                key("shift")
+                browser.stdin.write("token\n")
+                browser.stdin.flush()
+                token = ""
+                for line in browser.stdout:  # its other lines say when its focus changes
+                    if line.startswith("token"):
+                        token = line.removeprefix("token").strip()
+                        break
+                assert token, "the compositor gave no activation token"
+                activate_action("show-window", token)
+                assert wait_for(window_active, 10), "the notification did not bring the window to the front"
+                assert wait_for(lambda: sent()[-1]["call"] == "RemoveNotification", 10), \
+                    f"the notification stayed after the window came to the front: {sent()}"
+            logout_again()
+    finally:
+        if proc is not None:
+            stop_app(proc)
+        forget_browser_log()
+        canary.start()
+
+
+def wl_paste():
+    r = subprocess.run(["wl-paste", "--no-newline", "--type", "text/plain;charset=utf-8"], capture_output=True,
+                       text=True, timeout=15)
+    return r.stdout if r.returncode == 0 else ""
+
+
+def scenario_copy_link_wayland():
+    # Copy Link on the browser page, read by another Wayland client; the
+    # link it copied is the sign-in under way: opened by hand, it signs in.
+    canary.stop()
+    proc = start_browser_app("print")
+    try:
+        browser_note("redirect")
+        url = copy_link(wl_paste)
+        query = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)
+        assert query.get("client_id") == ["authgear-login"] and query.get("code_challenge_method") == ["S256"], \
+            sorted(query)
+        forget_browser_log()
+        run_browser(url, mode="follow")
+        assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "the copied link did not sign in"
+        logout_again()
+    finally:
+        stop_app(proc)
+        forget_browser_log()
+        canary.start()
+
+
 def canary_check():
     assert not canary.unbound, f"could not listen on port 3000: {canary.unbound}"
     assert not canary.hits, f"something connected to port 3000: {canary.hits}"
@@ -1652,7 +1893,27 @@ def report():
     sys.exit(1 if failed else 0)
 
 
+def main_wayland():
+    # The central checks, on GNOME's own compositor.
+    check("Wayland: launch, Login, email and code in the embedded page: Welcome Alice Liddell! and the keyring holds it",
+          scenario_login)
+    check("Wayland: restart: Welcome without a sign-in or a token request", scenario_restart)
+    check("Wayland: Logout: Welcome Guest, keyring cleared, refresh token revoked", scenario_logout)
+    check("Wayland: Logout and Ctrl+Q the moment Welcome shows: nothing is left in the keyring", scenario_logout_at_once)
+    setup_fake_browser()
+    check("Wayland: Open in Browser: the browser signs in and comes back; Welcome; the listener closes",
+          scenario_browser_path)
+    check("Wayland: back from the browser behind its window: a notification says so; clicking it brings the window forward",
+          scenario_browser_return_behind)
+    check("Wayland: Copy Link read back by wl-paste; the copied link signs in", scenario_copy_link_wayland)
+    check("nothing connected to port 3000 (127.0.0.1 and ::1) during the whole run", canary_check)
+    report()
+
+
 def main():
+    if WAYLAND:
+        main_wayland()
+        return
     check("launch, Login, email and code: Welcome Alice Liddell! and the keyring holds it", scenario_login)
     check("restart: Welcome without a sign-in or a token request", scenario_restart)
     check("--print-access-token and --print-user-info print Alice's, alone and through the running app",
