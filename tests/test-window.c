@@ -11,6 +11,7 @@
 #include <locale.h>
 
 #include "ag-application.h"
+#include "ag-web-page.h"
 #include "ag-window-private.h"
 #include "test-util.h"
 
@@ -396,6 +397,15 @@ main (int   argc,
 
   if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
     return test_skip_all ("needs a display: run under build-aux/test-session");
+  /* --wayland: the same checks, in a Wayland session only (the wayland suite). */
+  if (argc > 1 && g_str_equal (argv[argc - 1], "--wayland"))
+    {
+      if (g_getenv ("WAYLAND_DISPLAY") == NULL || g_getenv ("DISPLAY") != NULL)
+        return test_skip_all ("needs a Wayland session: build-aux/test-session --wayland");
+      argv[--argc] = NULL;
+    }
+  /* What the program's main () sets before GTK and WebKit start. */
+  ag_web_page_prepare_environment ();
   setlocale (LC_ALL, "");
   gtk_test_init (&argc, &argv, NULL);
   /* The program's translations from the build tree, as main () binds them. */
