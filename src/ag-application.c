@@ -338,6 +338,7 @@ ag_application_activate (GApplication *app)
     window = GTK_WINDOW (ag_window_new (GTK_APPLICATION (app)));
 
   gtk_window_present (window);
+  ag_bench_mark ("window built");
 }
 
 /* Closes the windows rather than g_application_quit(): work that holds the
@@ -416,6 +417,7 @@ ag_application_startup (GApplication *app)
   AgApplication *self = AG_APPLICATION (app);
 
   G_APPLICATION_CLASS (ag_application_parent_class)->startup (app);
+  ag_bench_mark ("toolkit ready");
 
   gtk_window_set_default_icon_name (APP_ID);
 

@@ -8,6 +8,8 @@
 
 #include "ag-bench.h"
 
+#include <string.h>
+
 typedef struct
 {
   GtkStack *stack;
@@ -17,6 +19,56 @@ typedef struct
 } Bench;
 
 static AgBenchMode bench_mode;
+
+/* The start's phases, in the order they were reached. */
+static struct
+{
+  const char *phase;
+  gint64 usec;
+} marks[8];
+static guint n_marks;
+
+void
+ag_bench_mark (const char *phase)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  for (guint i = 0; i < n_marks; i++)
+    if (g_str_equal (marks[i].phase, phase))
+      return;
+  if (n_marks < G_N_ELEMENTS (marks))
+    marks[n_marks++] = (typeof (marks[0])) { phase, now };
+}
+
+/* The shared libraries this process has mapped (each file once). */
+static guint
+count_libraries (void)
+{
+  g_autofree char *maps = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_auto(GStrv) lines = NULL;
+
+  if (!g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL))
+    return 0;
+  lines = g_strsplit (maps, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *path = strchr (lines[i], '/');
+
+      if (path != NULL && (g_str_has_suffix (path, ".so") || strstr (path, ".so.") != NULL))
+        g_hash_table_add (seen, g_strdup (path));
+    }
+  return g_hash_table_size (seen);
+}
+
+/* With the first frame: where the start's time went, and what it mapped. */
+void
+ag_bench_print_start (void)
+{
+  for (guint i = 0; i < n_marks; i++)
+    g_print ("bench: mark %" G_GINT64_FORMAT " %s\n", marks[i].usec, marks[i].phase);
+  g_print ("bench: libraries %u\n", count_libraries ());
+}
 
 void
 ag_bench_set_mode (AgBenchMode mode)
@@ -62,6 +114,7 @@ after_paint_cb (GdkFrameClock *clock,
       (bench_mode == AG_BENCH_EXIT_WHEN_SIGNED_IN && user))
     {
       bench->done = TRUE;
+      ag_bench_print_start ();
       g_print ("bench: first-frame-monotonic-us %" G_GINT64_FORMAT " page %s\n", now,
                gtk_stack_get_visible_child_name (bench->stack));
       g_application_quit (g_application_get_default ());

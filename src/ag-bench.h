@@ -16,6 +16,13 @@ typedef enum
 
 void ag_bench_set_mode        (AgBenchMode  mode);
 
+/* Notes that the start reached @phase (a static string), the first time
+ * only: main, toolkit ready, window built, session known. Always kept
+ * (a clock read); printed with the first frame when a benchmark asks. */
+void ag_bench_mark            (const char  *phase);
+/* Prints the marks and the number of shared libraries mapped. */
+void ag_bench_print_start     (void);
+
 /* Watches @window's frames when a benchmark asks; @stack is the page stack
  * whose "user" page is Welcome. */
 void ag_bench_watch_window    (GtkWidget   *window,

@@ -302,11 +302,13 @@ ag_window_sync (AgWindow *self)
           show_page (self, "loading");
           break;
         case AUTHGEAR_SESSION_STATE_AUTHENTICATED:
+          ag_bench_mark ("session known");
           ag_window_update_welcome (self);
           show_page (self, "user");
           break;
         case AUTHGEAR_SESSION_STATE_NO_SESSION:
         default:
+          ag_bench_mark ("session known");
           /* Authgear ended the session: why. */
           if (self->reason == AUTHGEAR_SESSION_STATE_CHANGE_REASON_INVALID)
             ag_window_show_error (self, authgear_client_get_last_error (self->client));

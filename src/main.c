@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ag-application.h"
+#include "ag-bench.h"
 #include "ag-web-page.h"
 
 int
@@ -23,6 +24,7 @@ main (int   argc,
     localedir = g_getenv ("AUTHGEAR_LOGIN_LOCALEDIR");
 #endif
 
+  ag_bench_mark ("main");
   ag_web_page_prepare_environment ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, localedir);

@@ -1837,6 +1837,28 @@ def scenario_browser_return_behind():
                 assert wait_for(lambda: sent()[-1]["call"] == "RemoveNotification", 10), \
                     f"the notification stayed after the window came to the front: {sent()}"
             logout_again()
+            stop_app(proc)
+            # Refused in the browser: the notification says the sign-in did
+            # not finish, and why; the person closes the browser, the window
+            # is in front again, and the notification goes.
+            proc = start_browser_app("print")
+            redirect = browser_note("redirect")["redirect"]
+            state = urllib.parse.parse_qs(urllib.parse.urlparse(redirect).query)["state"][0]
+            added = sum(n["call"] == "AddNotification" for n in sent())
+            with other_window("Test Browser"):
+                assert wait_for(lambda: not window_active(), 10), "the browser's window did not take the focus"
+                status, _ = get_3000(f"/callback?error=access_denied&state={urllib.parse.quote(state)}"
+                                     f"&iss={urllib.parse.quote(ISSUER, safe='')}")
+                assert status == 400, f"the app's listener answered {status} to access_denied"
+                assert wait_for(lambda: sum(n["call"] == "AddNotification" for n in sent()) > added, 10), \
+                    f"no notification of the refused sign-in: {sent()}"
+                note = [n for n in sent() if n["call"] == "AddNotification"][-1]
+                assert note["title"] == "Sign-in did not finish" and note["body"] == "Access was denied", note
+            if WAYLAND:
+                assert wait_for(window_active, 10), "the window did not come back when the browser closed"
+                assert wait_for(lambda: sent()[-1]["call"] == "RemoveNotification", 10), \
+                    f"the notification stayed once the window was in front: {sent()}"
+            assert text(lambda t: t == "Welcome Guest") is not None
     finally:
         if proc is not None:
             stop_app(proc)
@@ -1903,7 +1925,8 @@ def main_wayland():
     setup_fake_browser()
     check("Wayland: Open in Browser: the browser signs in and comes back; Welcome; the listener closes",
           scenario_browser_path)
-    check("Wayland: back from the browser behind its window: a notification says so; clicking it brings the window forward",
+    check("Wayland: back from the browser behind its window: a notification says so; clicking it brings the window forward; "
+          "a refused sign-in says why, and its notification goes when the browser closes",
           scenario_browser_return_behind)
     check("Wayland: Copy Link read back by wl-paste; the copied link signs in", scenario_copy_link_wayland)
     check("nothing connected to port 3000 (127.0.0.1 and ::1) during the whole run", canary_check)

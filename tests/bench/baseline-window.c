@@ -5,6 +5,8 @@
  * quits (--bench-exit-after-first-frame), or stays open (for memory). */
 #include <adwaita.h>
 
+#include "ag-bench.h"
+
 static gboolean exit_after_first_frame;
 
 static void
@@ -16,6 +18,7 @@ after_paint_cb (GdkFrameClock *clock,
   if (done || !exit_after_first_frame)
     return;
   done = TRUE;
+  ag_bench_print_start ();
   g_print ("bench: first-frame-monotonic-us %" G_GINT64_FORMAT " page guest\n", g_get_monotonic_time ());
   g_application_quit (g_application_get_default ());
 }
@@ -53,6 +56,15 @@ activate_cb (GtkApplication *app)
   adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), box);
   g_signal_connect_after (window, "map", G_CALLBACK (map_cb), NULL);
   gtk_window_present (GTK_WINDOW (window));
+  ag_bench_mark ("window built");
+}
+
+/* After GtkApplication's and AdwApplication's own startup: GTK and
+ * libadwaita are initialised. */
+static void
+startup_cb (GtkApplication *app)
+{
+  ag_bench_mark ("toolkit ready");
 }
 
 int
@@ -61,10 +73,12 @@ main (int   argc,
 {
   g_autoptr(AdwApplication) app = NULL;
 
+  ag_bench_mark ("main");
   for (int i = 1; i < argc; i++)
     if (g_str_equal (argv[i], "--bench-exit-after-first-frame"))
       exit_after_first_frame = TRUE;
   app = adw_application_new ("io.github.authgearlogin.Baseline", G_APPLICATION_NON_UNIQUE);
   g_signal_connect (app, "activate", G_CALLBACK (activate_cb), NULL);
+  g_signal_connect (app, "startup", G_CALLBACK (startup_cb), NULL);
   return g_application_run (G_APPLICATION (app), 1, argv);
 }
