@@ -428,6 +428,7 @@ ag_application_startup (GApplication *app)
 
   self->settings = g_settings_new (APP_ID);
   ag_application_reload_configuration (self);
+  ag_bench_mark ("client made");
 }
 
 static void
