@@ -31,6 +31,7 @@ struct _AgApplication
   GError *config_error;
   AuthgearClient *client;      /* the configured project's (authgear-glib) */
   GCancellable *setup_cancellable;
+  AgClientSecretRead *early_secret;   /* begun before GTK's start, taken after */
   gboolean without_keyring;     /* the person left the keyring's wait */
   int command_status;
   guint command_line_id;        /* the Print method for a second process */
@@ -52,6 +53,7 @@ drop_client (AgApplication *self)
 {
   g_cancellable_cancel (self->setup_cancellable);
   g_clear_object (&self->setup_cancellable);
+  g_clear_pointer (&self->early_secret, ag_client_secret_read_drop);
   g_clear_object (&self->client);
   g_clear_pointer (&self->config, ag_app_config_unref);
   g_clear_error (&self->config_error);
@@ -131,19 +133,14 @@ start_client (AgApplication *self,
   authgear_client_configure_async (self->client, self->setup_cancellable, configured_cb, NULL);
 }
 
+/* The keyring answered for a client secret Preferences may have kept. */
 static void
-client_secret_loaded_cb (GObject      *object,
-                         GAsyncResult *result,
-                         gpointer      user_data)
+client_secret_answered (AgApplication *self,
+                        char          *secret,
+                        const GError  *error)
 {
-  g_autoptr(AgApplication) self = user_data;
-  g_autoptr(GError) error = NULL;
   g_autoptr(AgAppConfig) config = NULL;
-  char *secret;
 
-  secret = ag_client_secret_load_finish (result, &error);
-  if (ag_error_is_cancelled (error))
-    return;
   /* No keyring: a public client, which is what a desktop app should be. */
   if (error != NULL)
     g_debug ("Client secret: %s", error->message);
@@ -152,18 +149,37 @@ client_secret_loaded_cb (GObject      *object,
   start_client (self, config);
 }
 
+static void
+client_secret_loaded_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(AgApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *secret;
+
+  secret = ag_client_secret_load_finish (result, &error);
+  if (ag_error_is_cancelled (error))
+    return;
+  client_secret_answered (self, secret, error);
+}
+
 void
 ag_application_reload_configuration (AgApplication *self)
 {
   g_autoptr(AgAppConfig) config = NULL;
+  AgClientSecretRead *early;
 
   g_return_if_fail (AG_IS_APPLICATION (self));
 
+  early = g_steal_pointer (&self->early_secret);
   drop_client (self);
   self->setup_cancellable = g_cancellable_new ();
   config = ag_app_config_load (self->settings, self->dotenv_path, &self->config_error);
   if (config == NULL || config->client_secret != NULL)
     {
+      if (early != NULL)
+        ag_client_secret_read_drop (early);
       if (config != NULL)
         start_client (self, config);
       else
@@ -173,6 +189,21 @@ ag_application_reload_configuration (AgApplication *self)
   /* A client secret given in Preferences lives in the keyring. Until it is
    * read there is a configuration and no client yet. */
   self->config = ag_app_config_ref (config);
+  /* At the start it was asked for while GTK started, and is usually here:
+   * then the client is made now, and the stored session's read runs
+   * beside the window's building instead of after it. */
+  if (early != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      char *secret = NULL;
+
+      if (ag_client_secret_read_take (g_steal_pointer (&early), config->issuer, config->client_id,
+                                      &secret, &error))
+        {
+          client_secret_answered (self, secret, error);
+          return;
+        }
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
   ag_client_secret_load_async (config->issuer, config->client_id, self->setup_cancellable,
                                client_secret_loaded_cb, g_object_ref (self));
@@ -415,6 +446,14 @@ static void
 ag_application_startup (GApplication *app)
 {
   AgApplication *self = AG_APPLICATION (app);
+  g_autoptr(AgAppConfig) config = NULL;
+
+  /* Before GTK's own start (the display, the theme: most of the start):
+   * the keyring is asked for a client secret meanwhile, on a thread. */
+  self->settings = g_settings_new (APP_ID);
+  config = ag_app_config_load (self->settings, self->dotenv_path, NULL);
+  if (config != NULL && config->client_secret == NULL)
+    self->early_secret = ag_client_secret_read_begin (config->issuer, config->client_id);
 
   G_APPLICATION_CLASS (ag_application_parent_class)->startup (app);
   ag_bench_mark ("toolkit ready");
@@ -426,7 +465,6 @@ ag_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", (const char *[]) { "<Control>comma", NULL });
   ag_window_set_accels (GTK_APPLICATION (app));
 
-  self->settings = g_settings_new (APP_ID);
   ag_application_reload_configuration (self);
   ag_bench_mark ("client made");
 }

@@ -96,6 +96,99 @@ ag_client_secret_load_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* A read begun before the main loop runs (the start, while GTK starts):
+ * its answer is taken on the main thread without a main-loop turn. */
+struct _AgClientSecretRead
+{
+  gatomicrefcount ref;
+  GMutex lock;
+  gboolean answered;
+  char *issuer;
+  char *client_id;
+  char *secret;
+  GError *error;
+  GCancellable *cancellable;
+};
+
+static void
+read_unref (AgClientSecretRead *read)
+{
+  if (!g_atomic_ref_count_dec (&read->ref))
+    return;
+  g_mutex_clear (&read->lock);
+  g_free (read->issuer);
+  g_free (read->client_id);
+  ag_secure_free (read->secret);
+  g_clear_error (&read->error);
+  g_object_unref (read->cancellable);
+  g_free (read);
+}
+
+static gpointer
+read_thread (gpointer data)
+{
+  AgClientSecretRead *read = data;
+  g_autoptr(GHashTable) attributes = attributes_for (read->issuer, read->client_id);
+  GError *error = NULL;
+  char *secret = secret_password_lookupv_sync (schema (), attributes, read->cancellable, &error);
+
+  g_mutex_lock (&read->lock);
+  read->answered = TRUE;
+  read->secret = secret != NULL ? g_strdup (secret) : NULL;
+  read->error = error != NULL ? keyring_error (error) : NULL;
+  g_mutex_unlock (&read->lock);
+  secret_password_free (secret);
+  read_unref (read);
+  return NULL;
+}
+
+AgClientSecretRead *
+ag_client_secret_read_begin (const char *issuer,
+                             const char *client_id)
+{
+  AgClientSecretRead *read = g_new0 (AgClientSecretRead, 1);
+
+  g_atomic_ref_count_init (&read->ref);
+  g_mutex_init (&read->lock);
+  read->issuer = g_strdup (issuer);
+  read->client_id = g_strdup (client_id);
+  read->cancellable = g_cancellable_new ();
+  g_atomic_ref_count_inc (&read->ref);   /* the thread's */
+  g_thread_unref (g_thread_new ("ag-client-secret", read_thread, read));
+  return read;
+}
+
+void
+ag_client_secret_read_drop (AgClientSecretRead *read)
+{
+  g_cancellable_cancel (read->cancellable);
+  read_unref (read);
+}
+
+gboolean
+ag_client_secret_read_take (AgClientSecretRead  *read,
+                            const char          *issuer,
+                            const char          *client_id,
+                            char               **secret,
+                            GError             **error)
+{
+  gboolean answered;
+
+  g_mutex_lock (&read->lock);
+  answered = read->answered && g_strcmp0 (issuer, read->issuer) == 0 && g_strcmp0 (client_id, read->client_id) == 0;
+  if (answered)
+    {
+      *secret = g_steal_pointer (&read->secret);
+      if (read->error != NULL)
+        g_propagate_error (error, g_steal_pointer (&read->error));
+    }
+  g_mutex_unlock (&read->lock);
+  /* Not answered: a keyring that waits (locked, or not answering). The
+   * caller asks again the usual way; this one is let go. */
+  ag_client_secret_read_drop (read);
+  return answered;
+}
+
 static void
 stored_cb (GObject      *object,
            GAsyncResult *result,
