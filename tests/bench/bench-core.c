@@ -4,13 +4,19 @@
  *   bench-core sign-in ISSUER SCHEMA      a sign-in stored in the keyring
  *   bench-core refresh ISSUER SCHEMA N    N refreshes, each timed whole
  *                                         (request, ID token check, keyring)
- *   bench-core floor ISSUER N             N bare token requests on one
- *                                         kept-alive connection
+ *   bench-core bare ISSUER N              the same requests as a sign-in and
+ *                                         a refresh, made bare (no checks,
+ *                                         no session), N times: the floor
+ *                                         the core is measured against
+ *   bench-core breakdown ISSUER SCHEMA N  N traced sign-ins: each step
  * Prints "bench: NAME min median max" in milliseconds. */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#include <json-glib/json-glib.h>
+#include <libsecret/secret.h>
 
 #include "ag-http.h"
 #include "ag-flow.h"
@@ -138,6 +144,134 @@ report (const char *name,
            g_array_index (ms, double, ms->len / 2), g_array_index (ms, double, ms->len - 1));
 }
 
+/* One request, sent and read whole: the time it took, in ms. */
+static double
+bare_send (SoupSession *http,
+           SoupMessage *msg,
+           GBytes     **body)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+
+  *body = soup_session_send_and_read (http, msg, NULL, &error);
+  if (*body == NULL || soup_message_get_status (msg) != SOUP_STATUS_OK)
+    g_error ("bare request: %s", error ? error->message : soup_message_get_reason_phrase (msg));
+  return (double) (g_get_monotonic_time () - t0) / 1000.0;
+}
+
+static char *
+json_member (GBytes     *body,
+             const char *name)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL))
+    g_error ("bare request: not JSON");
+  return g_strdup (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), name));
+}
+
+static SoupMessage *
+bare_form (const char *url,
+           GBytes     *form)
+{
+  SoupMessage *msg = soup_message_new ("POST", url);
+
+  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", form);
+  return msg;
+}
+
+/* The requests of a sign-in (the code's exchange, userinfo) and of a
+ * refresh (the request, a keyring write of the answer), made as bare as a
+ * program can: no state, nonce, ID token or claims checked, nothing kept
+ * but the keyring item. The provider does its whole work for each. */
+static void
+bare (const char *issuer,
+      int         n,
+      SoupSession *http)
+{
+  static const SecretSchema schema = {
+    "io.github.authgearlogin.Bench", SECRET_SCHEMA_NONE,
+    { { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING }, { NULL, 0 } },
+    0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+  };
+  const char *verifier = "bench-verifier-0123456789-abcdefghijklmnopqrstuvwxyz";
+  g_autofree char *token_url = g_strconcat (issuer, "/oauth2/token", NULL);
+  g_autofree char *userinfo_url = g_strconcat (issuer, "/oauth2/userinfo", NULL);
+  g_autofree char *challenge = NULL;
+  g_autoptr(GArray) sign_in = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) refresh = g_array_new (FALSE, FALSE, sizeof (double));
+
+  {
+    g_autoptr(GChecksum) sha = g_checksum_new (G_CHECKSUM_SHA256);
+    guint8 digest[32];
+    gsize len = sizeof digest;
+
+    g_checksum_update (sha, (const guchar *) verifier, strlen (verifier));
+    g_checksum_get_digest (sha, digest, &len);
+    challenge = g_base64_encode (digest, len);
+    g_strdelimit (challenge, "+", '-');
+    g_strdelimit (challenge, "/", '_');
+    *strchr (challenge, '=') = '\0';
+  }
+  for (int i = 0; i < n + 1; i++)
+    {
+      g_autofree char *url = g_strdup_printf ("%s/oauth2/authorize?response_type=code&client_id=authgear-login"
+                                              "&redirect_uri=http%%3A%%2F%%2Flocalhost%%3A3000%%2Fcallback"
+                                              "&scope=openid%%20offline_access&state=bench-state-%d"
+                                              "&nonce=bench-nonce&code_challenge=%s&code_challenge_method=S256",
+                                              issuer, i, challenge);
+      g_autofree char *redirect = test_browser_sign_in (url);
+      g_autoptr(GUri) uri = g_uri_parse (redirect, G_URI_FLAGS_ENCODED_QUERY, NULL);
+      g_autoptr(GHashTable) query = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_NONE, NULL);
+      g_autoptr(GBytes) exchange_form = ag_http_form_encode ("grant_type", "authorization_code",
+                                                             "code", g_hash_table_lookup (query, "code"),
+                                                             "redirect_uri", "http://localhost:3000/callback",
+                                                             "client_id", "authgear-login",
+                                                             "code_verifier", verifier, NULL);
+      g_autoptr(SoupMessage) exchange = bare_form (token_url, exchange_form);
+      g_autoptr(SoupMessage) userinfo = soup_message_new ("GET", userinfo_url);
+      g_autoptr(SoupMessage) again = NULL;
+      g_autoptr(GBytes) tokens = NULL;
+      g_autoptr(GBytes) info = NULL;
+      g_autoptr(GBytes) refreshed = NULL;
+      g_autoptr(GBytes) refresh_form = NULL;
+      g_autofree char *access = NULL;
+      g_autofree char *refresh_token = NULL;
+      g_autofree char *bearer = NULL;
+      g_autofree char *text = NULL;
+      double exchange_ms, userinfo_ms, refresh_ms, store_ms;
+      gint64 t0;
+
+      exchange_ms = bare_send (http, exchange, &tokens);
+      access = json_member (tokens, "access_token");
+      refresh_token = json_member (tokens, "refresh_token");
+      bearer = g_strconcat ("Bearer ", access, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (userinfo), "Authorization", bearer);
+      userinfo_ms = bare_send (http, userinfo, &info);
+
+      refresh_form = ag_http_form_encode ("grant_type", "refresh_token", "refresh_token", refresh_token,
+                                          "client_id", "authgear-login", NULL);
+      again = bare_form (token_url, refresh_form);
+      refresh_ms = bare_send (http, again, &refreshed);
+      text = g_strndup (g_bytes_get_data (refreshed, NULL), g_bytes_get_size (refreshed));
+      t0 = g_get_monotonic_time ();
+      if (!secret_password_store_sync (&schema, SECRET_COLLECTION_DEFAULT, "bench", text, NULL, NULL,
+                                       "kind", "bare", NULL))
+        g_error ("bare keyring write failed");
+      store_ms = (double) (g_get_monotonic_time () - t0) / 1000.0;
+      if (i > 0)   /* the first warms up */
+        {
+          double s = exchange_ms + userinfo_ms, r = refresh_ms + store_ms;
+
+          g_array_append_val (sign_in, s);
+          g_array_append_val (refresh, r);
+        }
+    }
+  secret_password_clear_sync (&schema, NULL, NULL, "kind", "bare", NULL);
+  report ("bare-sign-in-ms", sign_in);
+  report ("bare-refresh-ms", refresh);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -177,29 +311,9 @@ main (int   argc,
       report ("refresh-ms", ms);
       return 0;
     }
-  if (argc >= 4 && g_str_equal (argv[1], "floor"))
+  if (argc >= 4 && g_str_equal (argv[1], "bare"))
     {
-      g_autofree char *url = g_strconcat (argv[2], "/oauth2/token", NULL);
-      int n = atoi (argv[3]);
-
-      for (int i = 0; i < n + 1; i++)
-        {
-          g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
-          g_autoptr(GBytes) form = ag_http_form_encode ("grant_type", "refresh_token", "refresh_token", "not-a-token",
-                                                        "client_id", "authgear-login", NULL);
-          g_autoptr(GBytes) body = NULL;
-          gint64 t0;
-
-          soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", form);
-          t0 = g_get_monotonic_time ();
-          body = soup_session_send_and_read (http, msg, NULL, NULL);
-          if (i > 0)
-            {
-              double v = (double) (g_get_monotonic_time () - t0) / 1000.0;
-              g_array_append_val (ms, v);
-            }
-        }
-      report ("token-request-ms", ms);
+      bare (argv[2], atoi (argv[3]), http);
       return 0;
     }
   if (argc >= 5 && g_str_equal (argv[1], "breakdown"))
@@ -217,6 +331,14 @@ main (int   argc,
 
           sign_in_traced (session);
           marks = ag_trace_take ();
+          /* The whole of it, from the redirect read to signed in. */
+          for (guint m = 1; i > 0 && m < marks->len; m++)
+            if (g_str_equal (g_array_index (marks, AgTraceMark, m).phase, "signed in"))
+              {
+                double v = (double) (g_array_index (marks, AgTraceMark, m).usec -
+                                     g_array_index (marks, AgTraceMark, 0).usec) / 1000.0;
+                g_array_append_val (ms, v);
+              }
           for (guint m = 1; i > 0 && m < marks->len; m++)
             {
               AgTraceMark *mark = &g_array_index (marks, AgTraceMark, m);
@@ -236,9 +358,10 @@ main (int   argc,
           g_array_sort (values, compare);
           g_print ("bench: phase %.3f %s\n", g_array_index (values, double, values->len / 2), (char *) order->pdata[p]);
         }
+      report ("core-sign-in-ms", ms);
       return 0;
     }
-  g_printerr ("usage: bench-core sign-in ISSUER SCHEMA | refresh ISSUER SCHEMA N | floor ISSUER N | "
-              "breakdown ISSUER SCHEMA N\n");
+  g_printerr ("usage: bench-core sign-in ISSUER SCHEMA | refresh ISSUER SCHEMA N | "
+              "bare ISSUER N | breakdown ISSUER SCHEMA N\n");
   return 2;
 }
