@@ -56,6 +56,8 @@ struct _AgWindow
   GCancellable *cancellable;     /* cancelled when the window closes */
   gboolean reveal;
   gboolean copy_when_ready;      /* Copy Link: copy the browser URL once it is made */
+  GNotification *back_notification;  /* to send if the window stays behind ... */
+  guint back_wait;               /* ... this short while after its present */
   gboolean back_notified;        /* a notification says the browser came back */
   guint exchange_slow;           /* shows the loading page if a wait is slow */
   gboolean wait_slow;            /* ... it is */

@@ -417,6 +417,8 @@ withdraw_back_notification (AgWindow *self)
 {
   GApplication *app = g_application_get_default ();
 
+  g_clear_handle_id (&self->back_wait, g_source_remove);
+  g_clear_object (&self->back_notification);
   if (self->back_notified && app != NULL)
     g_application_withdraw_notification (app, BACK_NOTIFICATION);
   self->back_notified = FALSE;
@@ -430,37 +432,52 @@ window_active_cb (AgWindow *self)
     withdraw_back_notification (self);
 }
 
+static gboolean
+back_wait_cb (gpointer user_data)
+{
+  AgWindow *self = user_data;
+  GApplication *app = g_application_get_default ();
+
+  self->back_wait = 0;
+  if (app != NULL && self->back_notification != NULL && !gtk_window_is_active (GTK_WINDOW (self)))
+    {
+      g_application_send_notification (app, BACK_NOTIFICATION, self->back_notification);
+      self->back_notified = TRUE;
+    }
+  g_clear_object (&self->back_notification);
+  return G_SOURCE_REMOVE;
+}
+
 /* Back from the browser: this window has the news, and the person is in
  * the browser. X11 lets the window come to the front by itself. On Wayland
  * a program may not take the focus without an activation token, and the
  * browser's return comes through the loopback listener, with none: the
- * present is refused and the window stays behind. A window that is not
- * active then says so in a notification, whose default action brings it
- * to the front; it is withdrawn once the window is active, or goes. */
+ * present is refused and the window stays behind. A window still not
+ * active a moment after its present (time for a window manager to give it
+ * the focus: no notification flashes by where it does) says so in a
+ * notification, whose default action brings it to the front; it is
+ * withdrawn once the window is active, or goes. */
 static void
 back_from_browser (AgWindow     *self,
                    const GError *error)
 {
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
-  g_autoptr(GNotification) notification = NULL;
-
+  withdraw_back_notification (self);
   gtk_window_present (GTK_WINDOW (self));
-  if (app == NULL || gtk_window_is_active (GTK_WINDOW (self)))
+  if (gtk_window_is_active (GTK_WINDOW (self)))
     return;
   if (error == NULL)
     {
-      notification = g_notification_new (_("Signed in"));
+      self->back_notification = g_notification_new (_("Signed in"));
       /* "Welcome Alice Liddell!": the words the window shows, no more. */
-      g_notification_set_body (notification, gtk_label_get_text (self->welcome_label));
+      g_notification_set_body (self->back_notification, gtk_label_get_text (self->welcome_label));
     }
   else
     {
-      notification = g_notification_new (_("Sign-in did not finish"));
-      g_notification_set_body (notification, error->message);
+      self->back_notification = g_notification_new (_("Sign-in did not finish"));
+      g_notification_set_body (self->back_notification, error->message);
     }
-  g_notification_set_default_action (notification, "app.show-window");
-  g_application_send_notification (G_APPLICATION (app), BACK_NOTIFICATION, notification);
-  self->back_notified = TRUE;
+  g_notification_set_default_action (self->back_notification, "app.show-window");
+  self->back_wait = g_timeout_add (500, back_wait_cb, self);
 }
 
 /* The one end of every sign-in, as AgSignIn reports it. */

@@ -1804,6 +1804,20 @@ def scenario_browser_return_behind():
     proc = None
     try:
         with notification_service() as sent:
+            # In front when the browser comes back: nothing to notify.
+            proc = start_browser_app("print")
+            redirect = browser_note("redirect")["redirect"]
+            # Started without an activation token (GNOME Shell's launcher
+            # would give one), the window gets the focus at the first key.
+            key("shift")
+            assert wait_for(window_active, 10), "the window is not in front to begin with"
+            status, _ = get_3000(urllib.parse.urlparse(redirect)._replace(scheme="", netloc="").geturl())
+            assert status == 200, f"the app's listener answered {status}"
+            assert text(lambda t: t == "Welcome Alice Liddell!") is not None, "no Welcome after the browser came back"
+            time.sleep(1.5)
+            assert not sent(), f"a notification while the window was in front: {sent()}"
+            logout_again()
+            stop_app(proc)
             proc = start_browser_app("print")
             redirect = browser_note("redirect")["redirect"]
             with other_window("Test Browser") as browser:
@@ -1925,8 +1939,8 @@ def main_wayland():
     setup_fake_browser()
     check("Wayland: Open in Browser: the browser signs in and comes back; Welcome; the listener closes",
           scenario_browser_path)
-    check("Wayland: back from the browser behind its window: a notification says so; clicking it brings the window forward; "
-          "a refused sign-in says why, and its notification goes when the browser closes",
+    check("Wayland: back from the browser in front: no notification; behind the browser's window: a notification says so, "
+          "clicking it brings the window forward; a refused sign-in says why, and its notification goes when the browser closes",
           scenario_browser_return_behind)
     check("Wayland: Copy Link read back by wl-paste; the copied link signs in", scenario_copy_link_wayland)
     check("nothing connected to port 3000 (127.0.0.1 and ::1) during the whole run", canary_check)
