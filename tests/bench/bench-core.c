@@ -18,6 +18,7 @@
 #include <json-glib/json-glib.h>
 #include <libsecret/secret.h>
 
+#include "ag-auth-request.h"
 #include "ag-http.h"
 #include "ag-flow.h"
 #include "ag-session.h"
@@ -201,18 +202,7 @@ bare (const char *issuer,
   g_autoptr(GArray) sign_in = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) refresh = g_array_new (FALSE, FALSE, sizeof (double));
 
-  {
-    g_autoptr(GChecksum) sha = g_checksum_new (G_CHECKSUM_SHA256);
-    guint8 digest[32];
-    gsize len = sizeof digest;
-
-    g_checksum_update (sha, (const guchar *) verifier, strlen (verifier));
-    g_checksum_get_digest (sha, digest, &len);
-    challenge = g_base64_encode (digest, len);
-    g_strdelimit (challenge, "+", '-');
-    g_strdelimit (challenge, "/", '_');
-    *strchr (challenge, '=') = '\0';
-  }
+  challenge = ag_pkce_challenge (verifier);
   for (int i = 0; i < n + 1; i++)
     {
       g_autofree char *url = g_strdup_printf ("%s/oauth2/authorize?response_type=code&client_id=authgear-login"
