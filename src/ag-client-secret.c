@@ -9,6 +9,7 @@
 #include <libsecret/secret.h>
 
 #include "ag-client-secret.h"
+#include "ag-secret-portal.h"
 #include "ag-secure.h"
 #include "authgear-glib.h"
 
@@ -64,8 +65,12 @@ look_up_thread (GTask        *task,
                 GCancellable *cancellable)
 {
   GError *error = NULL;
-  char *secret = secret_password_lookupv_sync (schema (), task_data, cancellable, &error);
+  char *secret = NULL;
 
+  if (ag_secret_portal_wait (cancellable))
+    secret = secret_password_lookupv_sync (schema (), task_data, cancellable, &error);
+  else
+    g_cancellable_set_error_if_cancelled (cancellable, &error);
   if (error != NULL)
     g_task_return_error (task, keyring_error (error));
   else
@@ -130,7 +135,12 @@ read_thread (gpointer data)
   AgClientSecretRead *read = data;
   g_autoptr(GHashTable) attributes = attributes_for (read->issuer, read->client_id);
   GError *error = NULL;
-  char *secret = secret_password_lookupv_sync (schema (), attributes, read->cancellable, &error);
+  char *secret = NULL;
+
+  if (ag_secret_portal_wait (read->cancellable))
+    secret = secret_password_lookupv_sync (schema (), attributes, read->cancellable, &error);
+  else
+    g_cancellable_set_error_if_cancelled (read->cancellable, &error);
 
   g_mutex_lock (&read->lock);
   read->answered = TRUE;
@@ -189,17 +199,40 @@ ag_client_secret_read_take (AgClientSecretRead  *read,
   return answered;
 }
 
-static void
-stored_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+typedef struct
 {
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  gboolean ok = GPOINTER_TO_INT (g_task_get_task_data (task))
-                ? secret_password_clear_finish (result, &error) || error == NULL
-                : secret_password_store_finish (result, &error);
+  GHashTable *attributes;
+  char *secret;   /* NULL or empty: remove it; wiped when freed */
+} Save;
 
+static void
+save_free (Save *save)
+{
+  g_hash_table_unref (save->attributes);
+  ag_secure_free (save->secret);
+  g_free (save);
+}
+
+/* In a thread, as the reads: the Secret portal's wait (ag-secret-portal.c)
+ * is one a thread makes. */
+static void
+save_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Save *save = task_data;
+  GError *error = NULL;
+  gboolean ok;
+
+  if (!ag_secret_portal_wait (cancellable))
+    ok = !g_cancellable_set_error_if_cancelled (cancellable, &error);
+  else if (save->secret == NULL || *save->secret == '\0')
+    /* FALSE with no error: there was nothing to remove. */
+    ok = secret_password_clearv_sync (schema (), save->attributes, cancellable, &error) || error == NULL;
+  else
+    ok = secret_password_storev_sync (schema (), save->attributes, SECRET_COLLECTION_DEFAULT,
+                                      _("Authgear Login client secret"), save->secret, cancellable, &error);
   if (!ok && error != NULL)
     g_task_return_error (task, keyring_error (error));
   else
@@ -214,17 +247,14 @@ ag_client_secret_save_async (const char          *issuer,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-  g_autoptr(GHashTable) attributes = attributes_for (issuer, client_id);
-  gboolean clear = secret == NULL || *secret == '\0';
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  Save *save = g_new0 (Save, 1);
 
+  save->attributes = attributes_for (issuer, client_id);
+  save->secret = g_strdup (secret);
   g_task_set_source_tag (task, ag_client_secret_save_async);
-  g_task_set_task_data (task, GINT_TO_POINTER (clear), NULL);
-  if (clear)
-    secret_password_clearv (schema (), attributes, cancellable, stored_cb, task);
-  else
-    secret_password_storev (schema (), attributes, SECRET_COLLECTION_DEFAULT, _("Authgear Login client secret"),
-                            secret, cancellable, stored_cb, task);
+  g_task_set_task_data (task, save, (GDestroyNotify) save_free);
+  g_task_run_in_thread (task, save_thread);
 }
 
 gboolean

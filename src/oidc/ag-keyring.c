@@ -10,6 +10,7 @@
 
 #include "ag-error.h"
 #include "ag-keyring.h"
+#include "ag-secret-portal.h"
 #include "ag-secure.h"
 
 #define KIND_SESSION "session"
@@ -27,7 +28,9 @@
  *   there;
  * - off the main thread, so that the D-Bus round trips never wait for the
  *   window to paint a frame: a stored session is read while GTK draws the
- *   first one.
+ *   first one;
+ * - in a Flatpak, after the Secret portal's answer, waited for so that it
+ *   cannot be lost (ag-secret-portal.c).
  */
 struct _AgKeyring
 {
@@ -134,7 +137,7 @@ worker_cb (gpointer data,
   char *text;
 
   g_debug ("Keyring: %s", op->type == OP_LOOKUP ? "lookup" : op->type == OP_STORE ? "store" : "clear");
-  if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+  if (!ag_secret_portal_wait (cancellable) && g_cancellable_set_error_if_cancelled (cancellable, &error))
     return_keyring_error (task, error);
   else if (op->type == OP_LOOKUP)
     {
