@@ -339,6 +339,27 @@ def type_into_page(value):
     key("Return")
 
 
+def type_on_page_until(value, taken, clear=False):
+    """Types @value into the page's focused field and Return, until @taken
+    says the page took it: up to four times. A field can get its focus late
+    (a cold WebKit, or one under ASan), and the page can start over empty
+    when WebKit's web process ended and the app loaded it again. Each try
+    after the first (and the first too with @clear) selects what the field
+    holds first, so that nothing typed before stays in it (seen: the code
+    typed as the page started over, then the email after it). Returns
+    whether the page took it; the value is never printed."""
+    for attempt in range(4):
+        if attempt > 0:
+            print(f"# the page did not take what was typed (try {attempt}); selecting the field's text and typing again",
+                  flush=True)
+        if attempt > 0 or clear:
+            key("ctrl+a")
+        type_into_page(value)
+        if wait_for(taken, SLOW * 8):
+            return True
+    return False
+
+
 def webkit_loaded(proc):
     # WebKit comes with the web view module, loaded when a sign-in starts.
     with open(f"/proc/{proc.pid}/maps") as f:
@@ -387,28 +408,15 @@ def sign_in_steps(email, issuer, clear=False):
     assert find(lambda a: a.getRoleName() == "label" and a.name.startswith("127.0.0.1")), "the provider's host is not shown"
     time.sleep(SLOW * 1.5)  # the page's own focus
     shot("2-sign-in")
-    # A cold WebKit (or one under ASan) can take longer to give the field its
-    # focus: if the provider saw no email, select what the field holds and
-    # type it again, as a person would.
-    for attempt in range(4):
-        # Once more after a reload: the field may hold what was typed as
-        # the page started over (seen: the code, before the email).
-        if attempt > 0 or clear:
-            key("ctrl+a")
-        type_into_page(email)
-        if wait_for(lambda: len(http_json("/dev/outbox", issuer=issuer)) > before, SLOW * 8):
-            break
+    # type_on_page_until(): a late focus, a page that started over.
+    type_on_page_until(email, lambda: len(http_json("/dev/outbox", issuer=issuer)) > before, clear=clear)
     assert len(http_json("/dev/outbox", issuer=issuer)) > before, "the email page did not take the address"
     code = http_json("/dev/outbox", issuer=issuer)[-1]["code"]
     # The code page's field takes the focus as it loads: the same care.
     submitted = http_json("/dev/stats", issuer=issuer)["code_submitted"]
     time.sleep(1)
-    for attempt in range(4):
-        if attempt > 0:
-            key("ctrl+a")
-        type_into_page(code)
-        if wait_for(lambda: http_json("/dev/stats", issuer=issuer)["code_submitted"] > submitted, SLOW * 8):
-            return
+    if type_on_page_until(code, lambda: http_json("/dev/stats", issuer=issuer)["code_submitted"] > submitted):
+        return
     raise AssertionError("the code page did not take the code")
 
 
@@ -530,12 +538,7 @@ def set_name_on_account_page(name, shot_name="account-settings"):
     assert wait_for(lambda: http_json("/dev/stats")["settings_page"] > before, SLOW * 10), \
         "the settings page was not opened"
     time.sleep(SLOW * 1.5)  # the page's own focus
-    for _ in range(4):
-        focus_window()
-        subprocess.run(["xdotool", "key", "--clearmodifiers", "ctrl+a"], check=False)
-        type_into_page(name)
-        if wait_for(lambda: http_json("/dev/stats")["settings_page"] > before + 1, SLOW * 8):
-            break
+    type_on_page_until(name, lambda: http_json("/dev/stats")["settings_page"] > before + 1, clear=True)
     assert http_json("/dev/stats")["settings_page"] > before + 1, "the settings page did not take the name"
     time.sleep(SLOW * 0.5)
     shot(shot_name)
@@ -728,18 +731,6 @@ def menu(label, mnemonic):
     subprocess.run(["xdotool", "key", mnemonic], check=True)
 
 
-def type_on_page_once_more(value, taken):
-    """Types @value into the page; if the page did not take it (@taken)
-    because it was loaded again after its web process ended (it starts over,
-    empty), types it again once, as a person would."""
-    reloads = page_reloads()
-    type_into_page(value)
-    if not wait_for(taken, SLOW * 10) and page_reloads() > reloads:
-        print("# the page was loaded again (its web process ended): typing once more", flush=True)
-        time.sleep(SLOW * 2)  # the page's own focus
-        type_into_page(value)
-
-
 def outbox_code(to, before):
     assert wait_for(lambda: any(m["to"] == to for m in http_json("/dev/outbox")[before:]), SLOW * 10), \
         f"no code sent to {to}"
@@ -776,11 +767,12 @@ def scenario_change_email_and_delete_account():
         assert wait_for(lambda: http_json("/dev/stats")["settings_action"] > started, SLOW * 10), \
             "the Change Email page was not opened"
         time.sleep(SLOW * 2)  # the page's own focus
-        type_on_page_once_more("carol.new@example.com",
-                               lambda: any(m["to"] == "carol.new@example.com"
-                                           for m in http_json("/dev/outbox")[before:]))
+        type_on_page_until("carol.new@example.com",
+                           lambda: any(m["to"] == "carol.new@example.com" for m in http_json("/dev/outbox")[before:]))
         code = outbox_code("carol.new@example.com", before)
         time.sleep(SLOW)
+        # Typed once: after a code the page took, Return would reach the
+        # Welcome page and press what has the focus there.
         type_into_page(code)
         # The toast first: it goes after a few seconds.
         assert text(lambda t: t == "Your email address was changed") is not None, "the change was not said"
