@@ -54,6 +54,28 @@ ag_window_actions_update (AgWindow *self)
   gtk_widget_action_set_enabled (widget, "win.paste-callback", signing_in && on_browser);
 }
 
+/* Ctrl+? and the menu's Keyboard Shortcuts: the window that lists them,
+ * made the first time it is asked for. GtkApplication would build it from
+ * the resource gtk/help-overlay.ui for every window it gets, about 5 ms of
+ * each start (build-aux/run-bench), so the file has another name. */
+static void
+show_help_overlay_activated (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *param)
+{
+  AgWindow *self = AG_WINDOW (widget);
+
+  if (self->help_overlay == NULL)
+    {
+      g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (APP_PATH "ag-help-overlay.ui");
+
+      self->help_overlay = g_object_ref (GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+      gtk_window_set_transient_for (self->help_overlay, GTK_WINDOW (self));
+      gtk_window_set_hide_on_close (self->help_overlay, TRUE);
+    }
+  gtk_window_present (self->help_overlay);
+}
+
 static void
 login_activated (GtkWidget  *widget,
                  const char *action_name,
@@ -323,6 +345,7 @@ reload_profile_activated (GtkWidget  *widget,
 void
 ag_window_class_add_actions (GtkWidgetClass *widget_class)
 {
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, show_help_overlay_activated);
   gtk_widget_class_install_action (widget_class, "win.login", NULL, login_activated);
   gtk_widget_class_install_action (widget_class, "win.signup", NULL, signup_activated);
   gtk_widget_class_install_action (widget_class, "win.cancel-sign-in", NULL, cancel_activated);
@@ -352,6 +375,7 @@ ag_window_set_accels (GtkApplication *application)
     { "win.logout", { "<Control><Shift>l", NULL } },
     { "win.reload-profile", { "<Control>r", "F5", NULL } },
     { "win.back", { "<Alt>Left", NULL } },
+    { "win.show-help-overlay", { "<Control>question", NULL } },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (shortcuts); i++)

@@ -47,6 +47,7 @@ struct _AgWindow
   AdwEntryRow *paste_row;
 
   char *guest_description;       /* the guest page's own words */
+  GtkWindow *help_overlay;       /* Keyboard Shortcuts, made when first asked for */
   GSettings *settings;           /* the application's */
   AuthgearClient *client;        /* the application's (authgear-glib), followed through: */
   GSignalGroup *client_signals;

@@ -705,6 +705,9 @@ ag_window_dispose (GObject *object)
   if (self->client_signals != NULL)
     g_signal_group_set_target (self->client_signals, NULL);
   g_clear_object (&self->client);
+  if (self->help_overlay != NULL)
+    gtk_window_destroy (self->help_overlay);
+  g_clear_object (&self->help_overlay);
   gtk_widget_dispose_template (GTK_WIDGET (self), AG_TYPE_WINDOW);
   G_OBJECT_CLASS (ag_window_parent_class)->dispose (object);
 }
