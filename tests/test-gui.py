@@ -969,6 +969,14 @@ def scenario_keyring_wait():
     # it; the person signs in for this run, nothing is stored, and with the
     # keyring back the next start reads it at once.
     pid = keyring_pid()
+    # xdg-desktop-portal, started on demand by GTK's first call, connects to
+    # the keyring's Secret portal backend as it starts; with the keyring
+    # stopped it would hang, and GTK's start with it (25 s, before any
+    # code of the app runs). On a desktop it runs already; here too, as an
+    # earlier check started it, unless this check runs alone.
+    subprocess.run(["gdbus", "call", "--session", "--dest", "org.freedesktop.portal.Desktop",
+                    "--object-path", "/org/freedesktop/portal/desktop",
+                    "--method", "org.freedesktop.DBus.Peer.Ping"], capture_output=True, timeout=30)
     os.kill(pid, signal.SIGSTOP)
     proc = None
     try:
