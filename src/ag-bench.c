@@ -8,6 +8,7 @@
 
 #include "ag-bench.h"
 
+#include <malloc.h>
 #include <string.h>
 
 typedef struct
@@ -15,6 +16,7 @@ typedef struct
   GtkStack *stack;
   gint64 callback_at;            /* monotonic µs of the last redirect */
   gboolean switch_reported;
+  gboolean guest_reported;       /* the heap, once per return to the guest page */
   gboolean done;
 } Bench;
 
@@ -160,7 +162,24 @@ ag_bench_page_switched (GtkWidget *window)
 {
   Bench *bench = bench_of (window);
 
-  if (bench == NULL || bench->callback_at == 0 || bench->switch_reported || !showing_welcome (bench))
+  if (bench == NULL || g_getenv ("AG_BENCH") == NULL)
+    return;
+  /* Back on the guest page (after Logout): what the heap holds, so that
+   * the benchmark can tell memory still in use from memory freed but not
+   * given back to the system. */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (bench->stack), "guest") == 0)
+    {
+      if (!bench->guest_reported)
+        {
+          struct mallinfo2 heap = mallinfo2 ();
+
+          g_printerr ("bench: heap-in-use-bytes %zu\n", heap.uordblks + heap.hblkhd);
+          bench->guest_reported = TRUE;
+        }
+    }
+  else
+    bench->guest_reported = FALSE;
+  if (bench->callback_at == 0 || bench->switch_reported || !showing_welcome (bench))
     return;
   bench->switch_reported = TRUE;
   g_printerr ("bench: callback-to-welcome-us %" G_GINT64_FORMAT "\n",

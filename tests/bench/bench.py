@@ -272,7 +272,7 @@ def gui():
                      "≤ 1.25 × baseline"))
         rows.append(("WebKit helper processes before Login", "processes", [helpers_before], None, None, "0"))
 
-        callback_ms, painted_ms, requests, rss = [], [], [], {}
+        callback_ms, painted_ms, requests, rss, heap = [], [], [], {}, []
         helpers_after_sign_in = helpers_after_logout = None
         t_cycles = time.time()
         for cycle in range(1, CYCLES + 1):
@@ -297,11 +297,19 @@ def gui():
                     callback_ms.append(int(line.split()[2]) / 1000.0)
                 elif line.startswith("bench: callback-to-welcome-painted-us"):
                     painted_ms.append(int(line.split()[2]) / 1000.0)
+                elif line.startswith("bench: heap-in-use-bytes"):
+                    heap.append(int(line.split()[2]) / 1048576.0)
         rows.append(("resident memory after Logout", "MiB", [rss[1]], "baseline window", [base_rss], "≤ 1.25 × baseline"))
         rows.append(("WebKit helper processes after the sign-in", "processes", [helpers_after_sign_in], None, None, "0"))
         rows.append(("WebKit helper processes after Logout", "processes", [helpers_after_logout], None, None, "0"))
         rows.append((f"resident memory after cycle {CYCLES} vs cycle 1", "MiB", [rss[CYCLES]], "after cycle 1", [rss[1]],
                      "growth < 2 %"))
+        # What the heap holds on the guest page (the app's report at the start,
+        # then after each Logout): memory still in use, against the resident
+        # memory above, which also counts what was freed and not given back.
+        if len(heap) > CYCLES:
+            rows.append((f"heap in use after cycle {CYCLES} vs cycle 1 (malloc)", "MiB", [heap[CYCLES]],
+                         "after cycle 1", [heap[1]], "—"))
         return callback_ms, painted_ms, requests
     finally:
         proc.terminate()
