@@ -7,6 +7,21 @@
 
 #include "ag-bench.h"
 
+#ifdef AG_BASELINE_LIBS
+/* bench-baseline-libs: the libraries mapped by the loader as in a program
+ * that uses them; one address from each keeps the link (--as-needed), and
+ * nothing of theirs runs. */
+#include <gnutls/crypto.h>
+#include <json-glib/json-glib.h>
+#include <libsecret/secret.h>
+#include <libsoup/soup.h>
+
+void *volatile ag_baseline_libs[] = {
+  (void *) soup_session_new, (void *) secret_password_lookupv_sync,
+  (void *) json_parser_new, (void *) gnutls_hash_fast,
+};
+#endif
+
 static gboolean exit_after_first_frame;
 
 static void
