@@ -8,8 +8,10 @@
 
 #include "ag-bench.h"
 
-#include <malloc.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 typedef struct
 {
@@ -167,18 +169,17 @@ ag_bench_page_switched (GtkWidget *window)
   /* Back on the guest page (after Logout): what the heap holds, so that
    * the benchmark can tell memory still in use from memory freed but not
    * given back to the system. */
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (bench->stack), "guest") == 0)
-    {
-      if (!bench->guest_reported)
-        {
-          struct mallinfo2 heap = mallinfo2 ();
-
-          g_printerr ("bench: heap-in-use-bytes %zu\n", heap.uordblks + heap.hblkhd);
-          bench->guest_reported = TRUE;
-        }
-    }
-  else
+#ifdef __GLIBC__
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (bench->stack), "guest") != 0)
     bench->guest_reported = FALSE;
+  else if (!bench->guest_reported)
+    {
+      struct mallinfo2 heap = mallinfo2 ();
+
+      g_printerr ("bench: heap-in-use-bytes %zu\n", heap.uordblks + heap.hblkhd);
+      bench->guest_reported = TRUE;
+    }
+#endif
   if (bench->callback_at == 0 || bench->switch_reported || !showing_welcome (bench))
     return;
   bench->switch_reported = TRUE;

@@ -56,6 +56,21 @@ keyring_error (GError *error)
   return said;
 }
 
+/* On a worker thread: the lookup, after the Secret portal's wait
+ * (ag-secret-portal.c). Frees with secret_password_free(). */
+static char *
+look_up_sync (GHashTable    *attributes,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  if (!ag_secret_portal_wait (cancellable))
+    {
+      g_cancellable_set_error_if_cancelled (cancellable, error);
+      return NULL;
+    }
+  return secret_password_lookupv_sync (schema (), attributes, cancellable, error);
+}
+
 /* In a thread: the start-up reads this before it can restore the session,
  * and the main loop is busy with the first frame then. */
 static void
@@ -65,12 +80,8 @@ look_up_thread (GTask        *task,
                 GCancellable *cancellable)
 {
   GError *error = NULL;
-  char *secret = NULL;
+  char *secret = look_up_sync (task_data, cancellable, &error);
 
-  if (ag_secret_portal_wait (cancellable))
-    secret = secret_password_lookupv_sync (schema (), task_data, cancellable, &error);
-  else
-    g_cancellable_set_error_if_cancelled (cancellable, &error);
   if (error != NULL)
     g_task_return_error (task, keyring_error (error));
   else
@@ -135,12 +146,7 @@ read_thread (gpointer data)
   AgClientSecretRead *read = data;
   g_autoptr(GHashTable) attributes = attributes_for (read->issuer, read->client_id);
   GError *error = NULL;
-  char *secret = NULL;
-
-  if (ag_secret_portal_wait (read->cancellable))
-    secret = secret_password_lookupv_sync (schema (), attributes, read->cancellable, &error);
-  else
-    g_cancellable_set_error_if_cancelled (read->cancellable, &error);
+  char *secret = look_up_sync (attributes, read->cancellable, &error);
 
   g_mutex_lock (&read->lock);
   read->answered = TRUE;

@@ -409,15 +409,14 @@ def sign_in_steps(email, issuer, clear=False):
     time.sleep(SLOW * 1.5)  # the page's own focus
     shot("2-sign-in")
     # type_on_page_until(): a late focus, a page that started over.
-    type_on_page_until(email, lambda: len(http_json("/dev/outbox", issuer=issuer)) > before, clear=clear)
-    assert len(http_json("/dev/outbox", issuer=issuer)) > before, "the email page did not take the address"
+    assert type_on_page_until(email, lambda: len(http_json("/dev/outbox", issuer=issuer)) > before, clear=clear), \
+        "the email page did not take the address"
     code = http_json("/dev/outbox", issuer=issuer)[-1]["code"]
     # The code page's field takes the focus as it loads: the same care.
     submitted = http_json("/dev/stats", issuer=issuer)["code_submitted"]
     time.sleep(1)
-    if type_on_page_until(code, lambda: http_json("/dev/stats", issuer=issuer)["code_submitted"] > submitted):
-        return
-    raise AssertionError("the code page did not take the code")
+    assert type_on_page_until(code, lambda: http_json("/dev/stats", issuer=issuer)["code_submitted"] > submitted), \
+        "the code page did not take the code"
 
 
 def scenario_login():
@@ -538,8 +537,8 @@ def set_name_on_account_page(name, shot_name="account-settings"):
     assert wait_for(lambda: http_json("/dev/stats")["settings_page"] > before, SLOW * 10), \
         "the settings page was not opened"
     time.sleep(SLOW * 1.5)  # the page's own focus
-    type_on_page_until(name, lambda: http_json("/dev/stats")["settings_page"] > before + 1, clear=True)
-    assert http_json("/dev/stats")["settings_page"] > before + 1, "the settings page did not take the name"
+    assert type_on_page_until(name, lambda: http_json("/dev/stats")["settings_page"] > before + 1, clear=True), \
+        "the settings page did not take the name"
     time.sleep(SLOW * 0.5)
     shot(shot_name)
     press("Done")
