@@ -25,12 +25,15 @@ BASELINE = os.path.join(BUILD, "tests", "bench", "bench-baseline")
 BASELINE_LIBS = os.path.join(BUILD, "tests", "bench", "bench-baseline-libs")
 CORE = os.path.join(BUILD, "tests", "bench", "bench-core")
 ISSUER = os.environ["AG_TEST_PROVIDER"]
-APP_ID = "io.github.authgearlogin.AuthgearLogin.Devel"
+APP_ID = "io.github.authgearlogin.AuthgearLogin"   # run-bench builds the release configuration
 RUNS = int(os.environ.get("AG_BENCH_RUNS", "7"))
 # Start-ups take half a second and vary by a tenth between runs: more of them.
 START_RUNS = int(os.environ.get("AG_BENCH_START_RUNS", "21"))
 CYCLES = int(os.environ.get("AG_BENCH_CYCLES", "50"))
 IDLE = int(os.environ.get("AG_BENCH_IDLE_SECONDS", "60"))
+# AG_BENCH_ONLY=start: the two start-ups and their breakdown alone (a minute
+# or two, for trying a change to the start), written to bench-start.md.
+ONLY = os.environ.get("AG_BENCH_ONLY", "")
 ENV = dict(os.environ, AUTHGEAR_DOMAIN=ISSUER, AUTHGEAR_CLIENT_ID="authgear-login",
            GSETTINGS_SCHEMA_DIR=os.path.join(BUILD, "data"), GSETTINGS_BACKEND="memory")
 rows = []   # (figure, unit, samples or value, reference name, reference samples, goal text)
@@ -387,6 +390,13 @@ def main():
     cold_phases = cold_start()
     log("stored-session start")
     exchange, stored_phases = stored_start()
+    if ONLY == "start":
+        lines = start_rows() + ["", *start_breakdown(*cold_phases, stored_phases)]
+        text = "\n".join(lines) + "\n"
+        with open(os.path.join(OUT, "bench-start.md"), "w") as f:
+            f.write(text)
+        print(text)
+        return
     log("where a sign-in's time goes (the core's trace)")
     traced = core("breakdown", ISSUER, APP_ID, str(RUNS))
     breakdown = phase_breakdown(traced)
@@ -448,6 +458,16 @@ START_PHASES = [
     ("window built", "the window built from its template and presented (realized, its surface made)"),
     ("first frame", "window built to first frame painted (style, layout, drawing)"),
 ]
+
+
+def start_rows():
+    """The rows measured so far, as the table's lines, for AG_BENCH_ONLY=start."""
+    lines = ["| figure | Authgear Login | reference | ratio |", "|---|---|---|---|"]
+    for name, unit, samples, ref_name, ref, goal in rows:
+        if ref:
+            ratio = statistics.median(samples) / statistics.median(ref)
+            lines.append(f"| {name} | {fmt(samples)} {unit} | {fmt(ref)} | {ratio:.2f} ({goal}) |")
+    return lines
 
 
 def start_breakdown(app_runs, base_runs, libs_runs, stored_runs):
