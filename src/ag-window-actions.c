@@ -147,7 +147,10 @@ back_activated (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *param)
 {
-  ag_auth_view_go_back (AG_WINDOW (widget)->auth_view);
+  AgWindow *self = AG_WINDOW (widget);
+
+  if (self->auth_view != NULL)
+    ag_auth_view_go_back (self->auth_view);
 }
 
 /* Leaves the embedded page for the browser (a fresh authorization request
@@ -193,9 +196,11 @@ paste_callback_activated (GtkWidget  *widget,
                           GVariant   *param)
 {
   AgWindow *self = AG_WINDOW (widget);
-  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->paste_row))));
+  g_autofree char *text = NULL;
   AgSignInAnswer answer = AG_SIGN_IN_ANSWER_NOT_WAITING;
 
+  ag_window_ensure_sign_in_pages (self);
+  text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->paste_row))));
   if (self->sign_in != NULL)
     answer = ag_sign_in_offer_redirect (self->sign_in, text);
   if (answer != AG_SIGN_IN_ANSWER_ACCEPTED)

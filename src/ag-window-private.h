@@ -27,7 +27,6 @@ struct _AgWindow
   GtkWidget *login_button;
   GtkWidget *signup_button;
   GtkWidget *preferences_button;
-  AgAuthView *auth_view;
   AdwAvatar *avatar;
   GtkLabel *welcome_label;
   GtkLabel *email_label;
@@ -35,12 +34,14 @@ struct _AgWindow
   GtkToggleButton *reveal_button;
   GtkLabel *profile_json;
   GtkLabel *token_json;
-  GtkWidget *browser_bar;
   AdwHeaderBar *header_bar;
   GtkLabel *window_title;
   GtkSpinner *loading_spinner;
   GtkLabel *loading_label;
   GtkWidget *loading_cancel;
+  /* The sign-in's pages: NULL until ag_window_ensure_sign_in_pages (). */
+  AgAuthView *auth_view;
+  GtkWidget *browser_bar;
   GtkSpinner *browser_spinner;
   AdwStatusPage *browser_page;
   GtkLabel *browser_status;
@@ -93,6 +94,7 @@ void ag_window_start_sign_in      (AgWindow    *self,
                                    AgSignInKind kind,
                                    AuthgearPage page);
 void ag_window_copy_browser_link  (AgWindow    *self);
+void ag_window_ensure_sign_in_pages (AgWindow  *self);
 
 /* ag-window-welcome.c: the Welcome page, from the client's user info. */
 void ag_window_update_welcome     (AgWindow    *self);

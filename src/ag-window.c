@@ -197,22 +197,25 @@ show_page (AgWindow   *self,
   gboolean signin = g_strcmp0 (name, "signin") == 0;
   gboolean browser = g_strcmp0 (name, "browser") == 0;
 
+  if (signin || browser)
+    ag_window_ensure_sign_in_pages (self);
   gtk_stack_set_visible_child_name (self->stack, name);
   gtk_label_set_text (self->window_title, page_title (self, name));
   /* A spinner on a hidden page still ticks every frame: spin only when seen. */
   gtk_spinner_set_spinning (self->loading_spinner, g_strcmp0 (name, "loading") == 0);
-  if (!browser)
+  if (!browser && self->browser_spinner != NULL)
     gtk_spinner_set_spinning (self->browser_spinner, FALSE);
   gboolean account = ag_window_on_account (self);
 
   gtk_widget_set_visible (self->cancel_button, (signin || browser) && !account);
   gtk_widget_set_visible (self->done_button, signin && account);
-  gtk_widget_set_visible (self->browser_bar, signin && !account &&
-                          self->sign_in != NULL && ag_sign_in_get_browser_allowed (self->sign_in));
+  if (self->browser_bar != NULL)
+    gtk_widget_set_visible (self->browser_bar, signin && !account &&
+                            self->sign_in != NULL && ag_sign_in_get_browser_allowed (self->sign_in));
   gtk_widget_set_visible (self->back_button, signin);
   if (g_strcmp0 (name, "guest") == 0)
     gtk_window_set_default_widget (GTK_WINDOW (self), self->login_button);
-  if (!signin)
+  if (!signin && self->auth_view != NULL)
     ag_auth_view_stop_after_paint (self->auth_view);
 }
 
@@ -538,6 +541,7 @@ ag_window_start_sign_in (AgWindow     *self,
   if (kind == AG_SIGN_IN_AUTHENTICATE)
     authgear_authenticate_options_set_sso_enabled (options, g_settings_get_boolean (self->settings, "sso-enabled"));
   ag_window_show_error (self, NULL);
+  ag_window_ensure_sign_in_pages (self);
   self->sign_in = ag_sign_in_new (client, kind, page, options);
   g_signal_group_set_target (self->sign_in_signals, self->sign_in);
   ag_sign_in_start (self->sign_in, AG_SIGN_IN_AGENT_EMBEDDED, FALSE);
@@ -629,7 +633,8 @@ application_client_cb (AgWindow *self)
    * embedded page and the browser's listener and timer alike. */
   if (self->sign_in != NULL)
     ag_sign_in_stop (self->sign_in);
-  ag_auth_view_stop (self->auth_view);
+  if (self->auth_view != NULL)
+    ag_auth_view_stop (self->auth_view);
   g_set_object (&self->client, ag_application_get_client (app));
   self->reason = AUTHGEAR_SESSION_STATE_CHANGE_REASON_NO_TOKEN;
   g_signal_group_set_target (self->client_signals, self->client);
@@ -685,6 +690,48 @@ ag_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (ag_window_parent_class)->close_request (window);
 }
 
+/* The sign-in's two pages (ag-window-sign-in.ui) are built when a sign-in
+ * first needs them, not with the window: a start that shows Guest or
+ * Welcome does not pay for them (about 5 ms of building and 15 of the first
+ * present on this machine: run-bench's start breakdown). Until then their
+ * fields are NULL. */
+void
+ag_window_ensure_sign_in_pages (AgWindow *self)
+{
+  g_autoptr(GtkBuilder) builder = NULL;
+  g_autoptr(GtkBuilderScope) scope = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *signin, *browser;
+
+  if (self->auth_view != NULL)
+    return;
+  scope = gtk_builder_cscope_new ();
+  gtk_builder_cscope_add_callback_symbols (GTK_BUILDER_CSCOPE (scope),
+                                           "auth_view_redirect_cb", G_CALLBACK (auth_view_redirect_cb),
+                                           "auth_view_load_failed_cb", G_CALLBACK (auth_view_load_failed_cb),
+                                           "paste_activated_cb", G_CALLBACK (paste_activated_cb),
+                                           NULL);
+  builder = gtk_builder_new ();
+  gtk_builder_set_scope (builder, scope);
+  /* The signals' handlers get the window, as the template's would. */
+  gtk_builder_set_current_object (builder, G_OBJECT (self));
+  if (!gtk_builder_add_from_resource (builder, APP_PATH "ag-window-sign-in.ui", &error))
+    g_error ("The sign-in pages: %s", error->message);   /* built in: cannot fail */
+
+  signin = GTK_WIDGET (gtk_builder_get_object (builder, "signin_page"));
+  browser = GTK_WIDGET (gtk_builder_get_object (builder, "browser_page"));
+  self->auth_view = AG_AUTH_VIEW (gtk_builder_get_object (builder, "auth_view"));
+  self->browser_bar = GTK_WIDGET (gtk_builder_get_object (builder, "browser_bar"));
+  self->browser_spinner = GTK_SPINNER (gtk_builder_get_object (builder, "browser_spinner"));
+  self->browser_page = ADW_STATUS_PAGE (browser);
+  self->browser_status = GTK_LABEL (gtk_builder_get_object (builder, "browser_status"));
+  self->paste_row = ADW_ENTRY_ROW (gtk_builder_get_object (builder, "paste_row"));
+  gtk_stack_add_named (self->stack, signin, "signin");
+  gtk_stack_add_named (self->stack, browser, "browser");
+  ag_accessible_name_controls (signin);
+  ag_accessible_name_controls (browser);
+}
+
 static void
 ag_window_dispose (GObject *object)
 {
@@ -710,6 +757,13 @@ ag_window_dispose (GObject *object)
   g_clear_object (&self->help_overlay);
   gtk_widget_dispose_template (GTK_WIDGET (self), AG_TYPE_WINDOW);
   G_OBJECT_CLASS (ag_window_parent_class)->dispose (object);
+  /* The sign-in's pages went with the stack. */
+  self->auth_view = NULL;
+  self->browser_bar = NULL;
+  self->browser_spinner = NULL;
+  self->browser_page = NULL;
+  self->browser_status = NULL;
+  self->paste_row = NULL;
 }
 
 static void
@@ -755,7 +809,6 @@ ag_window_class_init (AgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgWindow, login_button);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, signup_button);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, preferences_button);
-  gtk_widget_class_bind_template_child (widget_class, AgWindow, auth_view);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, avatar);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, welcome_label);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, email_label);
@@ -763,7 +816,6 @@ ag_window_class_init (AgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgWindow, reveal_button);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, profile_json);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, token_json);
-  gtk_widget_class_bind_template_child (widget_class, AgWindow, browser_bar);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, loading_leave);
@@ -773,13 +825,6 @@ ag_window_class_init (AgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgWindow, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, loading_label);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, loading_cancel);
-  gtk_widget_class_bind_template_child (widget_class, AgWindow, browser_spinner);
-  gtk_widget_class_bind_template_child (widget_class, AgWindow, browser_page);
-  gtk_widget_class_bind_template_child (widget_class, AgWindow, browser_status);
-  gtk_widget_class_bind_template_child (widget_class, AgWindow, paste_row);
-  gtk_widget_class_bind_template_callback (widget_class, paste_activated_cb);
-  gtk_widget_class_bind_template_callback (widget_class, auth_view_redirect_cb);
-  gtk_widget_class_bind_template_callback (widget_class, auth_view_load_failed_cb);
 
   ag_window_class_add_actions (widget_class);
 }
