@@ -176,7 +176,8 @@ ag_bench_page_switched (GtkWidget *window)
     {
       struct mallinfo2 heap = mallinfo2 ();
 
-      g_printerr ("bench: heap-in-use-bytes %zu\n", heap.uordblks + heap.hblkhd);
+      /* In use; then freed but still held by malloc's arenas. */
+      g_printerr ("bench: heap-in-use-bytes %zu free %zu\n", heap.uordblks + heap.hblkhd, heap.fordblks);
       bench->guest_reported = TRUE;
     }
 #endif

@@ -278,7 +278,7 @@ def gui():
                      "≤ 1.25 × baseline"))
         rows.append(("WebKit helper processes before Login", "processes", [helpers_before], None, None, "0"))
 
-        callback_ms, painted_ms, requests, rss, heap = [], [], [], {}, []
+        callback_ms, painted_ms, requests, rss, heap, heap_free = [], [], [], {}, [], []
         helpers_after_sign_in = helpers_after_logout = None
         t_cycles = time.time()
         for cycle in range(1, CYCLES + 1):
@@ -305,6 +305,7 @@ def gui():
                     painted_ms.append(int(line.split()[2]) / 1000.0)
                 elif line.startswith("bench: heap-in-use-bytes"):
                     heap.append(int(line.split()[2]) / 1048576.0)
+                    heap_free.append(int(line.split()[4]) / 1048576.0)
         rows.append(("resident memory after Logout", "MiB", [rss[1]], "baseline window", [base_rss], "≤ 1.25 × baseline"))
         rows.append(("WebKit helper processes after the sign-in", "processes", [helpers_after_sign_in], None, None, "0"))
         rows.append(("WebKit helper processes after Logout", "processes", [helpers_after_logout], None, None, "0"))
@@ -316,6 +317,8 @@ def gui():
         if len(heap) > CYCLES:
             rows.append((f"heap in use after cycle {CYCLES} vs cycle 1 (malloc)", "MiB", [heap[CYCLES]],
                          "after cycle 1", [heap[1]], "—"))
+            rows.append((f"heap freed but held by malloc after cycle {CYCLES} vs cycle 1", "MiB", [heap_free[CYCLES]],
+                         "after cycle 1", [heap_free[1]], "—"))
         return callback_ms, painted_ms, requests
     finally:
         proc.terminate()
