@@ -7,6 +7,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "ag-accessible.h"
 #include <authgear-glib.h>
@@ -29,6 +32,7 @@ struct _AgAuthView
   gboolean frozen;
   GdkFrameClock *paint_clock;   /* held while a stop waits for a frame */
   gulong after_paint_id;
+  guint give_back_id;           /* gives the page's freed memory back */
 };
 
 enum {
@@ -126,6 +130,23 @@ release_focus (AgAuthView *self)
     gtk_root_set_focus (root, NULL);
 }
 
+/* A page torn down frees some tens of MiB in small blocks, which malloc
+ * keeps for later, in the holes the next page's blocks do not fill: the
+ * resident memory rose by 3 % over 50 sign-ins while the heap in use stayed
+ * the same (run-bench). Once the view has gone quiet, the free pages go
+ * back to the system. */
+static gboolean
+give_back_cb (gpointer user_data)
+{
+  AgAuthView *self = user_data;
+
+  self->give_back_id = 0;
+#ifdef __GLIBC__
+  malloc_trim (0);
+#endif
+  return G_SOURCE_REMOVE;
+}
+
 void
 ag_auth_view_stop (AgAuthView *self)
 {
@@ -146,6 +167,8 @@ ag_auth_view_stop (AgAuthView *self)
   gtk_box_remove (GTK_BOX (self->web_container), self->page);
   self->page = NULL;
   gtk_label_set_text (self->host_label, "");
+  if (self->give_back_id == 0)
+    self->give_back_id = g_idle_add_full (G_PRIORITY_LOW, give_back_cb, self, NULL);
 }
 
 static void
@@ -233,6 +256,7 @@ ag_auth_view_dispose (GObject *object)
   AgAuthView *self = AG_AUTH_VIEW (object);
 
   ag_auth_view_stop (self);
+  g_clear_handle_id (&self->give_back_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), AG_TYPE_AUTH_VIEW);
   G_OBJECT_CLASS (ag_auth_view_parent_class)->dispose (object);
 }
