@@ -13,6 +13,8 @@ import json
 import os
 import platform
 import re
+import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -393,8 +395,10 @@ def main():
     cold_phases = cold_start()
     log("stored-session start")
     exchange, stored_phases = stored_start()
+    log("where a start's CPU time goes (perf)")
+    by_library = perf_by_library()
     if ONLY == "start":
-        lines = start_rows() + ["", *start_breakdown(*cold_phases, stored_phases)]
+        lines = start_rows() + ["", *start_breakdown(*cold_phases, stored_phases), "", *by_library]
         text = "\n".join(lines) + "\n"
         with open(os.path.join(OUT, "bench-start.md"), "w") as f:
             f.write(text)
@@ -446,7 +450,7 @@ def main():
         lines.append(f"| {name} | {unit} | {fmt(samples)} | {ref_name or '—'} | {fmt(ref)} | {ratio} | {goal} |")
     if requests:
         lines += ["", f"Requests per sign-in, code to Welcome (first cycle): {json.dumps(requests[0])}."]
-    lines += ["", *start_breakdown(*cold_phases, stored_phases), "", *breakdown]
+    lines += ["", *start_breakdown(*cold_phases, stored_phases), "", *by_library, "", *breakdown]
     text = "\n".join(lines) + "\n"
     with open(os.path.join(OUT, "bench.md"), "w") as f:
         f.write(text)
@@ -461,6 +465,47 @@ START_PHASES = [
     ("window built", "the window built from its template and presented (realized, its surface made)"),
     ("first frame", "window built to first frame painted (style, layout, drawing)"),
 ]
+
+
+PERF_HZ = 4000
+
+
+def perf_by_library(runs=10):
+    """The start's trace by shared object: perf samples every process of
+    @runs cold starts of the app and of the baseline window (every thread,
+    at PERF_HZ), and the table gives each one's CPU time per start, the
+    largest differences first."""
+    if shutil.which("perf") is None:
+        return ["(perf is not installed: no trace of the start by library.)"]
+    per = {}
+    for name, exe in (("app", APP), ("base", BASELINE)):
+        data = os.path.join(OUT, f"perf-{name}.data")
+        loop = "; ".join([f"{shlex.quote(exe)} --bench-exit-after-first-frame >/dev/null"] * runs)
+        subprocess.run(["perf", "record", "-q", "-F", str(PERF_HZ), "-o", data, "--", "sh", "-c", loop],
+                       env=ENV, check=True, capture_output=True)
+        report = subprocess.run(["perf", "report", "-i", data, "--sort", "dso", "-n", "--stdio"],
+                                capture_output=True, text=True, check=True).stdout
+        counts = {}
+        for line in report.splitlines():
+            parts = line.split()
+            if line.startswith("#") or len(parts) < 3 or not parts[1].isdigit():
+                continue
+            # llvmpipe compiles the shaders it draws with: each thread's code is its own "[JIT] tid N".
+            dso = "[JIT] llvmpipe's compiled shaders" if parts[2] == "[JIT]" else parts[2]
+            counts[dso] = counts.get(dso, 0) + int(parts[1])
+        os.unlink(data)
+        per[name] = {dso: n * 1000.0 / PERF_HZ / runs for dso, n in counts.items()}
+    app, base = per["app"], per["base"]
+    names = sorted(set(app) | set(base), key=lambda d: -abs(app.get(d, 0) - base.get(d, 0)))
+    lines = [f"Where a cold start's CPU time goes, by library: perf sampling {runs} starts of each at {PERF_HZ} Hz "
+             "(every thread of the process, to its first frame and exit); ms per start, the largest differences.", "",
+             "| library | Authgear Login ms | baseline window ms | difference ms |", "|---|---|---|---|"]
+    for dso in names[:12]:
+        a, b = app.get(dso, 0.0), base.get(dso, 0.0)
+        lines.append(f"| {dso} | {a:.1f} | {b:.1f} | {a - b:+.1f} |")
+    a, b = sum(app.values()), sum(base.values())
+    lines.append(f"| **all** | **{a:.1f}** | **{b:.1f}** | **{a - b:+.1f}** |")
+    return lines
 
 
 def start_rows():
