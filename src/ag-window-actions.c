@@ -237,8 +237,7 @@ logout_activated (GtkWidget  *widget,
 
   g_debug ("Logout");
   self->reveal = FALSE;
-  if (self->reveal_button != NULL)
-    gtk_toggle_button_set_active (self->reveal_button, FALSE);
+  gtk_toggle_button_set_active (self->reveal_button, FALSE);
   /* Closing the window right after Logout must not leave the session in the
    * keyring: the application stays until the keyring is cleared. The
    * logout is not tied to the window's cancellable for the same reason. */
@@ -253,7 +252,6 @@ reveal_activated (GtkWidget  *widget,
 {
   AgWindow *self = AG_WINDOW (widget);
 
-  ag_window_ensure_user_page (self);
   /* Showing the tokens first asks Authgear to confirm it is still this
    * person, when the library says so (it can ask, and the last proof is
    * over 5 minutes old). */
@@ -287,7 +285,6 @@ profile_wait_end (AgWindow *self)
 {
   g_clear_handle_id (&self->profile_slow, g_source_remove);
   g_clear_object (&self->profile_cancellable);
-  ag_window_ensure_user_page (self);
   gtk_widget_set_visible (self->profile_wait, FALSE);
   gtk_label_set_text (self->profile_wait_label, "");
   gtk_spinner_set_spinning (self->profile_spinner, FALSE);
@@ -326,7 +323,6 @@ profile_slow_cb (gpointer user_data)
   g_autofree char *text = NULL;
 
   self->profile_slow = 0;
-  ag_window_ensure_user_page (self);
   /* Translators: %s is the Authgear project's host, such as myapp.authgear.cloud. */
   text = g_strdup_printf (_("Reading your profile from %s…"), host);
   gtk_label_set_text (self->profile_wait_label, text);

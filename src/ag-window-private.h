@@ -15,22 +15,18 @@ struct _AgWindow
 
   /* The template's widgets. */
   AdwToastOverlay *toast_overlay;
+  GtkWidget *credentials_button;
   GtkLabel *dotenv_banner;
   GtkWidget *back_button;
   GtkWidget *cancel_button;
   GtkWidget *done_button;
+  GtkLabel *account_note;
   GtkStack *stack;
   AdwStatusPage *guest_page;
   GtkLabel *error_label;
   GtkWidget *login_button;
   GtkWidget *signup_button;
   GtkWidget *preferences_button;
-  AdwHeaderBar *header_bar;
-  GtkLabel *window_title;
-  GtkSpinner *loading_spinner;
-  GtkLabel *loading_label;
-  GtkWidget *loading_cancel;
-  /* Welcome: NULL until ag_window_ensure_user_page (). */
   AdwAvatar *avatar;
   GtkLabel *welcome_label;
   GtkLabel *email_label;
@@ -38,11 +34,11 @@ struct _AgWindow
   GtkToggleButton *reveal_button;
   GtkLabel *profile_json;
   GtkLabel *token_json;
-  GtkWidget *credentials_button;
-  GtkLabel *account_note;
-  GtkWidget *profile_wait;
-  GtkLabel *profile_wait_label;
-  GtkSpinner *profile_spinner;
+  AdwHeaderBar *header_bar;
+  GtkLabel *window_title;
+  GtkSpinner *loading_spinner;
+  GtkLabel *loading_label;
+  GtkWidget *loading_cancel;
   /* The sign-in's pages: NULL until ag_window_ensure_sign_in_pages (). */
   AgAuthView *auth_view;
   GtkWidget *browser_bar;
@@ -72,6 +68,9 @@ struct _AgWindow
   GtkWidget *loading_leave;
   GCancellable *profile_cancellable; /* the profile is being read again */
   guint profile_slow;
+  GtkWidget *profile_wait;
+  GtkLabel *profile_wait_label;
+  GtkSpinner *profile_spinner;
   guint preferences_idle;        /* opens Preferences on a first start */
 };
 
@@ -96,7 +95,6 @@ void ag_window_start_sign_in      (AgWindow    *self,
                                    AuthgearPage page);
 void ag_window_copy_browser_link  (AgWindow    *self);
 void ag_window_ensure_sign_in_pages (AgWindow  *self);
-void ag_window_ensure_user_page   (AgWindow    *self);
 
 /* ag-window-welcome.c: the Welcome page, from the client's user info. */
 void ag_window_update_welcome     (AgWindow    *self);

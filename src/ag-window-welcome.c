@@ -96,7 +96,6 @@ ag_window_update_welcome (AgWindow *self)
   /* Read once: it is built from the session's claims. */
   AuthgearUserInfo *info = authgear_client_get_user_info (self->client);
 
-  ag_window_ensure_user_page (self);
   update_user_view (self, info);
   update_session_note (self);
 }
@@ -153,7 +152,6 @@ ag_window_set_reveal (AgWindow *self,
   AuthgearUserInfo *info = self->client ? authgear_client_get_user_info (self->client) : NULL;
 
   self->reveal = reveal;
-  ag_window_ensure_user_page (self);
   gtk_toggle_button_set_active (self->reveal_button, reveal);
   update_token_view (self, info);
 }

@@ -199,8 +199,6 @@ show_page (AgWindow   *self,
 
   if (signin || browser)
     ag_window_ensure_sign_in_pages (self);
-  else if (g_strcmp0 (name, "user") == 0)
-    ag_window_ensure_user_page (self);
   gtk_stack_set_visible_child_name (self->stack, name);
   gtk_label_set_text (self->window_title, page_title (self, name));
   /* A spinner on a hidden page still ticks every frame: spin only when seen. */
@@ -474,7 +472,6 @@ back_from_browser (AgWindow     *self,
     {
       self->back_notification = g_notification_new (_("Signed in"));
       /* "Welcome Alice Liddell!": the words the window shows, no more. */
-      ag_window_ensure_user_page (self);
       g_notification_set_body (self->back_notification, gtk_label_get_text (self->welcome_label));
     }
   else
@@ -693,48 +690,18 @@ ag_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (ag_window_parent_class)->close_request (window);
 }
 
-/* Pages built when first needed, not with the window: a start that shows
- * Guest pays for neither the sign-in's pages nor Welcome, a start with a
- * stored session not for the sign-in's (on this machine about 5 ms of
- * building and 15 of the first present for the sign-in's: run-bench's
- * start breakdown). Until then their fields are NULL. Each page is added to
- * the stack under @name, its controls named for assistive technologies;
- * signal handlers get the window, as the template's would. */
-static GtkBuilder *
-build_pages (AgWindow         *self,
-             const char       *resource,
-             GtkBuilderScope  *scope,
-             ...)
-{
-  g_autofree char *path = g_strconcat (APP_PATH, resource, NULL);
-  GtkBuilder *builder = gtk_builder_new ();
-  g_autoptr(GError) error = NULL;
-  const char *name;
-  va_list args;
-
-  if (scope != NULL)
-    gtk_builder_set_scope (builder, scope);
-  gtk_builder_set_current_object (builder, G_OBJECT (self));
-  if (!gtk_builder_add_from_resource (builder, path, &error))
-    g_error ("%s: %s", resource, error->message);   /* built in: cannot fail */
-  va_start (args, scope);
-  while ((name = va_arg (args, const char *)) != NULL)
-    {
-      GtkWidget *page = GTK_WIDGET (gtk_builder_get_object (builder, va_arg (args, const char *)));
-
-      gtk_stack_add_named (self->stack, page, name);
-      ag_accessible_name_controls (page);
-    }
-  va_end (args);
-  return builder;
-}
-
-/* The sign-in's two pages (ag-window-sign-in.ui). */
+/* The sign-in's two pages (ag-window-sign-in.ui) are built when a sign-in
+ * first needs them, not with the window: a start that shows Guest or
+ * Welcome does not pay for them (about 5 ms of building and 15 of the first
+ * present on this machine: run-bench's start breakdown). Until then their
+ * fields are NULL. */
 void
 ag_window_ensure_sign_in_pages (AgWindow *self)
 {
   g_autoptr(GtkBuilder) builder = NULL;
   g_autoptr(GtkBuilderScope) scope = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *signin, *browser;
 
   if (self->auth_view != NULL)
     return;
@@ -744,37 +711,25 @@ ag_window_ensure_sign_in_pages (AgWindow *self)
                                            "auth_view_load_failed_cb", G_CALLBACK (auth_view_load_failed_cb),
                                            "paste_activated_cb", G_CALLBACK (paste_activated_cb),
                                            NULL);
-  builder = build_pages (self, "ag-window-sign-in.ui", scope,
-                         "signin", "signin_page", "browser", "browser_page", NULL);
+  builder = gtk_builder_new ();
+  gtk_builder_set_scope (builder, scope);
+  /* The signals' handlers get the window, as the template's would. */
+  gtk_builder_set_current_object (builder, G_OBJECT (self));
+  if (!gtk_builder_add_from_resource (builder, APP_PATH "ag-window-sign-in.ui", &error))
+    g_error ("The sign-in pages: %s", error->message);   /* built in: cannot fail */
+
+  signin = GTK_WIDGET (gtk_builder_get_object (builder, "signin_page"));
+  browser = GTK_WIDGET (gtk_builder_get_object (builder, "browser_page"));
   self->auth_view = AG_AUTH_VIEW (gtk_builder_get_object (builder, "auth_view"));
   self->browser_bar = GTK_WIDGET (gtk_builder_get_object (builder, "browser_bar"));
   self->browser_spinner = GTK_SPINNER (gtk_builder_get_object (builder, "browser_spinner"));
-  self->browser_page = ADW_STATUS_PAGE (gtk_builder_get_object (builder, "browser_page"));
+  self->browser_page = ADW_STATUS_PAGE (browser);
   self->browser_status = GTK_LABEL (gtk_builder_get_object (builder, "browser_status"));
   self->paste_row = ADW_ENTRY_ROW (gtk_builder_get_object (builder, "paste_row"));
-}
-
-/* Welcome (ag-window-user.ui). */
-void
-ag_window_ensure_user_page (AgWindow *self)
-{
-  g_autoptr(GtkBuilder) builder = NULL;
-
-  if (self->welcome_label != NULL)
-    return;
-  builder = build_pages (self, "ag-window-user.ui", NULL, "user", "user_page", NULL);
-  self->avatar = ADW_AVATAR (gtk_builder_get_object (builder, "avatar"));
-  self->welcome_label = GTK_LABEL (gtk_builder_get_object (builder, "welcome_label"));
-  self->email_label = GTK_LABEL (gtk_builder_get_object (builder, "email_label"));
-  self->session_note = GTK_LABEL (gtk_builder_get_object (builder, "session_note"));
-  self->reveal_button = GTK_TOGGLE_BUTTON (gtk_builder_get_object (builder, "reveal_button"));
-  self->profile_json = GTK_LABEL (gtk_builder_get_object (builder, "profile_json"));
-  self->token_json = GTK_LABEL (gtk_builder_get_object (builder, "token_json"));
-  self->credentials_button = GTK_WIDGET (gtk_builder_get_object (builder, "credentials_button"));
-  self->account_note = GTK_LABEL (gtk_builder_get_object (builder, "account_note"));
-  self->profile_wait = GTK_WIDGET (gtk_builder_get_object (builder, "profile_wait"));
-  self->profile_wait_label = GTK_LABEL (gtk_builder_get_object (builder, "profile_wait_label"));
-  self->profile_spinner = GTK_SPINNER (gtk_builder_get_object (builder, "profile_spinner"));
+  gtk_stack_add_named (self->stack, signin, "signin");
+  gtk_stack_add_named (self->stack, browser, "browser");
+  ag_accessible_name_controls (signin);
+  ag_accessible_name_controls (browser);
 }
 
 static void
@@ -809,18 +764,6 @@ ag_window_dispose (GObject *object)
   self->browser_page = NULL;
   self->browser_status = NULL;
   self->paste_row = NULL;
-  self->avatar = NULL;
-  self->welcome_label = NULL;
-  self->email_label = NULL;
-  self->session_note = NULL;
-  self->reveal_button = NULL;
-  self->profile_json = NULL;
-  self->token_json = NULL;
-  self->credentials_button = NULL;
-  self->account_note = NULL;
-  self->profile_wait = NULL;
-  self->profile_wait_label = NULL;
-  self->profile_spinner = NULL;
 }
 
 static void
@@ -854,19 +797,31 @@ ag_window_class_init (AgWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "ag-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AgWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, credentials_button);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, dotenv_banner);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, done_button);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, account_note);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, guest_page);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, login_button);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, signup_button);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, preferences_button);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, avatar);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, welcome_label);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, email_label);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, session_note);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, reveal_button);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, profile_json);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, token_json);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, loading_leave);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, profile_wait);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, profile_wait_label);
+  gtk_widget_class_bind_template_child (widget_class, AgWindow, profile_spinner);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, loading_label);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, loading_cancel);
