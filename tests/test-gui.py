@@ -766,13 +766,18 @@ def scenario_change_email_and_delete_account():
         assert wait_for(lambda: http_json("/dev/stats")["settings_action"] > started, SLOW * 10), \
             "the Change Email page was not opened"
         time.sleep(SLOW * 2)  # the page's own focus
-        type_on_page_until("carol.new@example.com",
-                           lambda: any(m["to"] == "carol.new@example.com" for m in http_json("/dev/outbox")[before:]))
+        assert type_on_page_until("carol.new@example.com",
+                                  lambda: any(m["to"] == "carol.new@example.com"
+                                              for m in http_json("/dev/outbox")[before:])), \
+            "the Change Email page did not take the new address"
         code = outbox_code("carol.new@example.com", before)
         time.sleep(SLOW)
-        # Typed once: after a code the page took, Return would reach the
-        # Welcome page and press what has the focus there.
-        type_into_page(code)
+        # Typed again only while the page has not posted it: after a code
+        # the page took, Return would reach the Welcome page and press what
+        # has the focus there.
+        submitted = http_json("/dev/stats")["code_submitted"]
+        assert type_on_page_until(code, lambda: http_json("/dev/stats")["code_submitted"] > submitted), \
+            "the Change Email page did not take the code"
         # The toast first: it goes after a few seconds.
         assert text(lambda t: t == "Your email address was changed") is not None, "the change was not said"
         assert text(lambda t: t.startswith("carol.new@example.com")) is not None, "Welcome does not show the new address"
@@ -1018,12 +1023,17 @@ def within(root, predicate, timeout=10):
     return None
 
 
-def type_into_row(root, title, value):
+def type_into_row(root, title, value, secret=False):
     # GTK 4.8 does not let AT-SPI move the focus; it does let it edit text,
     # which reaches the row as the same "changed" signal as typing.
     row = within(root, lambda a: a.getRoleName() == "text" and a.name == title)
     assert row is not None, f"no {title!r} field"
     row.queryEditableText().setTextContents(value)
+    # The row holds it before anything reads it (a loaded machine is slow
+    # to pass the edit on): read back through the same interface. A
+    # password row shows nothing of it, and is not read.
+    if not secret:
+        assert wait_for(lambda: row.queryText().getText(0, -1) == value), f"the {title!r} field did not take the text"
     time.sleep(0.3)
     return row
 
@@ -1060,7 +1070,7 @@ def scenario_preferences():
         type_into_row(prefs, "Client ID", "authgear-login-confidential")
         assert within(prefs, lambda a: a.getRoleName() == "label" and "No client secret is stored" in (a.name or "")), \
             "the secret status does not follow the client ID"
-        type_into_row(prefs, "Client secret (optional)", "dev-client-secret-change-me")
+        type_into_row(prefs, "Client secret (optional)", "dev-client-secret-change-me", secret=True)
         shot("7-preferences")
         # Closing saves what was typed: the secret to the keyring.
         close = within(prefs, lambda a: a.getRoleName() == "push button" and a.name == "Close")

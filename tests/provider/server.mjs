@@ -134,7 +134,7 @@ const stats = {
   token_basic: 0, // token requests that carried an Authorization: Basic header
   app_session_token: 0, settings_open: 0, settings_page: 0, settings_action: 0, settings_action_grant: 0,
   id_token_grant: 0, reauthentication: 0,
-  code_submitted: 0, // one-time codes posted to a sign-in page, right or wrong
+  code_submitted: 0, // one-time codes posted to a sign-in or Change Email page, right or wrong
 };
 
 // Authgear signs with one RSA key and announces only RS256
@@ -623,6 +623,7 @@ async function settingsActionPage(req, res, id) {
   }
   // change_email
   if (form.get('code') != null && flow.pendingEmail) {
+    stats.code_submitted += 1;
     if (form.get('code').trim() === flow.code) {
       accounts.delete(account.email);
       account.email = flow.pendingEmail;
