@@ -199,7 +199,9 @@ paste_callback_activated (GtkWidget  *widget,
   g_autofree char *text = NULL;
   AgSignInAnswer answer = AG_SIGN_IN_ANSWER_NOT_WAITING;
 
-  ag_window_ensure_sign_in_pages (self);
+  /* No page built: nothing was pasted (the action is the browser page's). */
+  if (self->paste_row == NULL)
+    return;
   text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->paste_row))));
   if (self->sign_in != NULL)
     answer = ag_sign_in_offer_redirect (self->sign_in, text);
