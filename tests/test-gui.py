@@ -1086,6 +1086,20 @@ def scenario_preferences():
         press("Logout")
         assert text(lambda t: t == "Welcome Guest") is not None
         assert wait_for(lambda: keyring_items() == 0), "Logout left the session in the keyring"
+        # Started again for the same client (named in the environment here:
+        # this session's settings do not outlive the process): the secret is
+        # now read at the start, beside GTK's own (a search first, then the
+        # lookup), and the provider, which refuses this client's code
+        # exchange without it, signs it in.
+        stop_app(proc)
+        proc = start_app({"AUTHGEAR_CLIENT_ID": "authgear-login-confidential"})
+        assert text(lambda t: t == "Welcome Guest") is not None, "the restarted app did not show the guest page"
+        press("Login")
+        sign_in_with_email()
+        assert text(lambda t: t == "Welcome Alice Liddell!") is not None, \
+            "after a restart the confidential client did not sign in (its secret was not read)"
+        press("Logout")
+        assert wait_for(lambda: keyring_items() == 0), "Logout left the session in the keyring"
     finally:
         stop_app(proc)
         secret_tool("clear", "kind", "client-secret")
