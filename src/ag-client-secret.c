@@ -9,6 +9,7 @@
 #include <libsecret/secret.h>
 
 #include "ag-client-secret.h"
+#include "ag-secret-lookup.h"
 #include "ag-secret-portal.h"
 #include "ag-secure.h"
 #include "authgear-glib.h"
@@ -63,24 +64,14 @@ look_up_sync (GHashTable    *attributes,
               GCancellable  *cancellable,
               GError       **error)
 {
-  GList *found;
-
   if (!ag_secret_portal_wait (cancellable))
     {
       g_cancellable_set_error_if_cancelled (cancellable, error);
       return NULL;
     }
-  /* First a search without the secret: it opens no encrypted session, the
-   * key exchange a lookup pays in this process and in the keyring daemon.
-   * Most people keep no client secret, and then GTK's start, beside this
-   * on two cores, no longer shares them with that exchange (about 20 ms of
-   * the first frame, measured with alternated starts). Locked items are
-   * found too, and unlocked by the lookup as before. */
-  found = secret_password_searchv_sync (schema (), attributes, SECRET_SEARCH_NONE, cancellable, error);
-  if (found == NULL)
-    return NULL;
-  g_list_free_full (found, g_object_unref);
-  return secret_password_lookupv_sync (schema (), attributes, cancellable, error);
+  /* Most people keep no client secret: then no key exchange runs beside
+   * GTK's start (about 20 ms of the first frame, alternated starts). */
+  return ag_secret_lookup_sync (schema (), attributes, cancellable, error);
 }
 
 /* In a thread: the start-up reads this before it can restore the session,

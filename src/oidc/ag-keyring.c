@@ -10,6 +10,7 @@
 
 #include "ag-error.h"
 #include "ag-keyring.h"
+#include "ag-secret-lookup.h"
 #include "ag-secret-portal.h"
 #include "ag-secure.h"
 
@@ -141,7 +142,8 @@ worker_cb (gpointer data,
     return_keyring_error (task, error);
   else if (op->type == OP_LOOKUP)
     {
-      text = secret_password_lookupv_sync (self->schema, attributes, cancellable, &error);
+      /* No session kept (signed out): no key exchange at the start. */
+      text = ag_secret_lookup_sync (self->schema, attributes, cancellable, &error);
       if (error != NULL)
         return_keyring_error (task, error);
       else
